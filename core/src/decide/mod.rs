@@ -1,0 +1,115 @@
+//! The decision: inputs, the rules of DESIGN.md in order of strength, and the explained
+//! result.
+//!
+//! | tier | rule | code |
+//! |------|------|------|
+//! | 1 | the user's allow rules | `user_allow` |
+//! | 2 | the user's block rules | `user_block` |
+//! | 3 | a spoofed official number | `spoofed_official` |
+//! | 4 | a contact | `contact` |
+//! | 5 | the list's numbers, then prefixes | `list_number`, `list_prefix` |
+//! | 6 | failed verification, hidden number, overseas | `verification_failed`, `hidden_number`, `overseas_call`, `overseas_sms` |
+//!
+//! Tiers 1–4 are decisive: the first that matched sets the action. Tiers 5 and 6
+//! combine, and the strongest action wins.
+
+mod input;
+mod model;
+pub(crate) mod number_rules;
+mod verdict;
+
+use crate::error::Result;
+use crate::number;
+
+pub use input::{CallInput, Presentation, SmsInput, Verification};
+pub use model::{Action, Category, Decision, Reason, ReasonCode};
+
+use number_rules::Context;
+use verdict::{Match, Tier, Verdict};
+
+/// Decides a call. Fails only when a shown number cannot be read at all.
+pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decision> {
+    let mut verdict = Verdict::default();
+    let shown = input
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let failed = input.verification == Verification::Failed;
+    let shown = match shown {
+        Some(raw) if input.presentation == Presentation::Allowed => raw,
+        _ => {
+            number_rules::policy_signal(
+                &mut verdict,
+                ctx.settings.hidden_numbers,
+                ReasonCode::HiddenNumber,
+                "the caller's number is hidden",
+                "hidden number",
+            );
+            if failed {
+                verification_failed(&mut verdict, ctx);
+            }
+            return Ok(verdict.finish(ctx.lists));
+        }
+    };
+    let number = number::parse(shown, ctx.settings.home_region)?;
+    number_rules::user_rules(&mut verdict, ctx, &number);
+    number_rules::spoofed_official(&mut verdict, ctx, &number, input.verification);
+    if input.is_contact {
+        verdict.add(Match {
+            tier: Tier::Contact,
+            action: Action::Allow,
+            category: None,
+            code: ReasonCode::Contact,
+            detail: "the caller is in your contacts".into(),
+            what: "in your contacts".into(),
+        });
+    }
+    number_rules::list_entries(&mut verdict, ctx, &number);
+    if failed {
+        verification_failed(&mut verdict, ctx);
+    }
+    number_rules::overseas(
+        &mut verdict,
+        ctx,
+        &number,
+        ctx.settings.overseas_calls,
+        ReasonCode::OverseasCall,
+    );
+    Ok(verdict.finish(ctx.lists))
+}
+
+/// Decides an SMS from its sender. Text analysis (links, phrases) comes with the SMS
+/// rules; an alphanumeric sender simply skips the number rules.
+pub(crate) fn check_sms(ctx: &Context<'_>, input: &SmsInput) -> Result<Decision> {
+    let mut verdict = Verdict::default();
+    let sender = input.sender.trim();
+    // A sender with letters is a name ("ICBC", "Amazon"), not a vanity number.
+    let is_name = sender.chars().any(char::is_alphabetic);
+    if let Some(number) = (!is_name)
+        .then(|| number::parse(sender, ctx.settings.home_region).ok())
+        .flatten()
+    {
+        number_rules::user_rules(&mut verdict, ctx, &number);
+        number_rules::spoofed_official(&mut verdict, ctx, &number, Verification::NotVerified);
+        number_rules::list_entries(&mut verdict, ctx, &number);
+        number_rules::overseas(
+            &mut verdict,
+            ctx,
+            &number,
+            ctx.settings.overseas_sms,
+            ReasonCode::OverseasSms,
+        );
+    }
+    Ok(verdict.finish(ctx.lists))
+}
+
+fn verification_failed(verdict: &mut Verdict, ctx: &Context<'_>) {
+    number_rules::policy_signal(
+        verdict,
+        ctx.settings.verification_failed,
+        ReasonCode::VerificationFailed,
+        "the network's caller ID check (STIR/SHAKEN) failed",
+        "caller ID failed verification",
+    );
+}

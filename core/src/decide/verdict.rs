@@ -1,0 +1,105 @@
+//! Collects the rules that matched and turns them into a [`Decision`].
+//!
+//! Precedence (DESIGN.md): user allow, user block, spoofed official number and contact
+//! are decisive in that order: the first of them that matched sets the action. Below
+//! them, list entries and the user's policies combine, and the strongest action wins.
+//! Every match is reported; the deciding one comes first.
+
+use crate::decide::{Action, Category, Decision, Reason, ReasonCode};
+use crate::lists::{self, ListSet};
+
+/// Rule tiers, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Tier {
+    UserAllow,
+    UserBlock,
+    Spoof,
+    Contact,
+    List,
+    Policy,
+}
+
+impl Tier {
+    fn is_decisive(self) -> bool {
+        self <= Tier::Contact
+    }
+}
+
+/// One matched rule.
+#[derive(Debug)]
+pub(crate) struct Match {
+    pub tier: Tier,
+    pub action: Action,
+    pub category: Option<Category>,
+    pub code: ReasonCode,
+    pub detail: String,
+    /// A few words for the label: "overseas call from KH".
+    pub what: String,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Verdict {
+    matches: Vec<Match>,
+}
+
+impl Verdict {
+    pub fn add(&mut self, m: Match) {
+        self.matches.push(m);
+    }
+
+    pub fn finish(mut self, lists: &ListSet) -> Decision {
+        // Stable: matches of one tier keep the order the rules ran in.
+        self.matches.sort_by_key(|m| m.tier);
+        let decisive = match self.matches.iter().position(|m| m.tier.is_decisive()) {
+            Some(index) => Some(index),
+            None => self
+                .matches
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.action > Action::Allow)
+                // max_by_key returns the last maximum; reverse to keep the first.
+                .rev()
+                .max_by_key(|(_, m)| m.action)
+                .map(|(index, _)| index),
+        };
+        let first = decisive.map(|index| self.matches.remove(index));
+        let action = first.as_ref().map_or(Action::Allow, |m| m.action);
+        let category = match &first {
+            Some(m) if m.tier.is_decisive() => m.category,
+            Some(m) => m.category.or_else(|| {
+                self.matches
+                    .iter()
+                    .filter(|o| o.action > Action::Allow)
+                    .find_map(|o| o.category)
+            }),
+            None => None,
+        };
+        let label = match &first {
+            Some(m) => format!("{}: {}", verb(action), m.what),
+            None => "Allowed: no known risk".to_owned(),
+        };
+        let reasons = first
+            .into_iter()
+            .chain(self.matches)
+            .map(|m| Reason {
+                code: m.code,
+                detail: m.detail,
+            })
+            .collect();
+        Decision {
+            action,
+            category,
+            label,
+            reasons,
+            lists: lists::versions(lists),
+        }
+    }
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Allow => "Allowed",
+        Action::Warn => "Warning",
+        Action::Block => "Blocked",
+    }
+}

@@ -1,0 +1,283 @@
+//! The engine handle: one per app, shared by every thread.
+//!
+//! Reads never wait for writers. Settings with user rules, and the lists, live in two
+//! [`ArcSwap`]s: a check loads both snapshots (a few atomic operations), decides, and
+//! drops them. A writer changes SQLite under a mutex, then publishes a fresh snapshot.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use arc_swap::ArcSwap;
+use serde::Serialize;
+
+use crate::decide::number_rules::Context;
+use crate::decide::{self, CallInput, Decision, SmsInput};
+use crate::error::Result;
+use crate::lists::ListSet;
+use crate::number;
+use crate::region::Region;
+use crate::store::{Channel, HistoryEntry, RuleKind, RuleTarget, Settings, Store, UserRule};
+
+/// The database file name inside the data directory.
+pub const DATABASE_FILE: &str = "callguard.sqlite";
+
+/// How to open an engine.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The home region until the user sets one (the app passes the SIM or locale region).
+    pub default_region: Region,
+    /// A region that overrides the stored one for this engine only (the CLI's `--region`).
+    pub region_override: Option<Region>,
+}
+
+impl EngineConfig {
+    /// A config with this default region and no override.
+    pub fn new(default_region: Region) -> Self {
+        EngineConfig {
+            default_region,
+            region_override: None,
+        }
+    }
+}
+
+/// What `callguard status` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// The home region in effect.
+    pub home_region: Region,
+    /// Name → version of the lists in use.
+    pub lists: BTreeMap<String, u64>,
+    /// Entries per section.
+    pub list_numbers: usize,
+    /// Prefix patterns.
+    pub list_prefixes: usize,
+    /// Official numbers.
+    pub list_official: usize,
+    /// User rules.
+    pub rules: usize,
+    /// Stored history entries.
+    pub history_entries: i64,
+    /// The database schema version.
+    pub schema_version: i64,
+    /// Where the database lives; `None` in memory.
+    pub database: Option<PathBuf>,
+}
+
+struct Snapshot {
+    settings: Settings,
+    rules: Vec<UserRule>,
+}
+
+/// The Callguard engine. `Send + Sync`; share it behind an `Arc`.
+pub struct Engine {
+    store: Mutex<Store>,
+    snapshot: ArcSwap<Snapshot>,
+    lists: ArcSwap<ListSet>,
+    config: EngineConfig,
+    database: Option<PathBuf>,
+}
+
+impl Engine {
+    /// Opens the engine with its database in `data_dir`, creating both if needed.
+    pub fn open(data_dir: &Path, config: EngineConfig) -> Result<Engine> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join(DATABASE_FILE);
+        let store = Store::open(&path)?;
+        Engine::with_store(store, config, Some(path))
+    }
+
+    /// An engine whose state lives only in memory.
+    pub fn open_in_memory(config: EngineConfig) -> Result<Engine> {
+        Engine::with_store(Store::open_in_memory()?, config, None)
+    }
+
+    fn with_store(store: Store, config: EngineConfig, database: Option<PathBuf>) -> Result<Engine> {
+        let snapshot = load_snapshot(&store, &config)?;
+        Ok(Engine {
+            store: Mutex::new(store),
+            snapshot: ArcSwap::from_pointee(snapshot),
+            lists: ArcSwap::from_pointee(ListSet::empty()),
+            config,
+            database,
+        })
+    }
+
+    /// Swaps in a new list set; checks already running finish on the old one.
+    pub fn replace_lists(&self, lists: ListSet) {
+        self.lists.store(Arc::new(lists));
+    }
+
+    /// The list set in use.
+    pub fn lists(&self) -> Arc<ListSet> {
+        self.lists.load_full()
+    }
+
+    /// Decides a call. Pure: records nothing (see [`screen_call`](Self::screen_call)).
+    pub fn check_call(&self, input: &CallInput) -> Result<Decision> {
+        let snapshot = self.snapshot.load();
+        let lists = self.lists.load();
+        decide::check_call(&context(&snapshot, &lists), input)
+    }
+
+    /// Decides an SMS. Pure: records nothing.
+    pub fn check_sms(&self, input: &SmsInput) -> Result<Decision> {
+        let snapshot = self.snapshot.load();
+        let lists = self.lists.load();
+        decide::check_sms(&context(&snapshot, &lists), input)
+    }
+
+    /// Decides a call and records it in the history, as the apps do.
+    pub fn screen_call(&self, input: &CallInput) -> Result<Decision> {
+        let decision = self.check_call(input)?;
+        let region = self.snapshot.load().settings.home_region;
+        let subject = input
+            .number
+            .as_deref()
+            .and_then(|n| number::parse(n, region).ok())
+            .map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
+        self.record(Channel::Call, &subject, &decision)?;
+        Ok(decision)
+    }
+
+    /// Decides an SMS and records the sender and decision (never the text).
+    pub fn screen_sms(&self, input: &SmsInput) -> Result<Decision> {
+        let decision = self.check_sms(input)?;
+        let subject: String = input
+            .sender
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
+        self.record(Channel::Sms, &subject, &decision)?;
+        Ok(decision)
+    }
+
+    fn record(&self, channel: Channel, subject: &str, decision: &Decision) -> Result<()> {
+        let retention = self.snapshot.load().settings.history_retention_days;
+        self.store()
+            .add_history(channel, subject, decision, retention)
+    }
+
+    /// The settings in effect.
+    pub fn settings(&self) -> Settings {
+        self.snapshot.load().settings.clone()
+    }
+
+    /// Validates and stores one setting, then publishes it to readers.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings> {
+        let store = self.store();
+        let mut check = store.load_settings(self.config.default_region)?;
+        check.set(key, value)?;
+        let canonical = check
+            .entries()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        store.save_setting(key, &canonical)?;
+        self.publish(&store)?;
+        Ok(self.settings())
+    }
+
+    /// The user's rules, oldest first.
+    pub fn rules(&self) -> Vec<UserRule> {
+        self.snapshot.load().rules.clone()
+    }
+
+    /// Adds an allow or block rule from its text form (see [`RuleTarget::parse`]).
+    pub fn add_rule(&self, kind: RuleKind, target: &str) -> Result<UserRule> {
+        let target = RuleTarget::parse(target, self.snapshot.load().settings.home_region)?;
+        let store = self.store();
+        let rule = store.add_rule(kind, &target)?;
+        self.publish(&store)?;
+        Ok(rule)
+    }
+
+    /// Removes the rules for a target, of one kind or both; returns how many.
+    pub fn remove_rule(&self, kind: Option<RuleKind>, target: &str) -> Result<usize> {
+        let target = RuleTarget::parse(target, self.snapshot.load().settings.home_region)?;
+        let store = self.store();
+        let removed = store.remove_rule(kind, &target)?;
+        self.publish(&store)?;
+        Ok(removed)
+    }
+
+    /// The newest `limit` history entries.
+    pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
+        self.store().history(limit)
+    }
+
+    /// Deletes the history.
+    pub fn clear_history(&self) -> Result<usize> {
+        self.store().clear_history()
+    }
+
+    /// A summary for `callguard status` and the apps' settings screens.
+    pub fn status(&self) -> Result<Status> {
+        let snapshot = self.snapshot.load();
+        let lists = self.lists.load();
+        let store = self.store();
+        let (list_numbers, list_prefixes, list_official) = lists.counts();
+        Ok(Status {
+            home_region: snapshot.settings.home_region,
+            lists: crate::lists::versions(&lists),
+            list_numbers,
+            list_prefixes,
+            list_official,
+            rules: snapshot.rules.len(),
+            history_entries: store.history_count()?,
+            schema_version: store.schema_version()?,
+            database: self.database.clone(),
+        })
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // SQLite transactions keep the database whole even if a holder panicked, so a
+        // poisoned lock is safe to take over.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn publish(&self, store: &Store) -> Result<()> {
+        self.snapshot
+            .store(Arc::new(load_snapshot(store, &self.config)?));
+        Ok(())
+    }
+}
+
+fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
+    let mut settings = store.load_settings(config.default_region)?;
+    if let Some(region) = config.region_override {
+        settings.home_region = region;
+    }
+    Ok(Snapshot {
+        settings,
+        rules: store.rules()?,
+    })
+}
+
+fn context<'a>(snapshot: &'a Snapshot, lists: &'a ListSet) -> Context<'a> {
+    Context {
+        settings: &snapshot.settings,
+        rules: &snapshot.rules,
+        lists,
+    }
+}
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Engine>();
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("database", &self.database)
+            .field("lists", &self.lists.load())
+            .finish()
+    }
+}

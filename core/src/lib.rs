@@ -1,0 +1,57 @@
+//! # callguard-core
+//!
+//! The engine behind Callguard: it decides whether an incoming call or SMS is allowed,
+//! warned about or blocked, entirely on the device.
+//!
+//! The crate is organised the way a decision flows:
+//!
+//! 1. [`number`] turns whatever the phone presents (`+86 138…`, `00 1 12389`,
+//!    `tel:` URIs, full-width digits) into a [`PhoneNumber`]: its E.164 key, its region,
+//!    whether it is a short number of the home region, and how it was written.
+//! 2. [`lists`] holds the blocklist sections as [`fst`] indexes: exact numbers, prefix
+//!    ranges (with `#` wildcards), and the home region's official numbers.
+//! 3. [`store`] keeps the user's settings, rules and decision history in SQLite.
+//! 4. [`decide`] applies DESIGN.md's rules, strongest first, and explains the result as a
+//!    [`Decision`] with stable [`ReasonCode`]s.
+//! 5. [`Engine`] ties these together behind a `Send + Sync` handle: many threads may
+//!    check at once while another changes settings or swaps lists; the hot path reads
+//!    immutable snapshots through [`arc_swap`] and takes no lock a writer can hold.
+//!
+//! ```
+//! use callguard_core::{CallInput, Engine, EngineConfig, ListSet, Action};
+//!
+//! let engine = Engine::open_in_memory(EngineConfig::new("CN".parse()?))?;
+//! let mut lists = ListSet::builder("example", 1);
+//! lists.add_official("CN".parse()?, "110")?;
+//! engine.replace_lists(lists.build()?);
+//!
+//! // The real police calling: allowed.
+//! assert_eq!(engine.check_call(&CallInput::number("110"))?.action, Action::Allow);
+//! // A foreign calling code in front of the police number: blocked as a spoof.
+//! assert_eq!(engine.check_call(&CallInput::number("+852 110"))?.action, Action::Block);
+//! # Ok::<(), callguard_core::Error>(())
+//! ```
+//!
+//! The crate never prints and never touches the network; errors never carry a phone
+//! number or a message text, so callers may log them.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod decide;
+mod engine;
+mod error;
+pub mod lists;
+pub mod number;
+mod region;
+pub mod store;
+
+pub use decide::{
+    Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,
+};
+pub use engine::{Engine, EngineConfig, Status};
+pub use error::{Error, Result};
+pub use lists::{EntryMeta, ListSet, ListSetBuilder};
+pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
+pub use region::Region;
+pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, Settings, UserRule};

@@ -1,0 +1,178 @@
+//! Phone number normalisation: any presented form in, E.164 and a classification out.
+//!
+//! Parsing is delegated to [`rlibphonenumber`], a port of Google's libphonenumber with
+//! its metadata (v9.0.42). The `phonenumber` crate was measured first and rejected: it
+//! disagreed with libphonenumber on 15 of the 215 shared E.164 cases (for example
+//! `+44 121 234 5678` became `+4445678`) and on 8 of its own 33 parser cases; see
+//! `docs/decisions/0001-phone-number-library.md`.
+//!
+//! On top of the parse, this module decides what the engine needs to know:
+//! - is the number of the home region, a short or service number of the home region, or
+//!   of another region (and which)?
+//! - was it written in international form (`+`, `00`, `011`)? A home short number that
+//!   arrives in international form is a spoofing signal.
+
+mod classify;
+
+use std::fmt;
+
+use rlibphonenumber::{ParseError, PhoneNumberFormat, PHONE_NUMBER_UTIL};
+use serde::Serialize;
+
+use crate::region::Region;
+
+pub use classify::NumberKind;
+
+/// Longest input accepted, in bytes. libphonenumber itself stops at 250 characters; the
+/// early check keeps a 10 KB string from being scanned at all.
+pub const MAX_INPUT_BYTES: usize = 1024;
+
+/// Why a presented number could not be normalised. Never carries the number itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NumberError {
+    /// Nothing but white space.
+    #[error("the number is empty")]
+    Empty,
+    /// Longer than [`MAX_INPUT_BYTES`], or a national part longer than any numbering plan.
+    #[error("the number is too long")]
+    TooLong,
+    /// No digits in a usable position: letters, emoji, a lone `+`, `tel:` junk.
+    #[error("not a phone number")]
+    NotANumber,
+    /// A `+` or an international prefix followed by a code that no country uses.
+    #[error("unknown country calling code")]
+    UnknownCountryCode,
+    /// Too few digits after the country code or the international prefix.
+    #[error("the number is too short")]
+    TooShort,
+}
+
+/// How the number was written: this is what tells a spoofed short number apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WrittenForm {
+    /// Without a country code, e.g. `010 1234 5678` or `110`.
+    National,
+    /// With `+`, with an international prefix (`00`, `011`), or with a bare country code.
+    International,
+}
+
+/// A normalised number: the E.164 form used as the list key, plus what the rules need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneNumber {
+    e164: String,
+    calling_code: u16,
+    national: String,
+    region: Option<Region>,
+    kind: NumberKind,
+    form: WrittenForm,
+    valid: bool,
+}
+
+impl PhoneNumber {
+    /// The E.164 form, e.g. `+8613800138000`. Short numbers follow libphonenumber: `+86110`.
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    /// The E.164 digits without `+`: the key used in every list index.
+    pub fn key(&self) -> &str {
+        &self.e164[1..]
+    }
+
+    /// The country calling code.
+    pub fn calling_code(&self) -> u16 {
+        self.calling_code
+    }
+
+    /// The national significant number (no country code, no trunk prefix).
+    pub fn national(&self) -> &str {
+        &self.national
+    }
+
+    /// The region the number belongs to, where the metadata can tell.
+    pub fn region(&self) -> Option<Region> {
+        self.region
+    }
+
+    /// Home, short/service of home, or foreign.
+    pub fn kind(&self) -> NumberKind {
+        self.kind
+    }
+
+    /// National or international writing.
+    pub fn form(&self) -> WrittenForm {
+        self.form
+    }
+
+    /// Whether libphonenumber's metadata holds it to be a valid number of its region.
+    pub fn is_valid(&self) -> bool {
+        self.valid
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.e164)
+    }
+}
+
+/// Normalises `input` as dialled or displayed in `home`.
+///
+/// Accepts E.164, national forms, `00`/`011` and other international prefixes of the home
+/// region, full-width digits, `tel:` URIs and common separators.
+pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(NumberError::TooLong);
+    }
+    if input.trim().is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let library_region = home.to_library().ok_or(NumberError::NotANumber)?;
+    let parsed = PHONE_NUMBER_UTIL
+        .parse_and_keep_raw_input(input, Some(library_region))
+        .map_err(map_parse_error)?;
+    let calling_code =
+        u16::try_from(parsed.country_code).map_err(|_| NumberError::UnknownCountryCode)?;
+    let form = match parsed.country_code_source {
+        Some(source) if source == rlibphonenumber::CountryCodeSource::FromDefaultCountry as i32 => {
+            WrittenForm::National
+        }
+        _ => WrittenForm::International,
+    };
+    let e164 = PHONE_NUMBER_UTIL
+        .format(&parsed, PhoneNumberFormat::E164)
+        .into_owned();
+    let national = rlibphonenumber::get_national_significant_number_owned(&parsed);
+    let valid = PHONE_NUMBER_UTIL.is_valid_number(&parsed);
+    let full_length = matches!(
+        PHONE_NUMBER_UTIL.is_possible_number_with_reason(&parsed),
+        Ok(rlibphonenumber::NumberLengthType::IsPossible)
+    );
+    let number_region = PHONE_NUMBER_UTIL
+        .get_region_for_number(&parsed)
+        .and_then(Region::from_library);
+    let (kind, region) = classify::classify(home, calling_code, number_region, valid, full_length);
+    Ok(PhoneNumber {
+        e164,
+        calling_code,
+        national,
+        region,
+        kind,
+        form,
+        valid,
+    })
+}
+
+fn map_parse_error(err: ParseError) -> NumberError {
+    match err {
+        ParseError::InvalidCountryCode => NumberError::UnknownCountryCode,
+        ParseError::NotANumber(_) => NumberError::NotANumber,
+        ParseError::TooShortAfterIdd | ParseError::TooShortNsn => NumberError::TooShort,
+        ParseError::TooLongNsn => NumberError::TooLong,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,129 @@
+//! Regions (ISO 3166 two-letter codes) and their calling codes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rlibphonenumber::PHONE_NUMBER_UTIL;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+
+/// A region that has a country calling code in libphonenumber's metadata, such as `CN` (86).
+///
+/// Holding the calling code beside the letters keeps the hot path free of metadata lookups.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Region {
+    letters: [u8; 2],
+    calling_code: u16,
+}
+
+impl Region {
+    /// The two upper-case letters, e.g. `"CN"`.
+    pub fn as_str(&self) -> &str {
+        // Constructed only from two ASCII letters, so this cannot fail.
+        std::str::from_utf8(&self.letters).unwrap_or("ZZ")
+    }
+
+    /// The country calling code, e.g. 86 for CN.
+    pub fn calling_code(&self) -> u16 {
+        self.calling_code
+    }
+
+    /// The main region of a calling code (`855` → KH, `1` → US), if the code is assigned.
+    pub fn for_calling_code(code: u16) -> Option<Region> {
+        let region = PHONE_NUMBER_UTIL.get_region_for_country_code(i32::from(code))?;
+        Region::from_library(region)
+    }
+
+    pub(crate) fn from_library(region: rlibphonenumber::Region) -> Option<Region> {
+        region.to_string().parse().ok()
+    }
+
+    pub(crate) fn to_library(self) -> Option<rlibphonenumber::Region> {
+        rlibphonenumber::Region::from_str(self.as_str()).ok()
+    }
+}
+
+impl FromStr for Region {
+    type Err = Error;
+
+    /// Accepts two letters in any case (`cn`, `CN`); rejects regions without a calling code.
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let trimmed = input.trim();
+        let bytes = trimmed.as_bytes();
+        if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_alphabetic) {
+            return Err(Error::InvalidRegion(printable(trimmed)));
+        }
+        let letters = [bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase()];
+        let upper =
+            std::str::from_utf8(&letters).map_err(|_| Error::InvalidRegion(printable(trimmed)))?;
+        let library = rlibphonenumber::Region::from_str(upper)
+            .map_err(|_| Error::InvalidRegion(upper.to_owned()))?;
+        let code = PHONE_NUMBER_UTIL
+            .get_country_code_for_region(library)
+            .and_then(|c| u16::try_from(c).ok())
+            .filter(|c| *c > 0)
+            .ok_or_else(|| Error::InvalidRegion(upper.to_owned()))?;
+        Ok(Region {
+            letters,
+            calling_code: code,
+        })
+    }
+}
+
+/// Keeps error messages short and free of control characters.
+fn printable(input: &str) -> String {
+    input.chars().filter(|c| !c.is_control()).take(16).collect()
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Region({}, +{})", self.as_str(), self.calling_code)
+    }
+}
+
+impl Serialize for Region {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Region {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_known_regions_in_any_case() {
+        let cn: Region = "cn".parse().unwrap();
+        assert_eq!(cn.as_str(), "CN");
+        assert_eq!(cn.calling_code(), 86);
+        assert_eq!("US".parse::<Region>().unwrap().calling_code(), 1);
+    }
+
+    #[test]
+    fn rejects_unknown_and_malformed_regions() {
+        for bad in ["", "C", "CHN", "ZZ", "1A", "中国", "AA"] {
+            assert!(bad.parse::<Region>().is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn main_region_of_calling_codes() {
+        assert_eq!(Region::for_calling_code(855).unwrap().as_str(), "KH");
+        assert_eq!(Region::for_calling_code(1).unwrap().as_str(), "US");
+        assert!(Region::for_calling_code(999).is_none());
+    }
+}

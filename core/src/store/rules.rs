@@ -1,0 +1,200 @@
+//! The user's own allow and block rules (DESIGN.md rules 1 and 2).
+//!
+//! A target is written as:
+//! - a number in any form (`+855 12 345 678`, `138 0013 8000`), normalised with the home
+//!   region and matched exactly;
+//! - a prefix ending in `*` in international form (`+855*`, `+86 170*`);
+//! - a country as `country:KH` (or `country:+855`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::number;
+use crate::region::Region;
+
+/// Allow or block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Always let it through (rule 1, the strongest).
+    Allow,
+    /// Always block it (rule 2).
+    Block,
+}
+
+impl RuleKind {
+    /// `allow` or `block`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Allow => "allow",
+            RuleKind::Block => "block",
+        }
+    }
+}
+
+impl FromStr for RuleKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "allow" => Ok(RuleKind::Allow),
+            "block" => Ok(RuleKind::Block),
+            _ => Err(Error::InvalidRule("the kind must be allow or block".into())),
+        }
+    }
+}
+
+/// What a rule matches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleTarget {
+    /// One number, as E.164 digits without `+`.
+    Number(String),
+    /// Every number whose E.164 digits start with these.
+    Prefix(String),
+    /// Every number of a region.
+    Country(Region),
+}
+
+impl RuleTarget {
+    /// Parses the user's text; national numbers are read in `home`.
+    pub fn parse(text: &str, home: Region) -> Result<RuleTarget> {
+        let text = text.trim();
+        if let Some(country) = text.strip_prefix("country:") {
+            return parse_country(country.trim()).map(RuleTarget::Country);
+        }
+        if let Some(prefix) = text.strip_suffix('*') {
+            let digits: String = prefix
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+                .collect();
+            let body = digits.strip_prefix('+').ok_or_else(|| {
+                Error::InvalidRule(
+                    "a prefix must be in international form, e.g. +855* or +86170*".into(),
+                )
+            })?;
+            if body.is_empty()
+                || body.len() > 15
+                || !body.bytes().all(|b| b.is_ascii_digit())
+                || body.starts_with('0')
+            {
+                return Err(Error::InvalidRule(
+                    "a prefix must be + then 1 to 15 digits, then *".into(),
+                ));
+            }
+            return Ok(RuleTarget::Prefix(body.to_owned()));
+        }
+        let parsed = number::parse(text, home).map_err(|e| Error::InvalidRule(format!("{e}")))?;
+        Ok(RuleTarget::Number(parsed.key().to_owned()))
+    }
+
+    /// Whether this target covers a number with these E.164 digits and region.
+    pub fn matches(&self, key: &str, region: Option<Region>) -> bool {
+        match self {
+            RuleTarget::Number(n) => n == key,
+            RuleTarget::Prefix(p) => key.starts_with(p.as_str()),
+            RuleTarget::Country(c) => region == Some(*c),
+        }
+    }
+}
+
+fn parse_country(text: &str) -> Result<Region> {
+    match text.strip_prefix('+') {
+        Some(code) => code
+            .parse::<u16>()
+            .ok()
+            .and_then(Region::for_calling_code)
+            .ok_or_else(|| Error::InvalidRule("unknown calling code".into())),
+        None => text
+            .parse()
+            .map_err(|_| Error::InvalidRule("unknown region; use two letters such as KH".into())),
+    }
+}
+
+impl fmt::Display for RuleTarget {
+    /// The canonical text form, which [`RuleTarget::parse`] reads back in any region.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleTarget::Number(n) => write!(f, "+{n}"),
+            RuleTarget::Prefix(p) => write!(f, "+{p}*"),
+            RuleTarget::Country(c) => write!(f, "country:{c}"),
+        }
+    }
+}
+
+impl Serialize for RuleTarget {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A stored rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRule {
+    /// Row id, stable for the rule's life.
+    pub id: i64,
+    /// Allow or block.
+    pub kind: RuleKind,
+    /// What it matches.
+    pub target: RuleTarget,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cn() -> Region {
+        "CN".parse().unwrap()
+    }
+
+    #[test]
+    fn targets_parse_and_print_canonically() {
+        for (input, canonical) in [
+            ("+85512345678", "+85512345678"),
+            ("138 0013 8000", "+8613800138000"),
+            ("+855*", "+855*"),
+            ("+86 170*", "+86170*"),
+            ("country:kh", "country:KH"),
+            ("country:+855", "country:KH"),
+        ] {
+            let target = RuleTarget::parse(input, cn()).unwrap();
+            assert_eq!(target.to_string(), canonical, "{input}");
+            assert_eq!(
+                RuleTarget::parse(canonical, "US".parse().unwrap()).unwrap(),
+                target
+            );
+        }
+    }
+
+    #[test]
+    fn bad_targets_are_rejected() {
+        for bad in [
+            "",
+            "*",
+            "0138*",
+            "+*",
+            "+12a*",
+            "country:",
+            "country:XX",
+            "hello",
+            "+0*",
+        ] {
+            assert!(RuleTarget::parse(bad, cn()).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn matching() {
+        let kh: Region = "KH".parse().unwrap();
+        assert!(RuleTarget::Prefix("855".into()).matches("85512345678", None));
+        assert!(!RuleTarget::Prefix("856".into()).matches("85512345678", None));
+        assert!(RuleTarget::Country(kh).matches("85512345678", Some(kh)));
+        assert!(RuleTarget::Number("85512345678".into()).matches("85512345678", None));
+    }
+}

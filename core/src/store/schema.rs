@@ -1,0 +1,59 @@
+//! Schema migrations, tracked in SQLite's `user_version`.
+//!
+//! Each migration runs in one transaction together with the version bump, so a crash
+//! leaves the database at the old version or the new one. A file whose version is newer
+//! than [`LATEST`] is refused untouched: an older build must not guess at a newer schema.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The newest schema this build knows.
+pub const LATEST: i64 = 1;
+
+const MIGRATIONS: [&str; LATEST as usize] = [
+    // 1: settings, user rules, decision history.
+    "CREATE TABLE settings (
+         key   TEXT PRIMARY KEY NOT NULL,
+         value TEXT NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE rules (
+         id         INTEGER PRIMARY KEY,
+         kind       TEXT NOT NULL CHECK (kind IN ('allow', 'block')),
+         target     TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         UNIQUE (kind, target)
+     );
+     CREATE TABLE history (
+         id       INTEGER PRIMARY KEY,
+         at_ms    INTEGER NOT NULL,
+         channel  TEXT NOT NULL CHECK (channel IN ('call', 'sms')),
+         subject  TEXT NOT NULL,
+         action   TEXT NOT NULL,
+         decision TEXT NOT NULL
+     );
+     CREATE INDEX history_at ON history (at_ms);",
+];
+
+/// Brings the schema up to [`LATEST`].
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > LATEST {
+        return Err(Error::DatabaseTooNew {
+            found,
+            supported: LATEST,
+        });
+    }
+    if found < 0 {
+        return Err(Error::DatabaseCorrupt(format!(
+            "negative schema version {found}"
+        )));
+    }
+    for version in found..LATEST {
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

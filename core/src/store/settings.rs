@@ -1,0 +1,180 @@
+//! The user's settings: home region and the policies of DESIGN.md rule 6.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::decide::Action;
+use crate::error::{Error, Result};
+use crate::region::Region;
+
+/// A user policy for a class of calls or messages: allow, warn or block.
+pub type Policy = Action;
+
+/// Every setting the engine reads. Held in memory as one immutable snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settings {
+    /// The region whose numbering plan national numbers follow.
+    pub home_region: Region,
+    /// What to do with calls from other regions.
+    pub overseas_calls: Policy,
+    /// What to do with SMS from other regions.
+    pub overseas_sms: Policy,
+    /// Regions exempt from the overseas policies (family abroad, a work partner).
+    pub allowed_countries: BTreeSet<Region>,
+    /// What to do with withheld, unknown and payphone numbers.
+    pub hidden_numbers: Policy,
+    /// What to do when STIR/SHAKEN verification failed.
+    pub verification_failed: Policy,
+    /// Days of decision history to keep; 0 keeps none.
+    pub history_retention_days: u32,
+}
+
+impl Settings {
+    /// The settings keys, as used by `callguard settings set KEY VALUE`.
+    pub const KEYS: [&'static str; 7] = [
+        "home-region",
+        "overseas-calls",
+        "overseas-sms",
+        "allowed-countries",
+        "hidden-numbers",
+        "verification-failed",
+        "history-retention-days",
+    ];
+
+    /// Protective defaults: overseas calls and SMS warn, failed verification warns,
+    /// hidden numbers ring, 30 days of history.
+    pub fn defaults(home_region: Region) -> Settings {
+        Settings {
+            home_region,
+            overseas_calls: Action::Warn,
+            overseas_sms: Action::Warn,
+            allowed_countries: BTreeSet::new(),
+            hidden_numbers: Action::Allow,
+            verification_failed: Action::Warn,
+            history_retention_days: 30,
+        }
+    }
+
+    /// Changes one setting from its text form; the settings are unchanged on error.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let value = value.trim();
+        match key {
+            "home-region" => self.home_region = value.parse()?,
+            "overseas-calls" => self.overseas_calls = parse_policy(key, value)?,
+            "overseas-sms" => self.overseas_sms = parse_policy(key, value)?,
+            "allowed-countries" => self.allowed_countries = parse_countries(value)?,
+            "hidden-numbers" => self.hidden_numbers = parse_policy(key, value)?,
+            "verification-failed" => self.verification_failed = parse_policy(key, value)?,
+            "history-retention-days" => {
+                self.history_retention_days =
+                    value.parse().ok().filter(|d| *d <= 3650).ok_or_else(|| {
+                        Error::InvalidSetting(format!(
+                            "{key} must be a number of days from 0 to 3650"
+                        ))
+                    })?
+            }
+            _ => {
+                return Err(Error::InvalidSetting(format!(
+                    "unknown key {:?}; keys are {}",
+                    key.chars().take(40).collect::<String>(),
+                    Settings::KEYS.join(", ")
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// Every setting as (key, text value), in [`KEYS`](Self::KEYS) order.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let countries: Vec<&str> = self.allowed_countries.iter().map(Region::as_str).collect();
+        vec![
+            ("home-region", self.home_region.to_string()),
+            ("overseas-calls", self.overseas_calls.to_string()),
+            ("overseas-sms", self.overseas_sms.to_string()),
+            ("allowed-countries", countries.join(",")),
+            ("hidden-numbers", self.hidden_numbers.to_string()),
+            ("verification-failed", self.verification_failed.to_string()),
+            (
+                "history-retention-days",
+                self.history_retention_days.to_string(),
+            ),
+        ]
+    }
+}
+
+fn parse_policy(key: &str, value: &str) -> Result<Policy> {
+    value
+        .parse()
+        .map_err(|_| Error::InvalidSetting(format!("{key} must be allow, warn or block")))
+}
+
+/// Accepts region codes and calling codes, separated by commas or spaces:
+/// `KH, +63, MM`. An empty value or `none` clears the list.
+fn parse_countries(value: &str) -> Result<BTreeSet<Region>> {
+    let mut regions = BTreeSet::new();
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(regions);
+    }
+    for item in value
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let region = match item.strip_prefix('+') {
+            Some(code) => code
+                .parse::<u16>()
+                .ok()
+                .and_then(Region::for_calling_code)
+                .ok_or_else(|| {
+                    Error::InvalidSetting(format!(
+                        "unknown calling code in allowed-countries: {item}"
+                    ))
+                })?,
+            None => item.parse().map_err(|_| {
+                Error::InvalidSetting(format!("unknown region in allowed-countries: {item}"))
+            })?,
+        };
+        regions.insert(region);
+    }
+    Ok(regions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cn() -> Settings {
+        Settings::defaults("CN".parse().unwrap())
+    }
+
+    #[test]
+    fn every_key_round_trips_through_its_text_form() {
+        let mut s = cn();
+        s.set("overseas-calls", "block").unwrap();
+        s.set("allowed-countries", "+855, mm").unwrap();
+        s.set("history-retention-days", "7").unwrap();
+        let mut copy = cn();
+        for (key, value) in s.entries() {
+            copy.set(key, &value).unwrap();
+        }
+        assert_eq!(copy, s);
+        assert_eq!(s.entries()[3].1, "KH,MM");
+    }
+
+    #[test]
+    fn bad_values_leave_settings_unchanged() {
+        let mut s = cn();
+        let before = s.clone();
+        for (key, value) in [
+            ("overseas-calls", "maybe"),
+            ("home-region", "XX"),
+            ("allowed-countries", "KH,+999"),
+            ("history-retention-days", "-1"),
+            ("no-such-key", "1"),
+        ] {
+            assert!(s.set(key, value).is_err(), "{key}={value}");
+        }
+        assert_eq!(s, before);
+    }
+}
