@@ -8,7 +8,7 @@ use crate::region::Region;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NumberKind {
-    /// A number of the home region (valid, or at least of full length).
+    /// A valid number of the home region.
     Home,
     /// A short or service number of the home region: emergency (110), hotlines (12110),
     /// bank and carrier short codes (95588, 10086), SMS service ports.
@@ -21,22 +21,25 @@ pub enum NumberKind {
 /// Decides the kind, and the region to report.
 ///
 /// - another calling code → foreign; the region is the number's, else the code's main one;
-/// - the home calling code but another region of it (NANP, +7, +44) → foreign;
-/// - otherwise home: a number that is not valid and not of full length is short or service.
+/// - the home calling code, a valid number, but another region of it (NANP, +7, +44) → foreign;
+/// - otherwise home: a number that is not a valid full number of the region is a short or
+///   service number. libphonenumber's main metadata describes full numbers only, so this
+///   is what covers 110, 95588 and the 8-digit SMS ports such as 10620000 alike.
 pub(super) fn classify(
     home: Region,
     calling_code: u16,
     number_region: Option<Region>,
     valid: bool,
-    full_length: bool,
 ) -> (NumberKind, Option<Region>) {
     if calling_code != home.calling_code() {
         let region = number_region.or_else(|| Region::for_calling_code(calling_code));
         return (NumberKind::Foreign, region);
     }
     match number_region {
-        Some(region) if region != home => (NumberKind::Foreign, Some(region)),
-        _ if !valid && !full_length => (NumberKind::ShortOrService, Some(home)),
+        // Only a valid number's region is trusted: for an invalid one the metadata matches
+        // leading digits alone, and US short code 24280 would look like a Bahamas (242) number.
+        Some(region) if valid && region != home => (NumberKind::Foreign, Some(region)),
+        _ if !valid => (NumberKind::ShortOrService, Some(home)),
         _ => (NumberKind::Home, Some(home)),
     }
 }

@@ -141,19 +141,13 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
         }
         _ => WrittenForm::International,
     };
-    let e164 = PHONE_NUMBER_UTIL
-        .format(&parsed, PhoneNumberFormat::E164)
-        .into_owned();
+    let e164 = e164_of(&parsed)?;
     let national = rlibphonenumber::get_national_significant_number_owned(&parsed);
     let valid = PHONE_NUMBER_UTIL.is_valid_number(&parsed);
-    let full_length = matches!(
-        PHONE_NUMBER_UTIL.is_possible_number_with_reason(&parsed),
-        Ok(rlibphonenumber::NumberLengthType::IsPossible)
-    );
     let number_region = PHONE_NUMBER_UTIL
         .get_region_for_number(&parsed)
         .and_then(Region::from_library);
-    let (kind, region) = classify::classify(home, calling_code, number_region, valid, full_length);
+    let (kind, region) = classify::classify(home, calling_code, number_region, valid);
     Ok(PhoneNumber {
         e164,
         calling_code,
@@ -163,6 +157,40 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
         form,
         valid,
     })
+}
+
+/// The E.164 form of `input`, with `home` for national numbers or without a home region
+/// (then only international forms such as `+33 1 42 68 53 00` are understood). This is
+/// libphonenumber's parse-then-format, with no classification; `callguard normalize` uses it.
+pub fn normalize(input: &str, home: Option<Region>) -> Result<String, NumberError> {
+    if let Some(home) = home {
+        return parse(input, home).map(|n| n.e164);
+    }
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(NumberError::TooLong);
+    }
+    if input.trim().is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let parsed = PHONE_NUMBER_UTIL
+        .parse(input, None)
+        .map_err(map_parse_error)?;
+    e164_of(&parsed)
+}
+
+/// Formats as E.164. A national number of zero (`0000000`) has no E.164 form;
+/// libphonenumber would echo the raw input, which must never become a list key.
+fn e164_of(parsed: &rlibphonenumber::PhoneNumber) -> Result<String, NumberError> {
+    if parsed.national_number == 0 {
+        return Err(NumberError::NotANumber);
+    }
+    let e164 = PHONE_NUMBER_UTIL
+        .format(parsed, PhoneNumberFormat::E164)
+        .into_owned();
+    if e164.len() < 2 || !e164.starts_with('+') {
+        return Err(NumberError::NotANumber);
+    }
+    Ok(e164)
 }
 
 fn map_parse_error(err: ParseError) -> NumberError {
