@@ -1,1 +1,243 @@
-fn main() {}
+//! `callguard`: the Callguard engine on a desktop, for people, tests and benchmarks.
+//!
+//! Every decision is made by `callguard-core`; this binary only parses arguments, opens
+//! the engine with the embedded default list, and prints. Exit codes: 0 success, 1 an
+//! error (printed on stderr), 2 a usage error.
+
+mod args;
+mod batch;
+mod default_list;
+mod output;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use args::{
+    Check, Cli, Command, PresentationArg, RuleKindArg, RulesCmd, SettingsCmd, VerificationArg,
+};
+use callguard_core::{
+    number, CallInput, Engine, EngineConfig, Presentation, Region, RuleKind, SmsInput, Verification,
+};
+use clap::Parser;
+
+/// The home region until the user sets one: the examples and the default list are CN's.
+const DEFAULT_REGION: &str = "CN";
+
+/// What can fail in a command, printed as one `error: ...` line.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Engine(#[from] callguard_core::Error),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match run(cli, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`callguard history | head`) is not an error.
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = out.flush();
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
+    let region_override = cli
+        .region
+        .as_deref()
+        .map(str::parse::<Region>)
+        .transpose()?;
+    let opener = Opener {
+        data_dir: cli.data_dir,
+        region_override,
+    };
+    match cli.command {
+        Command::Check(Check::Call(c)) => {
+            let engine = opener.open()?;
+            let input = CallInput {
+                number: Some(c.number),
+                presentation: presentation(c.presentation),
+                verification: verification(c.verification),
+                is_contact: c.contact,
+            };
+            let decision = engine.screen_call(&input)?;
+            print_decision(out, &decision, c.json)?;
+        }
+        Command::Check(Check::Sms(s)) => {
+            let engine = opener.open()?;
+            let decision = engine.screen_sms(&SmsInput::new(s.from, s.text))?;
+            print_decision(out, &decision, s.json)?;
+        }
+        Command::Check(Check::Batch) => {
+            let engine = opener.open()?;
+            batch::check(&engine, io::stdin().lock(), out)?;
+        }
+        Command::Normalize(n) if n.batch => {
+            batch::normalize(opener.region()?, io::stdin().lock(), out)?;
+        }
+        Command::Normalize(n) => {
+            let text = n
+                .number
+                .ok_or_else(|| CliError::Usage("a number is required".into()))?;
+            let region = opener
+                .region()?
+                .ok_or_else(|| CliError::Usage("no home region".into()))?;
+            let parsed = number::parse(&text, region).map_err(callguard_core::Error::from)?;
+            if n.json {
+                output::json(out, &parsed)?;
+            } else {
+                writeln!(out, "{}", parsed.e164())?;
+            }
+        }
+        Command::Settings(SettingsCmd::Set { key, value }) => {
+            let settings = opener.open()?.set_setting(&key, &value)?;
+            let shown = settings
+                .entries()
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            writeln!(out, "{key} = {shown}")?;
+        }
+        Command::Settings(SettingsCmd::Show(f)) => {
+            let settings = opener.open()?.settings();
+            if f.json {
+                let map: serde_json::Map<String, serde_json::Value> = settings
+                    .entries()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.into()))
+                    .collect();
+                output::json(out, &map)?;
+            } else {
+                output::settings(out, &settings)?;
+            }
+        }
+        Command::Rules(RulesCmd::Add { kind, target }) => {
+            let rule = opener.open()?.add_rule(rule_kind(kind), &target)?;
+            writeln!(out, "added: {} {}", rule.kind.as_str(), rule.target)?;
+        }
+        Command::Rules(RulesCmd::Remove { args }) => {
+            let (kind, target) = match args.as_slice() {
+                [target] => (None, target),
+                [kind, target] => (Some(kind.parse::<RuleKind>()?), target),
+                _ => {
+                    return Err(CliError::Usage(
+                        "usage: rules remove [allow|block] TARGET".into(),
+                    ))
+                }
+            };
+            let removed = opener.open()?.remove_rule(kind, target)?;
+            if removed == 0 {
+                return Err(CliError::Usage("no such rule".into()));
+            }
+            writeln!(
+                out,
+                "removed {removed} rule{}",
+                if removed == 1 { "" } else { "s" }
+            )?;
+        }
+        Command::Rules(RulesCmd::List(f)) => {
+            let rules = opener.open()?.rules();
+            if f.json {
+                output::json(out, &rules)?;
+            } else {
+                output::rules(out, &rules)?;
+            }
+        }
+        Command::History(h) => {
+            let engine = opener.open()?;
+            if h.clear {
+                writeln!(out, "deleted {} entries", engine.clear_history()?)?;
+            } else if h.json {
+                output::json(out, &engine.history(h.limit)?)?;
+            } else {
+                output::history(out, &engine.history(h.limit)?)?;
+            }
+        }
+        Command::Status(f) => {
+            let status = opener.open()?.status()?;
+            if f.json {
+                output::json(out, &status)?;
+            } else {
+                output::status(out, &status)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_decision(
+    out: &mut dyn Write,
+    decision: &callguard_core::Decision,
+    json: bool,
+) -> io::Result<()> {
+    if json {
+        output::json(out, decision)
+    } else {
+        output::decision(out, decision)
+    }
+}
+
+/// Opens the engine only for commands that need it (`normalize --batch` does not).
+struct Opener {
+    data_dir: Option<PathBuf>,
+    region_override: Option<Region>,
+}
+
+impl Opener {
+    fn open(&self) -> Result<Engine, CliError> {
+        let dir = match &self.data_dir {
+            Some(dir) => dir.clone(),
+            None => directories::ProjectDirs::from("org", "Callguard", "callguard")
+                .map(|dirs| dirs.data_dir().to_path_buf())
+                .ok_or_else(|| CliError::Usage("no home directory; pass --data-dir".into()))?,
+        };
+        let mut config = EngineConfig::new(DEFAULT_REGION.parse()?);
+        config.region_override = self.region_override;
+        let engine = Engine::open(&dir, config)?;
+        engine.replace_lists(default_list::load()?);
+        Ok(engine)
+    }
+
+    /// The home region: `--region`, else the stored setting, else the default.
+    fn region(&self) -> Result<Option<Region>, CliError> {
+        match self.region_override {
+            Some(region) => Ok(Some(region)),
+            None => Ok(Some(self.open()?.settings().home_region)),
+        }
+    }
+}
+
+fn presentation(arg: PresentationArg) -> Presentation {
+    match arg {
+        PresentationArg::Allowed => Presentation::Allowed,
+        PresentationArg::Restricted => Presentation::Restricted,
+        PresentationArg::Unknown => Presentation::Unknown,
+        PresentationArg::Payphone => Presentation::Payphone,
+    }
+}
+
+fn verification(arg: VerificationArg) -> Verification {
+    match arg {
+        VerificationArg::Passed => Verification::Passed,
+        VerificationArg::Failed => Verification::Failed,
+        VerificationArg::Unverified => Verification::NotVerified,
+    }
+}
+
+fn rule_kind(arg: RuleKindArg) -> RuleKind {
+    match arg {
+        RuleKindArg::Allow => RuleKind::Allow,
+        RuleKindArg::Block => RuleKind::Block,
+    }
+}

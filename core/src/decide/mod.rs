@@ -19,7 +19,7 @@ pub(crate) mod number_rules;
 mod verdict;
 
 use crate::error::Result;
-use crate::number;
+use crate::number::{self, NumberError};
 
 pub use input::{CallInput, Presentation, SmsInput, Verification};
 pub use model::{Action, Category, Decision, Reason, ReasonCode};
@@ -27,7 +27,7 @@ pub use model::{Action, Category, Decision, Reason, ReasonCode};
 use number_rules::Context;
 use verdict::{Match, Tier, Verdict};
 
-/// Decides a call. Fails only when a shown number cannot be read at all.
+/// Decides a call. Fails only when a shown number is empty or cannot be read at all.
 pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decision> {
     let mut verdict = Verdict::default();
     let shown = input
@@ -38,6 +38,11 @@ pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decisio
     let failed = input.verification == Verification::Failed;
     let shown = match shown {
         Some(raw) if input.presentation == Presentation::Allowed => raw,
+        // "Shown" but empty is inconsistent input, not a hidden number: say so, and let
+        // the app fail open. Hidden callers arrive as restricted, unknown or payphone.
+        None if input.presentation == Presentation::Allowed => {
+            return Err(NumberError::Empty.into())
+        }
         _ => {
             number_rules::policy_signal(
                 &mut verdict,

@@ -1,0 +1,168 @@
+//! The command-line contract. Scripts and tests rely on these names; change with care.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Callguard: decide whether a call or SMS is allowed, warned about or blocked, offline.
+#[derive(Debug, Parser)]
+#[command(name = "callguard", version, about, long_about = None)]
+pub struct Cli {
+    /// Where settings, rules and history live [default: the platform data directory]
+    #[arg(long, global = true, value_name = "DIR", env = "CALLGUARD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Home region for this run (two letters, e.g. CN); overrides the stored setting
+    #[arg(long, global = true, value_name = "CC")]
+    pub region: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decide a call or an SMS
+    #[command(subcommand)]
+    Check(Check),
+    /// Print a number in E.164, or normalise `input<TAB>region` lines from stdin
+    Normalize(Normalize),
+    /// Show or change settings
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// Manage your own allow and block rules
+    #[command(subcommand)]
+    Rules(RulesCmd),
+    /// Show recent decisions and why they were made
+    History(History),
+    /// Show the lists in use, the home region and the database
+    Status(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Check {
+    /// Decide an incoming call
+    Call(CheckCall),
+    /// Decide an incoming SMS
+    Sms(CheckSms),
+    /// Decide JSON lines from stdin, one decision per line, in order
+    Batch,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckCall {
+    /// The presented number, in any format
+    pub number: String,
+    /// The caller is in the address book
+    #[arg(long)]
+    pub contact: bool,
+    /// STIR/SHAKEN result
+    #[arg(long, value_enum, default_value_t = VerificationArg::Unverified)]
+    pub verification: VerificationArg,
+    /// How the number was presented
+    #[arg(long, value_enum, default_value_t = PresentationArg::Allowed)]
+    pub presentation: PresentationArg,
+    /// Print the decision as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckSms {
+    /// The sender: a number, a short code or a name
+    #[arg(long = "from", value_name = "SENDER")]
+    pub from: String,
+    /// The message text
+    pub text: String,
+    /// Print the decision as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VerificationArg {
+    Passed,
+    Failed,
+    Unverified,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PresentationArg {
+    Allowed,
+    Restricted,
+    Unknown,
+    Payphone,
+}
+
+#[derive(Debug, Args)]
+pub struct Normalize {
+    /// The number to normalise (omit with --batch)
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub number: Option<String>,
+    /// Read `input<TAB>home_region` lines from stdin; write E.164 or `error: ...` per line
+    #[arg(long)]
+    pub batch: bool,
+    /// Print the number's classification as JSON
+    #[arg(long, conflicts_with = "batch")]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Change a setting: home-region, overseas-calls, overseas-sms, allowed-countries,
+    /// hidden-numbers, verification-failed, history-retention-days
+    Set {
+        /// The setting's key
+        key: String,
+        /// The new value (allow|warn|block for policies; e.g. "KH,+63" for countries)
+        value: String,
+    },
+    /// Show every setting
+    Show(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCmd {
+    /// Add a rule. TARGET is a number, a prefix ending in * (+855*), or country:CC
+    Add {
+        /// allow or block
+        #[arg(value_enum)]
+        kind: RuleKindArg,
+        /// Number, prefix or country
+        target: String,
+    },
+    /// Remove the rules for a target: `rules remove [allow|block] TARGET`
+    Remove {
+        /// An optional kind, then the target
+        #[arg(num_args = 1..=2, required = true, value_name = "[KIND] TARGET")]
+        args: Vec<String>,
+    },
+    /// List your rules
+    List(JsonFlag),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RuleKindArg {
+    Allow,
+    Block,
+}
+
+#[derive(Debug, Args)]
+pub struct History {
+    /// How many entries to show, newest first
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// Delete the history instead of showing it
+    #[arg(long)]
+    pub clear: bool,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,140 @@
+//! How decisions and state are printed: JSON for programs, one or two lines for people.
+
+use std::io::{self, Write};
+
+use callguard_core::{Decision, HistoryEntry, Settings, Status, UserRule};
+use serde::Serialize;
+
+/// Prints a value as one line of JSON.
+pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// `BLOCK  Blocked: fake official number … [official_impersonation]`, then `why: …`.
+pub fn decision(out: &mut dyn Write, d: &Decision) -> io::Result<()> {
+    let category = d.category.map(|c| format!(" [{c}]")).unwrap_or_default();
+    writeln!(
+        out,
+        "{:<5}  {}{}",
+        d.action.as_str().to_uppercase(),
+        d.label,
+        category
+    )?;
+    if !d.reasons.is_empty() {
+        let why: Vec<String> = d
+            .reasons
+            .iter()
+            .map(|r| format!("{} ({})", r.code, r.detail))
+            .collect();
+        writeln!(out, "       why: {}", why.join("; "))?;
+    }
+    Ok(())
+}
+
+pub fn settings(out: &mut dyn Write, s: &Settings) -> io::Result<()> {
+    for (key, value) in s.entries() {
+        let value = if value.is_empty() {
+            "(none)".to_owned()
+        } else {
+            value
+        };
+        writeln!(out, "{key:<24} {value}")?;
+    }
+    Ok(())
+}
+
+pub fn rules(out: &mut dyn Write, rules: &[UserRule]) -> io::Result<()> {
+    if rules.is_empty() {
+        return writeln!(out, "no rules");
+    }
+    for rule in rules {
+        writeln!(out, "{:<5}  {}", rule.kind.as_str(), rule.target)?;
+    }
+    Ok(())
+}
+
+pub fn history(out: &mut dyn Write, entries: &[HistoryEntry]) -> io::Result<()> {
+    if entries.is_empty() {
+        return writeln!(out, "no history");
+    }
+    for e in entries {
+        let why: Vec<&str> = e.decision.reasons.iter().map(|r| r.code.as_str()).collect();
+        let channel = if matches!(e.channel, callguard_core::store::Channel::Sms) {
+            "sms"
+        } else {
+            "call"
+        };
+        writeln!(
+            out,
+            "{}  {:<4} {:<18} {:<5} {}{}",
+            format_time(e.at_ms),
+            channel,
+            e.subject,
+            e.decision.action,
+            e.decision.label,
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join(", "))
+            }
+        )?;
+    }
+    Ok(())
+}
+
+pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
+    let lists: Vec<String> = s
+        .lists
+        .iter()
+        .map(|(name, v)| format!("{name} v{v}"))
+        .collect();
+    writeln!(out, "home region    {}", s.home_region)?;
+    writeln!(out, "lists          {}", lists.join(", "))?;
+    writeln!(
+        out,
+        "entries        {} numbers, {} prefixes, {} official numbers",
+        s.list_numbers, s.list_prefixes, s.list_official
+    )?;
+    writeln!(out, "rules          {}", s.rules)?;
+    writeln!(out, "history        {} entries", s.history_entries)?;
+    match &s.database {
+        Some(path) => writeln!(
+            out,
+            "database       {} (schema {})",
+            path.display(),
+            s.schema_version
+        ),
+        None => writeln!(out, "database       in memory"),
+    }
+}
+
+/// UTC `YYYY-MM-DD HH:MM`, without a date library: days since the epoch to a civil date
+/// (Howard Hinnant's algorithm).
+fn format_time(at_ms: i64) -> String {
+    let secs = at_ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(super::format_time(0), "1970-01-01 00:00");
+        assert_eq!(super::format_time(1_795_000_000_000), "2026-11-18 11:06");
+    }
+}
