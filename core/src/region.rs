@@ -39,6 +39,24 @@ impl Region {
         region.to_string().parse().ok()
     }
 
+    /// The hot-path conversion for a number's region, whose calling code is already known.
+    /// The library's `Region` is `repr(u16)` with the two ASCII letters as its bytes
+    /// (`CN` = 0x434E); anything else, such as `World` (non-geographic codes), gives `None`.
+    pub(crate) fn from_library_with_code(
+        region: rlibphonenumber::Region,
+        calling_code: u16,
+    ) -> Option<Region> {
+        let [high, low] = (region as u16).to_be_bytes();
+        let letters = [high, low];
+        letters
+            .iter()
+            .all(u8::is_ascii_uppercase)
+            .then_some(Region {
+                letters,
+                calling_code,
+            })
+    }
+
     pub(crate) fn to_library(self) -> Option<rlibphonenumber::Region> {
         rlibphonenumber::Region::from_str(self.as_str()).ok()
     }
@@ -118,6 +136,22 @@ mod tests {
         for bad in ["", "C", "CHN", "ZZ", "1A", "中国", "AA"] {
             assert!(bad.parse::<Region>().is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn library_regions_convert_without_lookups() {
+        for code in ["CN", "US", "HK", "KH", "JM", "GB", "ZW"] {
+            let region: Region = code.parse().unwrap();
+            let library = region.to_library().unwrap();
+            assert_eq!(
+                Region::from_library_with_code(library, region.calling_code()),
+                Some(region)
+            );
+        }
+        assert_eq!(
+            Region::from_library_with_code(rlibphonenumber::Region::World, 800),
+            None
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ impl Cg {
     }
 
     fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("callguard").expect("binary");
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("callguard"));
         cmd.arg("--data-dir")
             .arg(self.dir.path())
             .env_remove("CALLGUARD_DATA_DIR");

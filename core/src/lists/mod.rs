@@ -110,10 +110,18 @@ impl ListSet {
 
     /// Whether `national` (a national significant number) is an official number of `region`.
     pub fn is_official(&self, region: Region, national: &str) -> bool {
-        let mut key = String::with_capacity(2 + national.len());
-        key.push_str(region.as_str());
-        key.push_str(national);
-        self.official.contains(key)
+        // A stack buffer: this runs on every call. National numbers are at most 17 digits.
+        let mut key = [0u8; 32];
+        let Some(end) = national
+            .len()
+            .checked_add(2)
+            .filter(|end| *end <= key.len())
+        else {
+            return false;
+        };
+        key[..2].copy_from_slice(region.as_str().as_bytes());
+        key[2..end].copy_from_slice(national.as_bytes());
+        self.official.contains(&key[..end])
     }
 
     /// Streams the exact numbers in ascending key order, in constant memory.

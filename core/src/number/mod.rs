@@ -143,10 +143,13 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     };
     let e164 = e164_of(&parsed)?;
     let national = rlibphonenumber::get_national_significant_number_owned(&parsed);
-    let valid = PHONE_NUMBER_UTIL.is_valid_number(&parsed);
-    let number_region = PHONE_NUMBER_UTIL
-        .get_region_for_number(&parsed)
-        .and_then(Region::from_library);
+    // libphonenumber's is_valid_number is exactly this pair; calling it as well as
+    // get_region_for_number would match the region's patterns twice (+1 has 25 regions).
+    let library_region = PHONE_NUMBER_UTIL.get_region_for_number(&parsed);
+    let valid =
+        library_region.is_some_and(|r| PHONE_NUMBER_UTIL.is_valid_number_for_region(&parsed, r));
+    let number_region =
+        library_region.and_then(|r| Region::from_library_with_code(r, calling_code));
     let (kind, region) = classify::classify(home, calling_code, number_region, valid);
     Ok(PhoneNumber {
         e164,
