@@ -170,12 +170,7 @@ impl Engine {
         let store = self.store();
         let mut check = store.load_settings(self.config.default_region)?;
         check.set(key, value)?;
-        let canonical = check
-            .entries()
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
-            .unwrap_or_default();
+        let canonical = check.get(key).unwrap_or_default();
         store.save_setting(key, &canonical)?;
         self.publish(&store)?;
         Ok(self.settings())

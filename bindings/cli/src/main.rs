@@ -101,12 +101,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         }
         Command::Settings(SettingsCmd::Set { key, value }) => {
             let settings = opener.open()?.set_setting(&key, &value)?;
-            let shown = settings
-                .entries()
-                .into_iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v)
-                .unwrap_or_default();
+            let shown = settings.get(&key).unwrap_or_default();
             writeln!(out, "{key} = {shown}")?;
         }
         Command::Settings(SettingsCmd::Show(f)) => {

@@ -85,6 +85,11 @@ impl Settings {
         Ok(())
     }
 
+    /// One setting's text form, as `settings show` prints it; `None` for an unknown key.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.entries().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
     /// Every setting as (key, text value), in [`KEYS`](Self::KEYS) order.
     pub fn entries(&self) -> Vec<(&'static str, String)> {
         let countries: Vec<&str> = self.allowed_countries.iter().map(Region::as_str).collect();
