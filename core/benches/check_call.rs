@@ -13,7 +13,7 @@
 //! - a file-backed SQLite database of the same numbers, inserted in one transaction with a
 //!   prepared statement, in the fastest layout a pilot found:
 //!   `numbers(e164 INTEGER PRIMARY KEY, meta INTEGER) WITHOUT ROWID` (a TEXT key was about
-//!   25% slower, a rowid table about 4%). It is opened twice, on two copies of the file,
+//!   30% slower, a rowid table 2–4%). It is opened twice, on two copies of the file,
 //!   both with a page cache that holds the whole database and warmed by a full scan:
 //!   - with `locking_mode = EXCLUSIVE`, so a lookup makes no system call at all. This is the
 //!     fastest fair SQLite and the one the budget is judged against (`sqlite_*`);
