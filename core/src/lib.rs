@@ -45,6 +45,7 @@ pub mod lists;
 pub mod number;
 mod region;
 pub mod store;
+pub mod wire;
 
 pub use decide::{
     Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,

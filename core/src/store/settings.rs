@@ -87,7 +87,10 @@ impl Settings {
 
     /// One setting's text form, as `settings show` prints it; `None` for an unknown key.
     pub fn get(&self, key: &str) -> Option<String> {
-        self.entries().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        self.entries()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
     }
 
     /// Every setting as (key, text value), in [`KEYS`](Self::KEYS) order.
