@@ -18,6 +18,7 @@ use crate::lists::ListSet;
 use crate::number;
 use crate::region::Region;
 use crate::store::{Channel, HistoryEntry, RuleKind, RuleTarget, Settings, Store, UserRule};
+use crate::wire::Section;
 
 /// The database file name inside the data directory.
 pub const DATABASE_FILE: &str = "callguard.sqlite";
@@ -48,12 +49,8 @@ pub struct Status {
     pub home_region: Region,
     /// Name → version of the lists in use.
     pub lists: BTreeMap<String, u64>,
-    /// Entries per section.
-    pub list_numbers: usize,
-    /// Prefix patterns.
-    pub list_prefixes: usize,
-    /// Official numbers.
-    pub list_official: usize,
+    /// Entries per section of the list in use, by section name.
+    pub list_entries: BTreeMap<String, u64>,
     /// User rules.
     pub rules: usize,
     /// Stored history entries.
@@ -214,13 +211,14 @@ impl Engine {
         let snapshot = self.snapshot.load();
         let lists = self.lists.load();
         let store = self.store();
-        let (list_numbers, list_prefixes, list_official) = lists.counts();
+        let list_entries = Section::ALL
+            .iter()
+            .map(|s| (s.name().to_owned(), lists.len(*s) as u64))
+            .collect();
         Ok(Status {
             home_region: snapshot.settings.home_region,
             lists: crate::lists::versions(&lists),
-            list_numbers,
-            list_prefixes,
-            list_official,
+            list_entries,
             rules: snapshot.rules.len(),
             history_entries: store.history_count()?,
             schema_version: store.schema_version()?,

@@ -35,7 +35,7 @@
 //! The crate never prints and never touches the network; errors never carry a phone
 //! number or a message text, so callers may log them.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod decide;
@@ -45,6 +45,7 @@ pub mod lists;
 pub mod number;
 mod region;
 pub mod store;
+pub mod trust;
 pub mod wire;
 
 pub use decide::{
@@ -56,3 +57,4 @@ pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
 pub use region::Region;
 pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, Settings, UserRule};
+pub use wire::Section;

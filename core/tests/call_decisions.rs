@@ -226,7 +226,11 @@ fn ftc_complaint_numbers_are_found_in_any_written_form() {
             .unwrap();
     }
     let set = lists.build().unwrap();
-    assert_eq!(set.counts().0, rows.len(), "the file holds unique numbers");
+    assert_eq!(
+        set.counts()[0],
+        rows.len() as u64,
+        "the file holds unique numbers"
+    );
     let engine = Engine::open_in_memory(EngineConfig::new(region("US"))).unwrap();
     engine.replace_lists(set);
     for row in rows.iter().step_by(997) {

@@ -91,11 +91,12 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
         .collect();
     writeln!(out, "home region    {}", s.home_region)?;
     writeln!(out, "lists          {}", lists.join(", "))?;
-    writeln!(
-        out,
-        "entries        {} numbers, {} prefixes, {} official numbers",
-        s.list_numbers, s.list_prefixes, s.list_official
-    )?;
+    let entries: Vec<String> = s
+        .list_entries
+        .iter()
+        .map(|(section, n)| format!("{n} {section}"))
+        .collect();
+    writeln!(out, "entries        {}", entries.join(", "))?;
     writeln!(out, "rules          {}", s.rules)?;
     writeln!(out, "history        {} entries", s.history_entries)?;
     match &s.database {

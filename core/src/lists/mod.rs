@@ -1,35 +1,41 @@
 //! The blocklist sections as FST indexes.
 //!
 //! A [`ListSet`] is immutable once built; the engine swaps whole sets atomically. It is
-//! the small interface that every list source feeds: today entries added in memory or
-//! read from CSV sources ([`source`]); with the signed format, verified snapshots.
+//! the one interface every list source feeds:
+//! - entries added in memory or read from CSV sources ([`ListSetBuilder`], [`source`]);
+//! - a verified signed snapshot or delta, streamed into FST files ([`files`]) that are
+//!   then memory-mapped.
 //!
-//! | section   | FST key                          | value           |
-//! |-----------|----------------------------------|-----------------|
-//! | numbers   | E.164 digits, e.g. `8613800138000` | [`EntryMeta`]  |
-//! | prefixes  | digits and `#`, e.g. `855`, `33162####` | [`EntryMeta`] |
-//! | official  | region + national number, e.g. `CN110` | (set)     |
+//! | section   | FST key                                   | value           |
+//! |-----------|-------------------------------------------|-----------------|
+//! | numbers   | E.164 digits, e.g. `8613800138000`        | [`EntryMeta`]   |
+//! | prefixes  | digits and `#`, e.g. `855`, `33162####`   | [`EntryMeta`]   |
+//! | official  | region + national number, e.g. `CN110`    | 0               |
+//! | domains   | labels reversed, e.g. `com.example`       | [`EntryMeta`]   |
+//! | sms_rules | `category:phrase`                          | weight          |
 //!
-//! Keys are ASCII digits of equal meaning to their numeric value, so the numbers FST
-//! streams in ascending numeric order within each length, which is what an iOS Call
-//! Directory export needs.
+//! The keys and values are exactly the canonical entries of [`crate::wire`], so a set
+//! can stream itself back out, in order, as the base a delta applies to.
 
+mod builder;
+pub mod domain;
+pub mod files;
 mod meta;
 mod prefix;
 pub mod source;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use fst::{Map, MapBuilder, Set, SetBuilder};
+use fst::{IntoStreamer, Map, Streamer};
 
 use crate::error::{Error, Result};
-use crate::number;
 use crate::region::Region;
+use crate::wire::{Section, SortedEntries, SortedSource};
 
+pub use builder::ListSetBuilder;
+pub use files::FstBytes;
 pub use meta::EntryMeta;
-
-/// E.164 allows at most 15 digits after the `+`.
-const MAX_E164_DIGITS: usize = 15;
 
 /// An exact or prefix hit in a list, with what the list says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,19 +50,19 @@ pub struct ListHit {
 pub struct ListSet {
     name: String,
     version: u64,
-    numbers: Map<Vec<u8>>,
-    prefixes: Map<Vec<u8>>,
-    official: Set<Vec<u8>>,
+    sections: [Map<FstBytes>; 5],
 }
 
 impl std::fmt::Debug for ListSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let counts: Vec<(&str, usize)> = Section::ALL
+            .iter()
+            .map(|s| (s.name(), self.len(*s)))
+            .collect();
         f.debug_struct("ListSet")
             .field("name", &self.name)
             .field("version", &self.version)
-            .field("numbers", &self.numbers.len())
-            .field("prefixes", &self.prefixes.len())
-            .field("official", &self.official.len())
+            .field("entries", &counts)
             .finish()
     }
 }
@@ -69,10 +75,54 @@ impl ListSet {
 
     /// A set with no entries, used before any list is installed.
     pub fn empty() -> ListSet {
-        // Building empty FSTs cannot fail.
-        ListSetBuilder::new("none", 0)
-            .build()
-            .unwrap_or_else(|_| unreachable!("empty lists always build"))
+        let sections = std::array::from_fn(|_| empty_map());
+        ListSet {
+            name: "none".to_owned(),
+            version: 0,
+            sections,
+        }
+    }
+
+    /// Builds in-memory indexes from canonical sections.
+    pub fn from_sections(
+        name: &str,
+        version: u64,
+        sections: &[SortedEntries; 5],
+    ) -> Result<ListSet> {
+        let mut maps = Vec::with_capacity(5);
+        for entries in sections {
+            let mut builder = fst::MapBuilder::memory();
+            for (key, value) in entries.iter() {
+                builder.insert(key, value).map_err(fst_error)?;
+            }
+            let bytes = builder.into_inner().map_err(fst_error)?;
+            maps.push(Map::new(FstBytes::Owned(bytes)).map_err(fst_error)?);
+        }
+        let sections = maps
+            .try_into()
+            .map_err(|_| Error::InvalidList("five sections expected".into()))?;
+        Ok(ListSet {
+            name: name.to_owned(),
+            version,
+            sections,
+        })
+    }
+
+    /// Memory-maps the FST files that [`files::FstDirWriter`] wrote into `dir`.
+    pub fn open_dir(dir: &Path, name: &str, version: u64) -> Result<ListSet> {
+        let mut maps = Vec::with_capacity(5);
+        for section in Section::ALL {
+            let bytes = files::map_file(&dir.join(files::file_name(section)))?;
+            maps.push(Map::new(bytes).map_err(fst_error)?);
+        }
+        let sections = maps
+            .try_into()
+            .map_err(|_| Error::InvalidList("five sections expected".into()))?;
+        Ok(ListSet {
+            name: name.to_owned(),
+            version,
+            sections,
+        })
     }
 
     /// The list's name, as reported in decisions.
@@ -80,19 +130,24 @@ impl ListSet {
         &self.name
     }
 
-    /// The list's version, as reported in decisions.
+    /// The list's version (sequence number), as reported in decisions.
     pub fn version(&self) -> u64 {
         self.version
     }
 
-    /// Entry counts per section: numbers, prefixes, official.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        (self.numbers.len(), self.prefixes.len(), self.official.len())
+    /// Entries in one section.
+    pub fn len(&self, section: Section) -> usize {
+        self.sections[section.index()].len()
+    }
+
+    /// Entries in every section, in [`Section::ALL`] order.
+    pub fn counts(&self) -> [u64; 5] {
+        Section::ALL.map(|s| self.len(s) as u64)
     }
 
     /// The exact entry for E.164 digits (no `+`).
     pub fn number(&self, key: &str) -> Option<ListHit> {
-        let value = self.numbers.get(key)?;
+        let value = self.sections[Section::Numbers.index()].get(key)?;
         Some(ListHit {
             key: key.to_owned(),
             meta: EntryMeta::unpack(value)?,
@@ -101,7 +156,10 @@ impl ListSet {
 
     /// The longest prefix pattern that covers E.164 digits (no `+`).
     pub fn prefix(&self, key: &str) -> Option<ListHit> {
-        let found = prefix::longest_match(self.prefixes.as_fst(), key.as_bytes())?;
+        let found = prefix::longest_match(
+            self.sections[Section::Prefixes.index()].as_fst(),
+            key.as_bytes(),
+        )?;
         Some(ListHit {
             key: found.pattern,
             meta: EntryMeta::unpack(found.value)?,
@@ -121,14 +179,43 @@ impl ListSet {
         };
         key[..2].copy_from_slice(region.as_str().as_bytes());
         key[2..end].copy_from_slice(national.as_bytes());
-        self.official.contains(&key[..end])
+        self.sections[Section::Official.index()].contains_key(&key[..end])
     }
 
-    /// Streams the exact numbers in ascending key order, in constant memory.
+    /// The most specific listed domain that covers `host` (a listed domain covers its
+    /// subdomains), with the listed domain in normal order.
+    pub fn domain(&self, host: &str) -> Option<(String, EntryMeta)> {
+        let reversed = domain::reversed_key(host).ok()?;
+        let map = &self.sections[Section::Domains.index()];
+        let mut best = None;
+        for (end, _) in reversed
+            .match_indices('.')
+            .map(|(i, s)| (i, s))
+            .chain(std::iter::once((reversed.len(), "")))
+        {
+            if let Some(value) = map.get(&reversed[..end]) {
+                best = Some((
+                    domain::unreverse(&reversed[..end]),
+                    EntryMeta::unpack(value)?,
+                ));
+            }
+        }
+        best
+    }
+
+    /// Streams one section's entries in ascending key order, in constant memory: the
+    /// base a delta applies to, and the source of the iOS export.
+    pub fn cursor(&self, section: Section) -> Box<dyn SortedSource + '_> {
+        Box::new(FstCursor {
+            stream: self.sections[section.index()].into_stream(),
+        })
+    }
+
+    /// The exact numbers in ascending key order.
     pub fn numbers(&self) -> impl Iterator<Item = (String, EntryMeta)> + '_ {
-        let mut stream = fst::IntoStreamer::into_stream(&self.numbers);
+        let mut stream = self.sections[Section::Numbers.index()].into_stream();
         std::iter::from_fn(move || loop {
-            let (key, value) = fst::Streamer::next(&mut stream)?;
+            let (key, value) = stream.next()?;
             if let Some(meta) = EntryMeta::unpack(value) {
                 return Some((String::from_utf8_lossy(key).into_owned(), meta));
             }
@@ -136,122 +223,24 @@ impl ListSet {
     }
 }
 
-/// Collects entries in any order, then sorts, removes duplicates and builds the FSTs.
-///
-/// Duplicates are resolved by [`EntryMeta::outranks`]: the stronger action wins, then the
-/// higher confidence.
-#[derive(Debug)]
-pub struct ListSetBuilder {
-    name: String,
-    version: u64,
-    numbers: Vec<(Vec<u8>, EntryMeta)>,
-    prefixes: Vec<(Vec<u8>, EntryMeta)>,
-    official: Vec<Vec<u8>>,
+struct FstCursor<'a> {
+    stream: fst::map::Stream<'a>,
 }
 
-impl ListSetBuilder {
-    /// An empty builder.
-    pub fn new(name: &str, version: u64) -> Self {
-        ListSetBuilder {
-            name: name.to_owned(),
-            version,
-            numbers: Vec::new(),
-            prefixes: Vec::new(),
-            official: Vec::new(),
-        }
-    }
-
-    /// Adds an exact number in E.164 (`+8613800138000`).
-    pub fn add_number(&mut self, e164: &str, meta: EntryMeta) -> Result<()> {
-        let digits = e164_digits(e164).ok_or_else(|| {
-            Error::InvalidList("a number must be E.164: + and 3 to 15 digits".into())
-        })?;
-        self.numbers.push((digits.as_bytes().to_vec(), meta));
-        Ok(())
-    }
-
-    /// Adds a prefix: `+855`, `855` or a pattern such as `33162####` (`#` = any digit).
-    pub fn add_prefix(&mut self, pattern: &str, meta: EntryMeta) -> Result<()> {
-        let body = pattern.trim().trim_start_matches('+');
-        let valid = !body.is_empty()
-            && body.len() <= MAX_E164_DIGITS
-            && body.bytes().all(|b| b.is_ascii_digit() || b == b'#')
-            && body.as_bytes()[0].is_ascii_digit();
-        if !valid {
-            return Err(Error::InvalidList(
-                "a prefix must be 1 to 15 digits or # after an optional +, starting with a digit"
-                    .into(),
-            ));
-        }
-        self.prefixes.push((body.as_bytes().to_vec(), meta));
-        Ok(())
-    }
-
-    /// Adds an official number of `region`, written as dialled there (`110`, `010 1234 5678`).
-    pub fn add_official(&mut self, region: Region, number: &str) -> Result<()> {
-        let parsed = number::parse(number, region)?;
-        if parsed.calling_code() != region.calling_code() {
-            return Err(Error::InvalidList(format!(
-                "an official number must belong to {region}"
-            )));
-        }
-        let mut key = region.as_str().as_bytes().to_vec();
-        key.extend_from_slice(parsed.national().as_bytes());
-        self.official.push(key);
-        Ok(())
-    }
-
-    /// Sorts, resolves duplicates and builds the indexes.
-    pub fn build(self) -> Result<ListSet> {
-        let numbers = build_map(self.numbers)?;
-        let prefixes = build_map(self.prefixes)?;
-        let mut official = self.official;
-        official.sort_unstable();
-        official.dedup();
-        let mut set = SetBuilder::memory();
-        set.extend_iter(official.iter()).map_err(fst_error)?;
-        let official = Set::new(set.into_inner().map_err(fst_error)?).map_err(fst_error)?;
-        Ok(ListSet {
-            name: self.name,
-            version: self.version,
-            numbers,
-            prefixes,
-            official,
-        })
+impl SortedSource for FstCursor<'_> {
+    fn next_entry(&mut self) -> Option<(&[u8], u64)> {
+        self.stream.next()
     }
 }
 
-fn build_map(mut entries: Vec<(Vec<u8>, EntryMeta)>) -> Result<Map<Vec<u8>>> {
-    // Stable sort keeps insertion order among equal keys, so "first added" is well defined.
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: Vec<(Vec<u8>, EntryMeta)> = Vec::with_capacity(entries.len());
-    for (key, meta) in entries {
-        match merged.last_mut() {
-            Some((last, kept)) if *last == key => {
-                if meta.outranks(kept) {
-                    *kept = meta;
-                }
-            }
-            _ => merged.push((key, meta)),
-        }
-    }
-    let mut builder = MapBuilder::memory();
-    for (key, meta) in &merged {
-        builder.insert(key, meta.pack()).map_err(fst_error)?;
-    }
-    Map::new(builder.into_inner().map_err(fst_error)?).map_err(fst_error)
+fn empty_map() -> Map<FstBytes> {
+    // An empty FST is a fixed, valid byte string.
+    let bytes = fst::MapBuilder::memory().into_inner().unwrap_or_default();
+    Map::new(FstBytes::Owned(bytes)).unwrap_or_else(|_| unreachable!("an empty FST is valid"))
 }
 
-fn fst_error(err: fst::Error) -> Error {
+pub(crate) fn fst_error(err: fst::Error) -> Error {
     Error::InvalidList(format!("index: {err}"))
-}
-
-/// The digits of a strict E.164 string, or `None`.
-fn e164_digits(text: &str) -> Option<&str> {
-    let digits = text.trim().strip_prefix('+')?;
-    let ok =
-        (3..=MAX_E164_DIGITS).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
-    ok.then_some(digits)
 }
 
 /// Names and versions of the lists in a set, for [`Decision::lists`](crate::Decision).
