@@ -1,0 +1,1 @@
+//! The Callguard list publisher.
