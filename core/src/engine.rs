@@ -17,11 +17,17 @@ use crate::error::Result;
 use crate::lists::ListSet;
 use crate::number;
 use crate::region::Region;
-use crate::store::{Channel, HistoryEntry, RuleKind, RuleTarget, Settings, Store, UserRule};
+use crate::store::{
+    Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, Settings, Store, UpdateLogEntry,
+    UserRule,
+};
+use crate::update::{self, Fetcher, FileMap, InstallStep, UpdateError, UpdateReport, Updater};
 use crate::wire::Section;
 
 /// The database file name inside the data directory.
 pub const DATABASE_FILE: &str = "callguard.sqlite";
+/// The directory of installed lists inside the data directory.
+pub const LISTS_DIR: &str = "lists";
 
 /// How to open an engine.
 #[derive(Debug, Clone)]
@@ -30,17 +36,52 @@ pub struct EngineConfig {
     pub default_region: Region,
     /// A region that overrides the stored one for this engine only (the CLI's `--region`).
     pub region_override: Option<Region>,
+    /// The publisher's root metadata, pinned in the app. Updates are refused without one.
+    pub pinned_root: Option<Vec<u8>>,
+    /// The list to follow in the manifest; `None` follows the only (or `default`) list.
+    pub list_name: Option<String>,
 }
 
 impl EngineConfig {
-    /// A config with this default region and no override.
+    /// A config with this default region, no override, no pinned root.
     pub fn new(default_region: Region) -> Self {
         EngineConfig {
             default_region,
             region_override: None,
+            pinned_root: None,
+            list_name: None,
         }
     }
+
+    /// Pins the publisher's root (the bytes of its `root.json`).
+    pub fn with_pinned_root(mut self, root: Vec<u8>) -> Self {
+        self.pinned_root = Some(root);
+        self
+    }
 }
+
+/// Where the list stands: what is installed, how fresh it is, and the last attempt.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateStatus {
+    /// The installed signed list, if any.
+    pub installed: Option<InstalledList>,
+    /// The trusted manifest version.
+    pub manifest_version: Option<u64>,
+    /// When the trusted manifest expires, Unix seconds.
+    pub manifest_expires: Option<u64>,
+    /// When an update last succeeded, Unix seconds.
+    pub last_success_at: Option<u64>,
+    /// Seconds since then.
+    pub seconds_since_success: Option<u64>,
+    /// No success for two days, or the manifest has expired: the list still protects, but
+    /// lacks what was published since.
+    pub stale: bool,
+    /// The last attempt and what happened.
+    pub last_attempt: Option<UpdateLogEntry>,
+}
+
+/// An update older than this makes the list stale.
+const STALE_AFTER_SECS: u64 = 2 * 86_400;
 
 /// What `callguard status` shows.
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +100,8 @@ pub struct Status {
     pub schema_version: i64,
     /// Where the database lives; `None` in memory.
     pub database: Option<PathBuf>,
+    /// Signed-list updates.
+    pub update: UpdateStatus,
 }
 
 struct Snapshot {
@@ -73,6 +116,9 @@ pub struct Engine {
     lists: ArcSwap<ListSet>,
     config: EngineConfig,
     database: Option<PathBuf>,
+    lists_dir: Option<PathBuf>,
+    update_lock: Mutex<()>,
+    crash_after: Mutex<Option<InstallStep>>,
 }
 
 impl Engine {
@@ -81,23 +127,110 @@ impl Engine {
         std::fs::create_dir_all(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
         let store = Store::open(&path)?;
-        Engine::with_store(store, config, Some(path))
+        let lists_dir = data_dir.join(LISTS_DIR);
+        std::fs::create_dir_all(&lists_dir)?;
+        // Finish or undo an install that a crash interrupted, then map the committed list.
+        let lists = update::recover(&store, &lists_dir, config.list_name.as_deref())?;
+        Engine::with_store(store, config, Some(path), Some(lists_dir), lists)
     }
 
     /// An engine whose state lives only in memory.
     pub fn open_in_memory(config: EngineConfig) -> Result<Engine> {
-        Engine::with_store(Store::open_in_memory()?, config, None)
+        Engine::with_store(Store::open_in_memory()?, config, None, None, None)
     }
 
-    fn with_store(store: Store, config: EngineConfig, database: Option<PathBuf>) -> Result<Engine> {
+    fn with_store(
+        store: Store,
+        config: EngineConfig,
+        database: Option<PathBuf>,
+        lists_dir: Option<PathBuf>,
+        lists: Option<ListSet>,
+    ) -> Result<Engine> {
         let snapshot = load_snapshot(&store, &config)?;
         Ok(Engine {
             store: Mutex::new(store),
             snapshot: ArcSwap::from_pointee(snapshot),
-            lists: ArcSwap::from_pointee(ListSet::empty()),
+            lists: ArcSwap::from_pointee(lists.unwrap_or_else(ListSet::empty)),
             config,
             database,
+            lists_dir,
+            update_lock: Mutex::new(()),
+            crash_after: Mutex::new(None),
         })
+    }
+
+    /// Whether a signed list is installed (the CLI installs its bundled list otherwise).
+    pub fn has_installed_list(&self) -> Result<bool> {
+        Ok(self
+            .store()
+            .installed_list(self.config.list_name.as_deref())?
+            .is_some())
+    }
+
+    /// Updates from a site on the network (feature `net`): plain GETs of static paths.
+    #[cfg(feature = "net")]
+    pub fn update(&self, base_url: &str) -> Result<UpdateReport> {
+        let fetcher = update::HttpFetcher::new(base_url).map_err(|error| UpdateError::Fetch {
+            path: String::new(),
+            error,
+        })?;
+        self.update_with(&fetcher)
+    }
+
+    /// Installs from files the app downloaded itself (e.g. an iOS background session):
+    /// everything but the network, with the same checks.
+    pub fn install_update(&self, files: &FileMap) -> Result<UpdateReport> {
+        self.update_with(files)
+    }
+
+    /// Installs a list bundled with the app, so it protects before its first download.
+    /// Signatures and digests are checked; expiry is not, because the bundle's age is
+    /// known when the app ships. Nothing happens if a list is already installed.
+    pub fn install_bundled(&self, files: &FileMap) -> Result<Option<UpdateReport>> {
+        if self.has_installed_list()? {
+            return Ok(None);
+        }
+        self.run_update(files, false).map(Some)
+    }
+
+    /// One update from any [`Fetcher`]. Failures leave the last verified list in use and
+    /// are recorded for [`status`](Self::status).
+    pub fn update_with(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport> {
+        self.run_update(fetcher, true)
+    }
+
+    fn run_update(&self, fetcher: &dyn Fetcher, check_expiry: bool) -> Result<UpdateReport> {
+        let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let crash_after = *self.crash_after.lock().unwrap_or_else(|p| p.into_inner());
+        let now = unix_now();
+        let updater = Updater {
+            store: &self.store,
+            lists: &self.lists,
+            lists_dir: self.lists_dir.clone(),
+            pinned_root: self.config.pinned_root.as_deref(),
+            list_name: self.config.list_name.as_deref(),
+            crash_after,
+            now,
+            check_expiry,
+        };
+        let result = updater.run(fetcher);
+        let message = match &result {
+            Ok(report) => match report.installed {
+                Some(_) => format!("installed {} seq {}", report.list, report.seq),
+                None => format!("{} seq {} is current", report.list, report.seq),
+            },
+            Err(err) => err.to_string(),
+        };
+        if !matches!(result, Err(UpdateError::SimulatedCrash(_))) {
+            self.store().log_update(now, result.is_ok(), &message)?;
+        }
+        Ok(result?)
+    }
+
+    /// Stops the next installs right after `step`, as a crash there would. For tests.
+    #[doc(hidden)]
+    pub fn simulate_crash_after(&self, step: Option<InstallStep>) {
+        *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()) = step;
     }
 
     /// Swaps in a new list set; checks already running finish on the old one.
@@ -223,6 +356,7 @@ impl Engine {
             history_entries: store.history_count()?,
             schema_version: store.schema_version()?,
             database: self.database.clone(),
+            update: update_status(&store, self.config.list_name.as_deref())?,
         })
     }
 
@@ -239,6 +373,29 @@ impl Engine {
             .store(Arc::new(load_snapshot(store, &self.config)?));
         Ok(())
     }
+}
+
+fn update_status(store: &Store, list_name: Option<&str>) -> Result<UpdateStatus> {
+    let record = store.trust_record()?;
+    let now = unix_now().max(record.latest_known_time.unwrap_or(0));
+    let seconds_since_success = record.last_success_at.map(|t| now.saturating_sub(t));
+    let expired = record.manifest_expires.is_some_and(|e| e <= now);
+    Ok(UpdateStatus {
+        installed: store.installed_list(list_name)?,
+        manifest_version: record.manifest_version,
+        manifest_expires: record.manifest_expires,
+        last_success_at: record.last_success_at,
+        seconds_since_success,
+        stale: expired || seconds_since_success.is_some_and(|s| s > STALE_AFTER_SECS),
+        last_attempt: store.update_log(1)?.into_iter().next(),
+    })
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {

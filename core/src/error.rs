@@ -54,6 +54,10 @@ pub enum Error {
     #[error("storage error: {0}")]
     Storage(String),
 
+    /// An update was refused or failed; the last verified list stays in use.
+    #[error("update failed: {0}")]
+    Update(#[from] crate::update::UpdateError),
+
     /// A file system operation failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),

@@ -46,12 +46,13 @@ pub mod number;
 mod region;
 pub mod store;
 pub mod trust;
+pub mod update;
 pub mod wire;
 
 pub use decide::{
     Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,
 };
-pub use engine::{Engine, EngineConfig, Status};
+pub use engine::{Engine, EngineConfig, Status, UpdateStatus};
 pub use error::{Error, Result};
 pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};

@@ -8,6 +8,7 @@ mod history;
 mod rules;
 pub(crate) mod schema;
 mod settings;
+mod updates;
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,6 +22,7 @@ use crate::region::Region;
 pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
 pub use rules::{RuleKind, RuleTarget, UserRule};
 pub use settings::{Policy, Settings};
+pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};
 
 /// One SQLite connection and the operations on it. Not `Sync`: the engine guards it.
 pub struct Store {

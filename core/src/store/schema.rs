@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The newest schema this build knows.
-pub const LATEST: i64 = 1;
+pub const LATEST: i64 = 2;
 
 const MIGRATIONS: [&str; LATEST as usize] = [
     // 1: settings, user rules, decision history.
@@ -33,6 +33,26 @@ const MIGRATIONS: [&str; LATEST as usize] = [
          decision TEXT NOT NULL
      );
      CREATE INDEX history_at ON history (at_ms);",
+    // 2: signed-list updates: trusted metadata, the installed list, and an update log.
+    "CREATE TABLE trust (
+         key   TEXT PRIMARY KEY NOT NULL,
+         value BLOB NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE installed_list (
+         name             TEXT PRIMARY KEY NOT NULL,
+         seq              INTEGER NOT NULL,
+         count            INTEGER NOT NULL,
+         sha256           TEXT NOT NULL,
+         dir              TEXT NOT NULL,
+         manifest_version INTEGER NOT NULL,
+         installed_at     INTEGER NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE update_log (
+         id      INTEGER PRIMARY KEY,
+         at      INTEGER NOT NULL,
+         ok      INTEGER NOT NULL,
+         message TEXT NOT NULL
+     );",
 ];
 
 /// Brings the schema up to [`LATEST`].

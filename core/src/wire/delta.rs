@@ -123,7 +123,7 @@ pub fn apply(
     to_seq: u64,
     mut base: Base<'_>,
     expected_count: u64,
-    sink: &mut impl EntrySink,
+    sink: &mut dyn EntrySink,
 ) -> Result<ContentSummary, WireError> {
     let mut magic = [0u8; 8];
     data.read_exact(&mut magic).map_err(WireError::from_io)?;
@@ -258,7 +258,7 @@ impl<'r> Merge<'r> {
         old: &mut dyn SortedSource,
         limit: Option<&[u8]>,
         digest: &mut ContentDigest,
-        sink: &mut impl EntrySink,
+        sink: &mut dyn EntrySink,
     ) -> Result<(), WireError> {
         loop {
             self.fill(old);

@@ -53,7 +53,7 @@ pub(crate) fn put_entries<'a>(
 pub fn decode(
     mut data: impl Read,
     expected_count: u64,
-    sink: &mut impl EntrySink,
+    sink: &mut dyn EntrySink,
 ) -> Result<ContentSummary, WireError> {
     let mut magic = [0u8; 8];
     data.read_exact(&mut magic).map_err(WireError::from_io)?;

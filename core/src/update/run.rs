@@ -1,0 +1,490 @@
+//! One update run, and the recovery that runs when the engine opens.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwap;
+
+use super::fetch::{FetchError, Fetcher};
+use super::{InstallStep, UpdateError, UpdateReport, Via};
+use crate::lists::files::{sync_dir, FstDirWriter};
+use crate::lists::ListSet;
+use crate::store::{InstalledList, Store, TrustRecord};
+use crate::trust::{self, limits, BlobRef, ListEntry, Root, TrustError, TrustedState};
+use crate::wire::{delta, snapshot, ContentSummary, EntrySink, Section, SortedEntries, WireError};
+
+/// A device clock this far behind the latest time seen is reported as stepped back.
+const CLOCK_SLACK_SECS: u64 = 300;
+
+/// Everything one run needs from the engine.
+pub(crate) struct Updater<'a> {
+    pub store: &'a Mutex<Store>,
+    pub lists: &'a ArcSwap<ListSet>,
+    /// Where list directories live; `None` keeps lists in memory (tests, one-shot tools).
+    pub lists_dir: Option<PathBuf>,
+    pub pinned_root: Option<&'a [u8]>,
+    pub list_name: Option<&'a str>,
+    pub crash_after: Option<InstallStep>,
+    /// The device clock, Unix seconds.
+    pub now: u64,
+    /// `false` only for a list bundled with the app, whose age is known and accepted.
+    pub check_expiry: bool,
+}
+
+/// New content, verified, not yet installed.
+enum Built {
+    Dir(PathBuf),
+    Memory(Box<[SortedEntries; 5]>),
+}
+
+impl Updater<'_> {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn step(&self, step: InstallStep) -> Result<(), UpdateError> {
+        match self.crash_after {
+            Some(crash) if crash == step => Err(UpdateError::SimulatedCrash(step)),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn run(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport, UpdateError> {
+        let record = self.store().trust_record().map_err(storage)?;
+        let latest = record.latest_known_time.unwrap_or(0);
+        let clock_behind = self.now + CLOCK_SLACK_SECS < latest;
+        // The fixed start time of this update; a clock stepped backwards is not believed.
+        let now = self.now.max(latest);
+        let expiry_now = if self.check_expiry { now } else { 0 };
+
+        let (mut root, mut root_bytes) = self.trusted_root(&record)?;
+        let mut timestamp_version = record.timestamp_version;
+        let mut manifest_version = record.manifest_version;
+        for _ in 0..limits::ROOT_ROTATIONS {
+            let path = format!("{}.root.json", root.version + 1);
+            match fetcher.fetch(&path, limits::ROOT) {
+                Ok(bytes) => {
+                    let next = trust::verify_root_update(&root, &bytes)?;
+                    // After a key rotation, versions signed by the old keys are no longer
+                    // a reference (TUF's fast-forward recovery).
+                    if next.roles.timestamp != root.roles.timestamp {
+                        timestamp_version = None;
+                    }
+                    if next.roles.manifest != root.roles.manifest {
+                        manifest_version = None;
+                    }
+                    root = next;
+                    root_bytes = bytes;
+                }
+                Err(FetchError::NotFound) => break,
+                Err(error) => return Err(UpdateError::Fetch { path, error }),
+            }
+        }
+        if self.check_expiry && root.expires <= now {
+            return Err(TrustError::Expired { role: "root" }.into());
+        }
+        let state = TrustedState {
+            root,
+            timestamp_version,
+            manifest_version,
+        };
+
+        let timestamp_bytes = fetch(fetcher, "timestamp.json", limits::TIMESTAMP)?;
+        let timestamp = trust::verify_timestamp(&state, &timestamp_bytes, expiry_now)?;
+        let installed = self
+            .store()
+            .installed_list(self.list_name)
+            .map_err(storage)?;
+        let mut next = TrustRecord {
+            root: Some(root_bytes),
+            timestamp_version: Some(timestamp.version),
+            manifest_version,
+            manifest_expires: record.manifest_expires,
+            latest_known_time: Some(now),
+            last_success_at: Some(now),
+        };
+        if let Some(list) = installed.as_ref().filter(|_| {
+            Some(timestamp.version) == timestamp_version
+                && manifest_version == Some(timestamp.manifest.version)
+        }) {
+            self.store().commit_update(&next, None).map_err(storage)?;
+            return Ok(report(
+                list.name.clone(),
+                list.seq,
+                timestamp.manifest.version,
+                None,
+                Some(list.seq),
+                0,
+                false,
+                clock_behind,
+            ));
+        }
+
+        let manifest_path = timestamp.manifest.path.clone();
+        let manifest_bytes = fetch(
+            fetcher,
+            &manifest_path,
+            timestamp.manifest.length.min(limits::MANIFEST),
+        )?;
+        let installed_seq =
+            |name: &str| installed.as_ref().filter(|i| i.name == name).map(|i| i.seq);
+        let manifest = trust::verify_manifest(
+            &state,
+            &timestamp,
+            &manifest_bytes,
+            installed_seq,
+            expiry_now,
+        )?;
+        let (name, entry) = self.select(&manifest)?;
+        next.manifest_version = Some(manifest.version);
+        next.manifest_expires = Some(manifest.expires);
+
+        let previous = installed.filter(|i| i.name == name);
+        if let Some(list) = previous
+            .as_ref()
+            .filter(|i| i.seq == entry.seq && i.sha256 == entry.sha256)
+        {
+            self.store().commit_update(&next, None).map_err(storage)?;
+            return Ok(report(
+                name,
+                list.seq,
+                manifest.version,
+                None,
+                Some(list.seq),
+                0,
+                false,
+                clock_behind,
+            ));
+        }
+
+        // The delta base must be the list actually in memory.
+        let current = self.lists.load_full();
+        let base_seq = previous
+            .as_ref()
+            .map(|p| p.seq)
+            .filter(|seq| current.name() == name && current.version() == *seq);
+        let delta = base_seq.and_then(|seq| {
+            entry
+                .deltas
+                .iter()
+                .find(|d| d.from == seq && d.length < entry.snapshot.length)
+        });
+        let mut downloaded = 0;
+        let mut fell_back = false;
+        let mut built = None;
+        if let Some(d) = delta {
+            let blob = BlobRef {
+                path: d.path.clone(),
+                length: d.length,
+                sha256: d.sha256.clone(),
+            };
+            let attempt = fetch_blob(fetcher, &blob, "delta").and_then(|bytes| {
+                downloaded += bytes.len() as u64;
+                self.build(entry, |sink| {
+                    delta::apply(
+                        bytes.as_slice(),
+                        d.from,
+                        entry.seq,
+                        base(&current),
+                        entry.count,
+                        sink,
+                    )
+                })
+            });
+            match attempt {
+                Ok(b) => built = Some((b, Via::Delta { from: d.from })),
+                Err(crash @ UpdateError::SimulatedCrash(_)) => return Err(crash),
+                // As Safe Browsing does: a delta that fails is thrown away for the snapshot.
+                Err(_) => fell_back = true,
+            }
+        }
+        let (built, via) = match built {
+            Some(done) => done,
+            None => {
+                let bytes = fetch_blob(fetcher, &entry.snapshot, "snapshot")?;
+                downloaded += bytes.len() as u64;
+                (
+                    self.build(entry, |sink| {
+                        snapshot::decode(bytes.as_slice(), entry.count, sink)
+                    })?,
+                    Via::Snapshot,
+                )
+            }
+        };
+        self.install(
+            built,
+            &name,
+            entry,
+            manifest.version,
+            &next,
+            previous.as_ref(),
+            now,
+        )?;
+        Ok(report(
+            name,
+            entry.seq,
+            manifest.version,
+            Some(via),
+            previous.map(|p| p.seq),
+            downloaded,
+            fell_back,
+            clock_behind,
+        ))
+    }
+
+    fn trusted_root(&self, record: &TrustRecord) -> Result<(Root, Vec<u8>), UpdateError> {
+        let stored = match &record.root {
+            Some(bytes) => Some((trust::verify_pinned_root(bytes)?, bytes.clone())),
+            None => None,
+        };
+        let pinned = match self.pinned_root {
+            Some(bytes) => Some((trust::verify_pinned_root(bytes)?, bytes.to_vec())),
+            None => None,
+        };
+        match (stored, pinned) {
+            // An app update may pin a newer root than the one stored.
+            (Some(s), Some(p)) => Ok(if p.0.version > s.0.version { p } else { s }),
+            (Some(only), None) | (None, Some(only)) => Ok(only),
+            (None, None) => Err(UpdateError::NoRoot),
+        }
+    }
+
+    fn select<'m>(
+        &self,
+        manifest: &'m trust::Manifest,
+    ) -> Result<(String, &'m ListEntry), UpdateError> {
+        let found = match self.list_name {
+            Some(name) => manifest.lists.get_key_value(name),
+            None if manifest.lists.len() == 1 => manifest.lists.iter().next(),
+            None => manifest.lists.get_key_value("default"),
+        };
+        found
+            .map(|(name, entry)| (name.clone(), entry))
+            .ok_or_else(|| UpdateError::NoList(self.list_name.unwrap_or("default").to_owned()))
+    }
+
+    /// Streams decoded entries into new FST files (or memory) and checks the digest.
+    fn build(
+        &self,
+        entry: &ListEntry,
+        decode: impl FnOnce(&mut dyn EntrySink) -> Result<ContentSummary, WireError>,
+    ) -> Result<Built, UpdateError> {
+        match &self.lists_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(io)?;
+                let tmp = dir.join(format!("tmp-{}-{}", std::process::id(), unique()));
+                let mut writer = FstDirWriter::create(&tmp).map_err(storage)?;
+                let result = decode(&mut writer).and_then(|summary| check_digest(&summary, entry));
+                if let Err(err) = result {
+                    drop(writer);
+                    let _ = std::fs::remove_dir_all(&tmp);
+                    return Err(err.into());
+                }
+                self.step(InstallStep::FilesWritten)?;
+                let tmp = writer.finish().map_err(storage)?;
+                self.step(InstallStep::FilesSynced)?;
+                Ok(Built::Dir(tmp))
+            }
+            None => {
+                let mut sink = MemorySink::default();
+                let summary = decode(&mut sink)?;
+                check_digest(&summary, entry)?;
+                Ok(Built::Memory(Box::new(sink.0)))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn install(
+        &self,
+        built: Built,
+        name: &str,
+        entry: &ListEntry,
+        manifest_version: u64,
+        record: &TrustRecord,
+        previous: Option<&InstalledList>,
+        now: u64,
+    ) -> Result<(), UpdateError> {
+        let mut installed = InstalledList {
+            name: name.to_owned(),
+            seq: entry.seq,
+            count: entry.count,
+            sha256: entry.sha256.clone(),
+            dir: String::new(),
+            manifest_version,
+            installed_at: now,
+        };
+        let set = match built {
+            Built::Memory(sections) => {
+                ListSet::from_sections(name, entry.seq, &sections).map_err(storage)?
+            }
+            Built::Dir(tmp) => {
+                let lists_dir = self
+                    .lists_dir
+                    .as_deref()
+                    .ok_or_else(|| UpdateError::Storage("no list directory".into()))?;
+                installed.dir = format!(
+                    "{}-{}-{}",
+                    safe_name(name),
+                    entry.seq,
+                    &entry.sha256[..entry.sha256.len().min(12)]
+                );
+                let target = lists_dir.join(&installed.dir);
+                if target.exists() {
+                    // Left by an install that crashed before its commit: never the live one,
+                    // because the live one has another sequence number or digest.
+                    std::fs::remove_dir_all(&target).map_err(io)?;
+                }
+                std::fs::rename(&tmp, &target).map_err(io)?;
+                sync_dir(lists_dir).map_err(storage)?;
+                self.step(InstallStep::Renamed)?;
+                // Opened before the commit, so files that cannot be mapped never become the
+                // installed list.
+                ListSet::open_dir(&target, name, entry.seq).map_err(storage)?
+            }
+        };
+        self.store()
+            .commit_update(record, Some(&installed))
+            .map_err(storage)?;
+        self.step(InstallStep::Committed)?;
+        self.lists.store(Arc::new(set));
+        self.step(InstallStep::Swapped)?;
+        if let (Some(lists_dir), Some(old)) = (&self.lists_dir, previous) {
+            if !old.dir.is_empty() && old.dir != installed.dir {
+                // Checks still running on the old set keep their mapping (Unix semantics).
+                let _ = std::fs::remove_dir_all(lists_dir.join(&old.dir));
+            }
+        }
+        self.step(InstallStep::OldRemoved)?;
+        Ok(())
+    }
+}
+
+/// Opens the committed list at engine start and deletes whatever an interrupted install
+/// left behind. Returns `None` when no list is installed (or its files are unusable).
+pub(crate) fn recover(
+    store: &Store,
+    lists_dir: &Path,
+    list_name: Option<&str>,
+) -> crate::Result<Option<ListSet>> {
+    let installed = store.installed_list(list_name)?;
+    if let Ok(entries) = std::fs::read_dir(lists_dir) {
+        for entry in entries.flatten() {
+            let keep = installed
+                .as_ref()
+                .is_some_and(|i| !i.dir.is_empty() && entry.file_name() == i.dir.as_str());
+            if !keep {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let Some(list) = installed.filter(|i| !i.dir.is_empty()) else {
+        return Ok(None);
+    };
+    match ListSet::open_dir(&lists_dir.join(&list.dir), &list.name, list.seq) {
+        Ok(set) if set.counts().iter().sum::<u64>() == list.count => Ok(Some(set)),
+        _ => Ok(None),
+    }
+}
+
+#[derive(Default)]
+struct MemorySink([SortedEntries; 5]);
+
+impl EntrySink for MemorySink {
+    fn entry(&mut self, section: Section, key: &[u8], value: u64) -> Result<(), WireError> {
+        self.0[section.index()].push(key, value)
+    }
+}
+
+fn base(current: &ListSet) -> delta::Base<'_> {
+    delta::Base {
+        counts: current.counts(),
+        open: Box::new(move |section| current.cursor(section)),
+    }
+}
+
+fn check_digest(summary: &ContentSummary, entry: &ListEntry) -> Result<(), WireError> {
+    if summary.count != entry.count
+        || summary.sha256_hex() != entry.sha256
+        || summary.per_section != entry.sections.as_array()
+    {
+        return Err(WireError::DigestMismatch);
+    }
+    Ok(())
+}
+
+fn fetch(fetcher: &dyn Fetcher, path: &str, max_len: u64) -> Result<Vec<u8>, UpdateError> {
+    fetcher
+        .fetch(path, max_len)
+        .map_err(|error| UpdateError::Fetch {
+            path: path.to_owned(),
+            error,
+        })
+}
+
+/// Downloads a blob capped at its signed length and checks its signed hash.
+fn fetch_blob(
+    fetcher: &dyn Fetcher,
+    blob: &BlobRef,
+    what: &'static str,
+) -> Result<Vec<u8>, UpdateError> {
+    let bytes = fetch(fetcher, &blob.path, blob.length)?;
+    if bytes.len() as u64 != blob.length || trust::sha256_hex(&bytes) != blob.sha256 {
+        return Err(TrustError::Mismatch { what }.into());
+    }
+    Ok(bytes)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report(
+    list: String,
+    seq: u64,
+    manifest_version: u64,
+    installed: Option<Via>,
+    previous_seq: Option<u64>,
+    downloaded_bytes: u64,
+    fell_back_to_snapshot: bool,
+    clock_behind: bool,
+) -> UpdateReport {
+    UpdateReport {
+        list,
+        seq,
+        manifest_version,
+        installed,
+        previous_seq,
+        downloaded_bytes,
+        fell_back_to_snapshot,
+        clock_behind,
+    }
+}
+
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect()
+}
+
+fn unique() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+fn storage(err: crate::Error) -> UpdateError {
+    UpdateError::Storage(err.to_string())
+}
+
+fn io(err: std::io::Error) -> UpdateError {
+    UpdateError::Storage(err.to_string())
+}
