@@ -35,8 +35,26 @@ pub enum Command {
     Rules(RulesCmd),
     /// Show recent decisions and why they were made
     History(History),
-    /// Show the lists in use, the home region and the database
+    /// Fetch, verify and install the newest signed list from a site
+    Update(Update),
+    /// Show the lists in use, how fresh they are, the home region and the database
     Status(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct Update {
+    /// The site's base URL, e.g. https://lists.example.org/cn/ (omit with --files)
+    #[arg(required_unless_present = "files", conflicts_with = "files")]
+    pub url: Option<String>,
+    /// Install from files already downloaded into DIR (the site's layout), no network
+    #[arg(long, value_name = "DIR")]
+    pub files: Option<PathBuf>,
+    /// The publisher's root.json to pin (needed once; later roots are followed and stored)
+    #[arg(long, value_name = "ROOT_JSON")]
+    pub root: Option<PathBuf>,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use args::{
     Check, Cli, Command, PresentationArg, RuleKindArg, RulesCmd, SettingsCmd, VerificationArg,
 };
+use callguard_core::update::FileMap;
 use callguard_core::{
     number, CallInput, Engine, EngineConfig, Presentation, Region, RuleKind, SmsInput, Verification,
 };
@@ -60,6 +61,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     let opener = Opener {
         data_dir: cli.data_dir,
         region_override,
+        pinned_root: None,
     };
     match cli.command {
         Command::Check(Check::Call(c)) => {
@@ -159,6 +161,23 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 output::history(out, &engine.history(h.limit)?)?;
             }
         }
+        Command::Update(u) => {
+            let mut opener = opener;
+            if let Some(root) = &u.root {
+                opener.pinned_root = Some(std::fs::read(root)?);
+            }
+            let engine = opener.open()?;
+            let report = match (&u.url, &u.files) {
+                (_, Some(dir)) => engine.install_update(&FileMap::from_dir(dir)?)?,
+                (Some(url), None) => engine.update(url)?,
+                (None, None) => return Err(CliError::Usage("give a URL or --files DIR".into())),
+            };
+            if u.json {
+                output::json(out, &report)?;
+            } else {
+                output::update_report(out, &report)?;
+            }
+        }
         Command::Status(f) => {
             let status = opener.open()?.status()?;
             if f.json {
@@ -187,6 +206,7 @@ fn print_decision(
 struct Opener {
     data_dir: Option<PathBuf>,
     region_override: Option<Region>,
+    pinned_root: Option<Vec<u8>>,
 }
 
 impl Opener {
@@ -199,8 +219,12 @@ impl Opener {
         };
         let mut config = EngineConfig::new(DEFAULT_REGION.parse()?);
         config.region_override = self.region_override;
+        config.pinned_root = self.pinned_root.clone();
         let engine = Engine::open(&dir, config)?;
-        engine.replace_lists(default_list::load()?);
+        if !engine.has_installed_list()? {
+            // Until a signed list is installed, decide on the embedded default list.
+            engine.replace_lists(default_list::load()?);
+        }
         Ok(engine)
     }
 

@@ -105,8 +105,84 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
             "database       {} (schema {})",
             path.display(),
             s.schema_version
+        )?,
+        None => writeln!(out, "database       in memory")?,
+    }
+    update_status(out, &s.update)
+}
+
+fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::Result<()> {
+    match &u.installed {
+        Some(list) => writeln!(
+            out,
+            "signed list    {} seq {} ({} entries, manifest {})",
+            list.name,
+            list.seq,
+            list.count,
+            u.manifest_version.unwrap_or(0)
+        )?,
+        None => writeln!(
+            out,
+            "signed list    none installed (using the embedded default list)"
+        )?,
+    }
+    if let Some(age) = u.seconds_since_success {
+        let stale = if u.stale { "STALE: " } else { "" };
+        writeln!(
+            out,
+            "freshness      {stale}last successful update {} ago",
+            human_duration(age)
+        )?;
+    }
+    if let Some(attempt) = &u.last_attempt {
+        let result = if attempt.ok { "ok" } else { "FAILED" };
+        writeln!(
+            out,
+            "last attempt   {} {result}: {}",
+            format_time(attempt.at as i64 * 1000),
+            attempt.message
+        )?;
+    }
+    Ok(())
+}
+
+fn human_duration(secs: u64) -> String {
+    match secs {
+        0..=119 => format!("{secs} s"),
+        120..=7199 => format!("{} min", secs / 60),
+        7200..=172_799 => format!("{} h", secs / 3600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+/// One line on what an update did.
+pub fn update_report(
+    out: &mut dyn Write,
+    r: &callguard_core::update::UpdateReport,
+) -> io::Result<()> {
+    use callguard_core::update::Via;
+    match r.installed {
+        None => writeln!(
+            out,
+            "{} seq {} is current (manifest {})",
+            r.list, r.seq, r.manifest_version
         ),
-        None => writeln!(out, "database       in memory"),
+        Some(via) => {
+            let how = match via {
+                Via::Snapshot => "the full snapshot".to_owned(),
+                Via::Delta { from } => format!("a delta from seq {from}"),
+            };
+            let fallback = if r.fell_back_to_snapshot {
+                " after a delta failed"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "installed {} seq {} from {how}{fallback}: {} bytes downloaded (manifest {})",
+                r.list, r.seq, r.downloaded_bytes, r.manifest_version
+            )
+        }
     }
 }
 

@@ -94,3 +94,6 @@ pub enum TrustError {
     #[error("mix-and-match: {0}")]
     MixAndMatch(&'static str),
 }
+
+#[cfg(test)]
+mod tests;
