@@ -190,19 +190,30 @@ impl Engine {
         if self.has_installed_list()? {
             return Ok(None);
         }
-        self.run_update(files, false).map(Some)
+        self.run_update(files, false, unix_now()).map(Some)
     }
 
     /// One update from any [`Fetcher`]. Failures leave the last verified list in use and
     /// are recorded for [`status`](Self::status).
     pub fn update_with(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport> {
-        self.run_update(fetcher, true)
+        self.run_update(fetcher, true, unix_now())
     }
 
-    fn run_update(&self, fetcher: &dyn Fetcher, check_expiry: bool) -> Result<UpdateReport> {
+    /// [`update_with`](Self::update_with) as if the device clock read `now` (Unix
+    /// seconds): for tests of expiry and of a clock stepped backwards.
+    #[doc(hidden)]
+    pub fn update_with_clock(&self, fetcher: &dyn Fetcher, now: u64) -> Result<UpdateReport> {
+        self.run_update(fetcher, true, now)
+    }
+
+    fn run_update(
+        &self,
+        fetcher: &dyn Fetcher,
+        check_expiry: bool,
+        now: u64,
+    ) -> Result<UpdateReport> {
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
         let crash_after = *self.crash_after.lock().unwrap_or_else(|p| p.into_inner());
-        let now = unix_now();
         let updater = Updater {
             store: &self.store,
             lists: &self.lists,
