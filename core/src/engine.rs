@@ -193,6 +193,28 @@ impl Engine {
         self.run_update(files, false, unix_now()).map(Some)
     }
 
+    /// Decides on a bundled list without installing it: the same signature and digest
+    /// checks as an update (expiry aside, the bundle's age being known), run against a
+    /// throwaway in-memory state, so the data directory's trust state is untouched. The
+    /// CLI does this with its embedded demo list while no signed list is installed.
+    pub fn load_bundled(&self, files: &FileMap, root: &[u8]) -> Result<()> {
+        let scratch_store = Mutex::new(Store::open_in_memory()?);
+        let scratch_lists = ArcSwap::from_pointee(ListSet::empty());
+        let updater = Updater {
+            store: &scratch_store,
+            lists: &scratch_lists,
+            lists_dir: None,
+            pinned_root: Some(root),
+            list_name: self.config.list_name.as_deref(),
+            crash_after: None,
+            now: unix_now(),
+            check_expiry: false,
+        };
+        updater.run(files)?;
+        self.lists.store(scratch_lists.load_full());
+        Ok(())
+    }
+
     /// One update from any [`Fetcher`]. Failures leave the last verified list in use and
     /// are recorded for [`status`](Self::status).
     pub fn update_with(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport> {
