@@ -163,7 +163,7 @@ impl Fixture {
         let lists = engine.lists();
         eprintln!(
             "{tag} built the ListSet ({} numbers) in {:.2?}",
-            lists.counts().0,
+            lists.counts()[0],
             started.elapsed()
         );
 

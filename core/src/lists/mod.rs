@@ -190,7 +190,6 @@ impl ListSet {
         let mut best = None;
         for (end, _) in reversed
             .match_indices('.')
-            .map(|(i, s)| (i, s))
             .chain(std::iter::once((reversed.len(), "")))
         {
             if let Some(value) = map.get(&reversed[..end]) {
