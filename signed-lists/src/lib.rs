@@ -1,1 +1,85 @@
-//! The Callguard list publisher.
+//! # signed-lists
+//!
+//! The Callguard list publisher. It turns readable sources (CSV and text) into a signed,
+//! static site that any web server or CDN can host, and that the phone's update client
+//! verifies as a one-publisher subset of The Update Framework (see DESIGN.md, "Trust").
+//!
+//! The modules follow a publication:
+//!
+//! 1. [`keys`]: key files, `keygen`, root rotation, signing envelopes.
+//! 2. [`sources`]: a source directory read into canonical sections, with every bad line.
+//! 3. [`site`]: the site layout, atomic writes, and reading what was published before.
+//! 4. [`publish`]: `build`, the next version of the list: snapshot, deltas, manifest,
+//!    timestamp.
+//! 5. [`verify`]: the site checked as a phone would check it.
+//! 6. [`inspect`] and [`diff`]: what a site holds, and what changed between two versions.
+//! 7. [`serve`]: a small static file server for development and tests.
+//!
+//! [`content`] holds what several of them share: decoding snapshots, applying deltas and
+//! describing entries. `FORMAT.md` specifies every file this crate reads or writes.
+//!
+//! The library never prints; the `signed-lists` binary does. No error message ever holds
+//! a private key.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod content;
+pub mod diff;
+mod error;
+pub mod inspect;
+pub mod keys;
+mod progress;
+pub mod publish;
+pub mod serve;
+pub mod site;
+pub mod sources;
+pub mod verify;
+
+pub use error::{Error, Result};
+
+/// Seconds in a day, for expiry options given in days.
+pub const DAY: u64 = 86_400;
+
+/// Seconds in an hour, for expiry options given in hours.
+pub const HOUR: u64 = 3_600;
+
+/// The current Unix time in seconds: the default `--now`, so that every command can be
+/// replayed at a fixed time for reproducible output.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`, for reports people read.
+pub fn format_time(unix: u64) -> String {
+    let days = unix / DAY;
+    let rest = unix % DAY;
+    // Howard Hinnant's civil-from-days algorithm, for days since 1970-01-01.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / HOUR,
+        rest % HOUR / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_unix_times() {
+        assert_eq!(super::format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::format_time(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(super::format_time(1_795_000_000), "2026-11-18 11:06:40 UTC");
+    }
+}

@@ -1,1 +1,314 @@
-fn main() {}
+//! `signed-lists`: the Callguard list publisher's command line. A thin layer over the
+//! library: parse options, call one function, print its report. Exit status 0 on
+//! success, 1 on any failure, 2 on a usage error.
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use signed_lists::keys::{self, KeygenOptions, RotateOptions};
+use signed_lists::publish::{self, BuildOptions};
+use signed_lists::serve::Server;
+use signed_lists::site::Site;
+use signed_lists::verify::{self, VerifyOptions};
+use signed_lists::{diff, inspect, Error, Result};
+
+/// Build, sign, delta, verify and serve Callguard blocklists as a static site.
+#[derive(Parser)]
+#[command(name = "signed-lists", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a key directory: root, timestamp and manifest keys, and the version 1 root.
+    Keygen {
+        /// The key directory to create.
+        #[arg(long, value_name = "KEYDIR")]
+        out: PathBuf,
+        /// Root keys to create.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        root_keys: usize,
+        /// Root signatures required.
+        #[arg(long, default_value_t = 1, value_name = "T")]
+        threshold: u32,
+        /// The publisher's name, shown to people.
+        #[arg(long, default_value = "Callguard list publisher", value_name = "NAME")]
+        publisher: String,
+        /// Days until the root expires.
+        #[arg(long, default_value_t = 3650, value_name = "D")]
+        root_expires_days: u64,
+        /// The time expiries count from (Unix seconds; default now).
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        now: Option<u64>,
+    },
+    /// Replace keys: writes root version + 1, signed by the old and the new root keys.
+    Rotate {
+        /// The key directory.
+        #[arg(long, value_name = "KEYDIR")]
+        keys: PathBuf,
+        /// The site directory (receives the new root).
+        #[arg(long, value_name = "SITEDIR")]
+        site: PathBuf,
+        /// Replace all root keys with this many new ones.
+        #[arg(long, value_name = "N")]
+        root_keys: Option<usize>,
+        /// The new root threshold.
+        #[arg(long, value_name = "T")]
+        threshold: Option<u32>,
+        /// Replace the timestamp key.
+        #[arg(long)]
+        timestamp: bool,
+        /// Replace the manifest key.
+        #[arg(long)]
+        manifest: bool,
+        /// Days until the new root expires.
+        #[arg(long, default_value_t = 3650, value_name = "D")]
+        root_expires_days: u64,
+        /// The time expiries count from (Unix seconds; default now).
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        now: Option<u64>,
+    },
+    /// Publish the next version of the list from a source directory.
+    Build {
+        /// The source directory (numbers.csv, prefixes.csv, official.csv, domains.csv,
+        /// domains.txt, sms_rules.tsv; each optional).
+        #[arg(long, value_name = "SRCDIR")]
+        sources: PathBuf,
+        /// The key directory.
+        #[arg(long, value_name = "KEYDIR")]
+        keys: PathBuf,
+        /// The site directory.
+        #[arg(long, value_name = "SITEDIR")]
+        site: PathBuf,
+        /// The list's name.
+        #[arg(long, default_value = publish::DEFAULT_LIST, value_name = "LIST")]
+        name: String,
+        /// Make deltas from up to this many earlier sequence numbers.
+        #[arg(long, default_value_t = publish::DEFAULT_DELTAS, value_name = "K")]
+        deltas: usize,
+        /// Days until the manifest expires.
+        #[arg(long, default_value_t = publish::DEFAULT_MANIFEST_DAYS, value_name = "D")]
+        manifest_expires_days: u64,
+        /// Hours until the timestamp expires.
+        #[arg(long, default_value_t = publish::DEFAULT_TIMESTAMP_HOURS, value_name = "H")]
+        timestamp_expires_hours: u64,
+        /// The publication time (Unix seconds; default now).
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        now: Option<u64>,
+        /// The zstd level.
+        #[arg(long, default_value_t = publish::DEFAULT_LEVEL, value_name = "ZSTD_LEVEL", allow_negative_numbers = true)]
+        level: i32,
+        /// Publish without the bad source lines (they are listed) instead of failing.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// The region national numbers are written in.
+        #[arg(long, default_value = publish::DEFAULT_REGION, value_name = "CC")]
+        region: String,
+    },
+    /// Check a site as a phone would, from a pinned root.
+    Verify {
+        /// The site directory.
+        #[arg(long, value_name = "SITEDIR")]
+        site: PathBuf,
+        /// The pinned root file.
+        #[arg(long, value_name = "ROOT_JSON")]
+        root: PathBuf,
+        /// The time of the check (Unix seconds; default now).
+        #[arg(long, value_name = "UNIX")]
+        now: Option<u64>,
+    },
+    /// Show what a site publishes: versions, expiries, the list, sizes.
+    Inspect {
+        /// The site directory.
+        #[arg(long, value_name = "SITEDIR")]
+        site: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the entries added, removed and changed between two seqs of the list.
+    Diff {
+        /// The site directory.
+        #[arg(long, value_name = "SITEDIR")]
+        site: PathBuf,
+        /// The list's name (default: the site's only list).
+        #[arg(long, value_name = "LIST")]
+        name: Option<String>,
+        /// The older seq.
+        from_seq: u64,
+        /// The newer seq.
+        to_seq: u64,
+    },
+    /// Serve a site over HTTP for development and tests (GET and HEAD only).
+    Serve {
+        /// The site directory.
+        #[arg(long, value_name = "SITEDIR")]
+        site: PathBuf,
+        /// The address to bind; port 0 picks a free port (printed on stdout).
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        addr: String,
+        /// Append one JSON line per request to this file.
+        #[arg(long, value_name = "FILE")]
+        request_log: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::InvalidSources(problems)) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            eprintln!("error: {}", Error::InvalidSources(problems));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    let now = |given: Option<u64>| given.unwrap_or_else(signed_lists::unix_now);
+    match command {
+        Command::Keygen {
+            out,
+            root_keys,
+            threshold,
+            publisher,
+            root_expires_days,
+            now: at,
+        } => {
+            let options = KeygenOptions {
+                root_keys,
+                threshold,
+                publisher,
+                root_expires_days,
+                now: now(at),
+            };
+            let root = keys::keygen(&out, &options)?;
+            println!(
+                "created {}: {root_keys} root key(s) (threshold {threshold}), a timestamp key, a manifest key",
+                out.display()
+            );
+            println!(
+                "root version 1 expires {}; pin {}",
+                signed_lists::format_time(root.expires),
+                out.join(keys::ROOT_FILE).display()
+            );
+        }
+        Command::Rotate {
+            keys: dir,
+            site,
+            root_keys,
+            threshold,
+            timestamp,
+            manifest,
+            root_expires_days,
+            now: at,
+        } => {
+            let options = RotateOptions {
+                root_keys,
+                threshold,
+                timestamp,
+                manifest,
+                root_expires_days,
+                now: now(at),
+            };
+            let rotation = keys::rotate(&dir, &Site::new(site), &options)?;
+            println!(
+                "root version {} -> {}",
+                rotation.old_version, rotation.root.version
+            );
+            for (name, kept) in &rotation.retired {
+                println!("  {name} replaced; the old key is kept as {kept}");
+            }
+            println!("run build now: the published timestamp and manifest were signed before the rotation");
+        }
+        Command::Build {
+            sources,
+            keys: dir,
+            site,
+            name,
+            deltas,
+            manifest_expires_days,
+            timestamp_expires_hours,
+            now: at,
+            level,
+            skip_invalid,
+            region,
+        } => {
+            let options = BuildOptions {
+                name,
+                deltas,
+                manifest_expires_days,
+                timestamp_expires_hours,
+                now: now(at),
+                level,
+                skip_invalid,
+                region: region.parse()?,
+                progress: std::io::stderr().is_terminal(),
+                ..BuildOptions::new(sources, dir, site)?
+            };
+            let report = publish::build(&options)?;
+            if !report.skipped.is_empty() {
+                for problem in &report.skipped {
+                    eprintln!("skipped {problem}");
+                }
+                eprintln!("skipped {} bad source line(s)", report.skipped.len());
+            }
+            println!("{report}");
+        }
+        Command::Verify {
+            site,
+            root,
+            now: at,
+        } => {
+            let options = VerifyOptions {
+                site,
+                root,
+                now: now(at),
+            };
+            println!("{}", verify::verify(&options)?);
+        }
+        Command::Inspect { site, json } => {
+            let info = inspect::inspect(&Site::new(site))?;
+            if json {
+                let text = serde_json::to_string_pretty(&info)
+                    .map_err(|e| Error::Usage(format!("cannot print JSON: {e}")))?;
+                println!("{text}");
+            } else {
+                println!("{info}");
+            }
+        }
+        Command::Diff {
+            site,
+            name,
+            from_seq,
+            to_seq,
+        } => {
+            let changes = diff::diff(&Site::new(site), name.as_deref(), from_seq, to_seq)?;
+            println!("{changes}");
+        }
+        Command::Serve {
+            site,
+            addr,
+            request_log,
+        } => {
+            let server = Server::bind(&site, &addr, request_log.as_deref())?;
+            println!("{}", server.addr());
+            println!("serving {} (GET and HEAD only)", site.display());
+            use std::io::Write as _;
+            let _ = std::io::stdout().flush();
+            server.run()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! The list content as a phone sees it: snapshots decoded and checked against their
+//! manifest entry, deltas applied and checked, entries described for people. `build`
+//! uses this to read earlier versions, `verify` to check them, `diff` to compare them.
+
+use callguard_core::trust::{self, DeltaRef, ListEntry};
+use callguard_core::wire::{delta, snapshot, EntrySink, Section, SortedEntries, WireError};
+use callguard_core::{Action, Category};
+
+use crate::site::Site;
+use crate::{Error, Result};
+
+/// The five sections of a list, in [`Section::ALL`] order.
+pub type Sections = [SortedEntries; 5];
+
+/// Collects decoded entries into sections.
+#[derive(Default)]
+struct Collect(Sections);
+
+impl EntrySink for Collect {
+    fn entry(&mut self, section: Section, key: &[u8], value: u64) -> Result<(), WireError> {
+        self.0[section.index()].push(key, value)
+    }
+}
+
+/// Drops entries: when only the digest of a result matters.
+struct Discard;
+
+impl EntrySink for Discard {
+    fn entry(&mut self, _: Section, _: &[u8], _: u64) -> Result<(), WireError> {
+        Ok(())
+    }
+}
+
+/// Fails unless `bytes` has exactly the signed length and SHA-256.
+pub fn check_blob(bytes: &[u8], length: u64, sha256: &str, path: &str) -> Result<()> {
+    if bytes.len() as u64 != length {
+        return Err(Error::Verify(format!(
+            "{path} is {} bytes, the manifest says {length}",
+            bytes.len()
+        )));
+    }
+    if trust::sha256_hex(bytes) != sha256 {
+        return Err(Error::Verify(format!(
+            "{path} does not match its signed SHA-256"
+        )));
+    }
+    Ok(())
+}
+
+/// Decodes the snapshot of `entry`: its length and hash, then the decoded count, the
+/// per-section counts and the content digest must all be the signed ones.
+pub fn decode_snapshot(bytes: &[u8], entry: &ListEntry) -> Result<Sections> {
+    let path = &entry.snapshot.path;
+    check_blob(bytes, entry.snapshot.length, &entry.snapshot.sha256, path)?;
+    let mut collect = Collect::default();
+    let summary =
+        snapshot::decode(bytes, entry.count, &mut collect).map_err(|e| Error::wire(path, e))?;
+    if summary.sha256_hex() != entry.sha256 || summary.per_section != entry.sections.as_array() {
+        return Err(Error::Verify(format!(
+            "{path}: the decoded content does not match seq {}'s signed digest",
+            entry.seq
+        )));
+    }
+    Ok(collect.0)
+}
+
+/// Reads the snapshot of `entry` from the site and decodes it.
+pub fn load_snapshot(site: &Site, entry: &ListEntry) -> Result<Sections> {
+    let bytes = site.read_required(&entry.snapshot.path, entry.snapshot.length)?;
+    decode_snapshot(&bytes, entry)
+}
+
+/// Applies a delta of `entry` to `base` (the content of seq `delta.from`) and checks that
+/// the result is exactly `entry`'s content: its count and digest.
+pub fn check_delta(
+    bytes: &[u8],
+    delta: &DeltaRef,
+    base: &Sections,
+    entry: &ListEntry,
+) -> Result<()> {
+    check_blob(bytes, delta.length, &delta.sha256, &delta.path)?;
+    let base_cursor = delta::Base {
+        counts: std::array::from_fn(|i| base[i].len() as u64),
+        open: Box::new(move |section| Box::new(base[section.index()].cursor())),
+    };
+    let summary = delta::apply(
+        bytes,
+        delta.from,
+        entry.seq,
+        base_cursor,
+        entry.count,
+        &mut Discard,
+    )
+    .map_err(|e| Error::wire(&delta.path, e))?;
+    if summary.sha256_hex() != entry.sha256 {
+        return Err(Error::Verify(format!(
+            "{}: seq {} plus this delta does not give seq {}'s signed digest",
+            delta.path, delta.from, entry.seq
+        )));
+    }
+    Ok(())
+}
+
+/// A key as people write it: `+8613800138000`, `+855`, `CN 110`, `example.com`, or an
+/// SMS rule's `category:phrase`.
+pub fn describe_key(section: Section, key: &[u8]) -> String {
+    let text = String::from_utf8_lossy(key);
+    match section {
+        Section::Numbers | Section::Prefixes => format!("+{text}"),
+        Section::Official if text.len() > 2 && text.is_char_boundary(2) => {
+            format!("{} {}", &text[..2], &text[2..])
+        }
+        Section::Domains => callguard_core::lists::domain::unreverse(&text),
+        _ => text.into_owned(),
+    }
+}
+
+/// A value as people read it: `block loan_credit 90` for an entry's action, category and
+/// confidence, `weight 60` for an SMS rule, nothing for an official number.
+pub fn describe_value(section: Section, value: u64) -> String {
+    match section {
+        Section::Official => String::new(),
+        Section::SmsRules => format!("weight {value}"),
+        _ => unpack_meta(value).map_or_else(
+            || format!("value {value:#x}"),
+            |(action, category, confidence)| format!("{action} {category} {confidence}"),
+        ),
+    }
+}
+
+/// The entry metadata packing of FORMAT.md: bits 0–1 action (1 warn, 2 block), bits 2–7
+/// the category's index in [`Category::ALL`], bits 8–15 the confidence.
+fn unpack_meta(value: u64) -> Option<(Action, Category, u64)> {
+    let action = match value & 0b11 {
+        1 => Action::Warn,
+        2 => Action::Block,
+        _ => return None,
+    };
+    let category = *Category::ALL.get(((value >> 2) & 0b11_1111) as usize)?;
+    let confidence = (value >> 8) & 0xff;
+    (value >> 16 == 0 && confidence <= 100).then_some((action, category, confidence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_entries() {
+        assert_eq!(
+            describe_key(Section::Numbers, b"8613800138000"),
+            "+8613800138000"
+        );
+        assert_eq!(describe_key(Section::Official, b"CN110"), "CN 110");
+        assert_eq!(
+            describe_key(Section::Domains, b"com.example.login"),
+            "login.example.com"
+        );
+        // block (2), loan_credit (index 2), confidence 90.
+        let value = 2 | (2 << 2) | (90 << 8);
+        assert_eq!(
+            describe_value(Section::Numbers, value),
+            "block loan_credit 90"
+        );
+        assert_eq!(describe_value(Section::Numbers, 3), "value 0x3");
+        assert_eq!(describe_value(Section::SmsRules, 60), "weight 60");
+    }
+}
