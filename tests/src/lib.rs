@@ -251,10 +251,11 @@ impl Server {
             .spawn()
             .expect("spawn server");
         let stdout = child.stdout.take().expect("server stdout");
+        let mut reader = BufReader::new(stdout);
         let mut first = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut first)
-            .expect("server address line");
+        reader.read_line(&mut first).expect("server address line");
+        // Keep draining: a closed pipe would kill the server at its next line of output.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
         let addr = first
             .split_whitespace()
             .find(|w| w.contains("127.0.0.1:"))
@@ -347,9 +348,13 @@ impl Default for Phone {
     }
 }
 
-/// `n` distinct CN mobile numbers from `start`.
+/// The `i`-th test number: a CN mobile number spread over the whole range, so lists
+/// compress like real ones (the multiplier is coprime with 10^8, so no two collide).
+pub fn number(i: u64) -> String {
+    format!("+86139{:08}", (i * 7_919_993) % 100_000_000)
+}
+
+/// Test numbers `start..start + n`.
 pub fn numbers(start: u64, n: u64) -> Vec<String> {
-    (start..start + n)
-        .map(|i| format!("+86139{:08}", i))
-        .collect()
+    (start..start + n).map(number).collect()
 }

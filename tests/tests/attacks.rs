@@ -8,12 +8,17 @@ use callguard_core::trust::TrustError;
 use callguard_core::update::{FetchError, FileMap, UpdateError};
 use callguard_core::wire::WireError;
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
-use callguard_e2e::{numbers, Publisher, T0};
+use callguard_e2e::{number, numbers, Publisher, T0};
 
 /// A number on v1 of the list and not on v2.
-const ON_V1: &str = "+8613900000001";
+fn on_v1() -> String {
+    number(1)
+}
+
 /// A number on v2 and not on v1.
-const ON_V2: &str = "+8613900000150";
+fn on_v2() -> String {
+    number(150)
+}
 
 /// A publisher at v1, a phone with v1 installed, and v2 published (not installed).
 struct Scene {
@@ -56,12 +61,12 @@ impl Scene {
 
     /// The phone still decides on v1, and the failure is recorded.
     fn assert_v1_in_use(&self) {
-        let on_v1 = self.engine.check_call(&CallInput::number(ON_V1)).unwrap();
+        let on_v1 = self.engine.check_call(&CallInput::number(on_v1())).unwrap();
         assert_eq!(on_v1.action, Action::Block, "v1 still protects");
         assert_eq!(on_v1.lists.get("default"), Some(&1));
         assert_eq!(
             self.engine
-                .check_call(&CallInput::number(ON_V2))
+                .check_call(&CallInput::number(on_v2()))
                 .unwrap()
                 .action,
             Action::Allow
@@ -153,7 +158,7 @@ fn tampered_delta_falls_back_to_the_snapshot() {
     assert_eq!(report.seq, 2);
     assert_eq!(
         s.engine
-            .check_call(&CallInput::number(ON_V2))
+            .check_call(&CallInput::number(on_v2()))
             .unwrap()
             .action,
         Action::Block
@@ -349,14 +354,14 @@ fn delta_that_does_not_reproduce_the_digest_is_thrown_away() {
     );
     assert_eq!(
         s.engine
-            .check_call(&CallInput::number(ON_V2))
+            .check_call(&CallInput::number(on_v2()))
             .unwrap()
             .action,
         Action::Block
     );
     assert_eq!(
         s.engine
-            .check_call(&CallInput::number("+8613900005001"))
+            .check_call(&CallInput::number(number(5001)))
             .unwrap()
             .action,
         Action::Allow

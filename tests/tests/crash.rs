@@ -4,7 +4,7 @@
 
 use callguard_core::update::{FileMap, InstallStep, UpdateError};
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
-use callguard_e2e::{numbers, Publisher, T0};
+use callguard_e2e::{number, numbers, Publisher, T0};
 
 const STEPS: [InstallStep; 6] = [
     InstallStep::FilesWritten,
@@ -65,7 +65,7 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
             "{step:?}: a whole list, not a partial one"
         );
         let on_v1_only = engine
-            .check_call(&CallInput::number("+8613900000001"))
+            .check_call(&CallInput::number(number(1)))
             .unwrap()
             .action;
         assert_eq!(
@@ -87,7 +87,7 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
         assert_eq!(report.seq, 2, "{step:?}");
         assert_eq!(
             engine
-                .check_call(&CallInput::number("+8613900000350"))
+                .check_call(&CallInput::number(number(350)))
                 .unwrap()
                 .action,
             Action::Block

@@ -131,3 +131,14 @@ fn history_is_capped() {
         .unwrap();
     assert_eq!(store.history_count().unwrap(), MAX_ENTRIES);
 }
+
+#[test]
+fn the_latest_known_time_only_moves_forward() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.trust_record().unwrap().latest_known_time, None);
+    store.note_time(2_000).unwrap();
+    store.note_time(1_000).unwrap();
+    assert_eq!(store.trust_record().unwrap().latest_known_time, Some(2_000));
+    store.note_time(3_000).unwrap();
+    assert_eq!(store.trust_record().unwrap().latest_known_time, Some(3_000));
+}

@@ -169,6 +169,24 @@ impl Store {
         Ok(())
     }
 
+    /// Raises the latest known time to `now` if it is later: done at the start of every
+    /// update, so even a failed attempt remembers that this time has been seen.
+    pub fn note_time(&self, now: u64) -> Result<()> {
+        if self
+            .trust_record()?
+            .latest_known_time
+            .is_some_and(|t| t >= now)
+        {
+            return Ok(());
+        }
+        self.conn.execute(
+            "INSERT INTO trust (key, value) VALUES ('latest_known_time', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![now.to_string().into_bytes()],
+        )?;
+        Ok(())
+    }
+
     /// Records an update attempt, keeping the newest 100.
     pub fn log_update(&self, at: u64, ok: bool, message: &str) -> Result<()> {
         self.conn.execute(

@@ -58,6 +58,7 @@ impl Updater<'_> {
         let clock_behind = self.now + CLOCK_SLACK_SECS < latest;
         // The fixed start time of this update; a clock stepped backwards is not believed.
         let now = self.now.max(latest);
+        self.store().note_time(now).map_err(storage)?;
         let expiry_now = if self.check_expiry { now } else { 0 };
 
         let (mut root, mut root_bytes) = self.trusted_root(&record)?;
