@@ -2,7 +2,7 @@
 //! library: parse options, call one function, print its report. Exit status 0 on
 //! success, 1 on any failure, 2 on a usage error.
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +13,20 @@ use signed_lists::serve::Server;
 use signed_lists::site::Site;
 use signed_lists::verify::{self, VerifyOptions};
 use signed_lists::{diff, inspect, Error, Result};
+
+/// Prints a line on stdout. Unlike `println!`, a closed pipe (`| head`) does not panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Prints a line on stderr, ignoring a closed pipe likewise.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// Build, sign, delta, verify and serve Callguard blocklists as a static site.
 #[derive(Parser)]
@@ -163,13 +177,13 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::InvalidSources(problems)) => {
             for problem in &problems {
-                eprintln!("{problem}");
+                tell!("{problem}");
             }
-            eprintln!("error: {}", Error::InvalidSources(problems));
+            tell!("error: {}", Error::InvalidSources(problems));
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            tell!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -194,11 +208,11 @@ fn run(command: Command) -> Result<()> {
                 now: now(at),
             };
             let root = keys::keygen(&out, &options)?;
-            println!(
+            say!(
                 "created {}: {root_keys} root key(s) (threshold {threshold}), a timestamp key, a manifest key",
                 out.display()
             );
-            println!(
+            say!(
                 "root version 1 expires {}; pin {}",
                 signed_lists::format_time(root.expires),
                 out.join(keys::ROOT_FILE).display()
@@ -223,14 +237,15 @@ fn run(command: Command) -> Result<()> {
                 now: now(at),
             };
             let rotation = keys::rotate(&dir, &Site::new(site), &options)?;
-            println!(
+            say!(
                 "root version {} -> {}",
-                rotation.old_version, rotation.root.version
+                rotation.old_version,
+                rotation.root.version
             );
             for (name, kept) in &rotation.retired {
-                println!("  {name} replaced; the old key is kept as {kept}");
+                say!("  {name} replaced; the old key is kept as {kept}");
             }
-            println!("run build now: the published timestamp and manifest were signed before the rotation");
+            say!("run build now: the published timestamp and manifest were signed before the rotation");
         }
         Command::Build {
             sources,
@@ -260,11 +275,11 @@ fn run(command: Command) -> Result<()> {
             let report = publish::build(&options)?;
             if !report.skipped.is_empty() {
                 for problem in &report.skipped {
-                    eprintln!("skipped {problem}");
+                    tell!("skipped {problem}");
                 }
-                eprintln!("skipped {} bad source line(s)", report.skipped.len());
+                tell!("skipped {} bad source line(s)", report.skipped.len());
             }
-            println!("{report}");
+            say!("{report}");
         }
         Command::Verify {
             site,
@@ -276,16 +291,16 @@ fn run(command: Command) -> Result<()> {
                 root,
                 now: now(at),
             };
-            println!("{}", verify::verify(&options)?);
+            say!("{}", verify::verify(&options)?);
         }
         Command::Inspect { site, json } => {
             let info = inspect::inspect(&Site::new(site))?;
             if json {
                 let text = serde_json::to_string_pretty(&info)
                     .map_err(|e| Error::Usage(format!("cannot print JSON: {e}")))?;
-                println!("{text}");
+                say!("{text}");
             } else {
-                println!("{info}");
+                say!("{info}");
             }
         }
         Command::Diff {
@@ -295,7 +310,7 @@ fn run(command: Command) -> Result<()> {
             to_seq,
         } => {
             let changes = diff::diff(&Site::new(site), name.as_deref(), from_seq, to_seq)?;
-            println!("{changes}");
+            say!("{changes}");
         }
         Command::Serve {
             site,
@@ -303,10 +318,17 @@ fn run(command: Command) -> Result<()> {
             request_log,
         } => {
             let server = Server::bind(&site, &addr, request_log.as_deref())?;
-            println!("{}", server.addr());
-            println!("serving {} (GET and HEAD only)", site.display());
-            use std::io::Write as _;
-            let _ = std::io::stdout().flush();
+            // The address is the only line on stdout, for tests that pass port 0. A
+            // reader that stops listening must not stop the server, so write errors
+            // are ignored rather than panicking as println! would.
+            let mut stdout = std::io::stdout();
+            let _ = writeln!(stdout, "{}", server.addr()).and_then(|()| stdout.flush());
+            let _ = writeln!(
+                std::io::stderr(),
+                "serving {} on http://{}/ (GET and HEAD only)",
+                site.display(),
+                server.addr()
+            );
             server.run()?;
         }
     }

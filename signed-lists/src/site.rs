@@ -18,7 +18,7 @@ use std::fs;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use callguard_core::trust::{self, Envelope, ListEntry, Manifest, Timestamp};
+use callguard_core::trust::{self, Envelope, ListEntry, Manifest, Timestamp, TrustError};
 use serde::de::DeserializeOwned;
 
 use crate::{Error, Result};
@@ -262,13 +262,15 @@ impl Site {
 /// The payload of an envelope, without checking signatures: for files the publisher
 /// wrote itself, and for reports. The phone never does this.
 pub fn unverified_payload<T: DeserializeOwned>(bytes: &[u8], role: &'static str) -> Result<T> {
-    let what = |e| Error::trust(format!("{role} file"), e);
     let payload = Envelope::parse(bytes, role)
         .and_then(|envelope| envelope.payload(role))
-        .map_err(what)?;
-    serde_json::from_slice(&payload).map_err(|e| Error::Site {
-        dir: PathBuf::new(),
-        reason: format!("{role} payload: {e}"),
+        .map_err(|e| Error::trust(format!("{role} file"), e))?;
+    serde_json::from_slice(&payload).map_err(|e| {
+        let detail = e.to_string();
+        Error::trust(
+            format!("{role} file"),
+            TrustError::Malformed { role, detail },
+        )
     })
 }
 

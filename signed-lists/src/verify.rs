@@ -80,14 +80,14 @@ pub fn verify(options: &VerifyOptions) -> Result<VerifyReport> {
     let pinned_version = root.version;
     let mut newest = pinned;
     for _ in 0..limits::ROOT_ROTATIONS {
-        let rel = site::root_version_path(root.version + 1);
+        let rel = site::root_version_path(root.version.saturating_add(1));
         let Some(bytes) = site.read(&rel, limits::ROOT)? else {
             break;
         };
         root = trust::verify_root_update(&root, &bytes).map_err(|e| Error::trust(&rel, e))?;
         newest = bytes;
     }
-    if site.exists(&site::root_version_path(root.version + 1)) {
+    if site.exists(&site::root_version_path(root.version.saturating_add(1))) {
         return Err(Error::Verify(format!(
             "more than {} root rotations in one update",
             limits::ROOT_ROTATIONS
