@@ -189,7 +189,7 @@ pub fn keygen(dir: &Path, options: &KeygenOptions) -> Result<Root> {
 
     let root = new_root(
         1,
-        options.now + options.root_expires_days * DAY,
+        crate::expiry(options.now, options.root_expires_days, DAY),
         &options.publisher,
         (&root_keys, options.threshold),
         &timestamp,
@@ -487,7 +487,7 @@ impl NewKeys {
     fn next_root(&self, old: &Root, options: &RotateOptions) -> Root {
         let mut root = old.clone();
         root.version = old.version + 1;
-        root.expires = options.now + options.root_expires_days * DAY;
+        root.expires = crate::expiry(options.now, options.root_expires_days, DAY);
         if let Some((keys, threshold)) = &self.root {
             let refs: Vec<&SecretKey> = keys.iter().collect();
             root.roles.root = role_keys(&refs, *threshold);

@@ -44,6 +44,12 @@ pub const DAY: u64 = 86_400;
 /// Seconds in an hour, for expiry options given in hours.
 pub const HOUR: u64 = 3_600;
 
+/// `now` plus `count` units (days, hours), saturating: an absurd option gives a far
+/// future rather than a wrapped-around past.
+pub fn expiry(now: u64, count: u64, unit: u64) -> u64 {
+    now.saturating_add(count.saturating_mul(unit))
+}
+
 /// The current Unix time in seconds: the default `--now`, so that every command can be
 /// replayed at a fixed time for reproducible output.
 pub fn unix_now() -> u64 {

@@ -27,9 +27,9 @@ impl Progress {
         if !visible {
             return Progress::hidden();
         }
-        let bar = ProgressBar::new(0);
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Progress { bar }
+        Progress {
+            bar: ProgressBar::new(0),
+        }
     }
 
     /// A phase measured in bytes.
@@ -37,13 +37,13 @@ impl Progress {
         self.phase(
             message,
             total,
-            "{msg:28} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+            "{msg} [{wide_bar}] {bytes}/{total_bytes} ({eta})",
         );
     }
 
     /// A phase measured in steps.
     pub fn steps(&self, message: &'static str, total: u64) {
-        self.phase(message, total, "{msg:28} [{bar:40}] {pos}/{len}");
+        self.phase(message, total, "{msg} [{wide_bar}] {pos}/{len}");
     }
 
     /// A phase of unknown length.
@@ -53,17 +53,25 @@ impl Progress {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         self.bar.set_message(message);
+        self.tick();
     }
 
     fn phase(&self, message: &'static str, total: u64, template: &str) {
+        // Length first: a style change redraws, and must not show the last phase's counts.
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.set_message(message);
         self.bar.set_style(
             ProgressStyle::with_template(template)
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        self.bar.set_message(message);
-        self.bar.set_length(total);
-        self.bar.set_position(0);
+        self.tick();
+    }
+
+    /// Redraws on a timer from the first phase on (not before: an empty bar would flash).
+    fn tick(&self) {
+        self.bar.enable_steady_tick(Duration::from_millis(120));
     }
 
     /// Advances a phase measured in steps.

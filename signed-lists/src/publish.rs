@@ -169,74 +169,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     progress.spinner("compressing the snapshot");
     let (snapshot_bytes, summary) = snapshot::encode(&sources.sections, options.level)
         .map_err(|e| Error::wire("snapshot", e))?;
-    let mut blobs: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut notes = Vec::new();
-    let (entry, changed) = match previous.unchanged_entry(&summary) {
-        Some(mut entry) => {
-            if !site.exists(&entry.snapshot.path) {
-                entry.snapshot = blob_ref(&snapshot_bytes, BlobKind::Snapshot);
-                blobs.push((entry.snapshot.path.clone(), snapshot_bytes));
-            }
-            entry.deltas.retain(|d| site.exists(&d.path));
-            (entry, false)
-        }
-        None => {
-            let seq = previous.next_seq();
-            let snapshot = blob_ref(&snapshot_bytes, BlobKind::Snapshot);
-            let mut entry = ListEntry {
-                seq,
-                count: summary.count,
-                sha256: summary.sha256_hex(),
-                sections: SectionCounts::from_array(summary.per_section),
-                snapshot,
-                deltas: Vec::new(),
-            };
-            let bases = previous.delta_bases(seq, options.deltas);
-            progress.steps("making deltas", bases.len() as u64);
-            for base in bases {
-                match make_delta(
-                    &site,
-                    base,
-                    &entry,
-                    &sources.sections,
-                    snapshot_bytes.len(),
-                    options.level,
-                ) {
-                    Ok(Some((reference, bytes))) => {
-                        blobs.push((reference.path.clone(), bytes));
-                        entry.deltas.push(reference);
-                    }
-                    Ok(None) => notes.push(format!(
-                        "no delta from seq {}: it would not be smaller than the snapshot",
-                        base.seq
-                    )),
-                    Err(e) => notes.push(format!("no delta from seq {}: {e}", base.seq)),
-                }
-                progress.step();
-            }
-            blobs.push((entry.snapshot.path.clone(), snapshot_bytes));
-            (entry, true)
-        }
+    let next = match previous.unchanged_entry(&summary) {
+        Some(entry) => Next::unchanged(&site, entry, snapshot_bytes),
+        None => Next::changed(
+            &site,
+            &previous,
+            &summary,
+            (&sources.sections, snapshot_bytes),
+            options,
+            &progress,
+        )?,
     };
-
-    let manifest_version = previous.manifest_version + 1;
-    let manifest = Manifest {
-        kind: "manifest".into(),
-        version: manifest_version,
-        expires: options.now + options.manifest_expires_days * DAY,
-        lists: BTreeMap::from([(options.name.clone(), entry.clone())]),
-    };
-    let manifest_bytes = keys
-        .sign(Role::Manifest, &to_payload(&manifest)?)
-        .to_bytes();
-    let manifest_rel = site::manifest_path(manifest_version);
+    let (manifest, manifest_bytes) = sign_manifest(&keys, &previous, &next.entry, options)?;
+    let manifest_rel = site::manifest_path(manifest.version);
     site.check_immutable(&manifest_rel, &manifest_bytes)?;
     let timestamp = Timestamp {
         kind: "timestamp".into(),
-        version: previous.timestamp_version + 1,
-        expires: options.now + options.timestamp_expires_hours * HOUR,
+        version: bump(previous.timestamp_version)?,
+        expires: crate::expiry(options.now, options.timestamp_expires_hours, HOUR),
         manifest: ManifestRef {
-            version: manifest_version,
+            version: manifest.version,
             path: manifest_rel.clone(),
             length: manifest_bytes.len() as u64,
             sha256: trust::sha256_hex(&manifest_bytes),
@@ -250,7 +202,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     for (version, bytes) in &chain {
         site.write_immutable(&site::root_version_path(*version), bytes)?;
     }
-    for (rel, bytes) in &blobs {
+    for (rel, bytes) in &next.blobs {
         site.write_blob(rel, bytes)?;
     }
     site.write_immutable(&manifest_rel, &manifest_bytes)?;
@@ -260,8 +212,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     Ok(BuildReport {
         list: options.name.clone(),
-        entry,
-        changed,
+        entry: next.entry,
+        changed: next.changed,
         manifest: (manifest.version, manifest.expires),
         timestamp: (timestamp.version, timestamp.expires),
         rows: sources.rows(),
@@ -270,8 +222,104 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         } else {
             Vec::new()
         },
-        notes,
+        notes: next.notes,
     })
+}
+
+/// The list entry a build publishes, and the blobs it needs written.
+struct Next {
+    entry: ListEntry,
+    changed: bool,
+    /// Site path and bytes of each new blob.
+    blobs: Vec<(String, Vec<u8>)>,
+    /// Deltas that were not made, and why.
+    notes: Vec<String>,
+}
+
+impl Next {
+    /// The content has not changed: the same seq, snapshot and deltas. A blob missing
+    /// from the site is written again, or its delta dropped.
+    fn unchanged(site: &Site, mut entry: ListEntry, snapshot_bytes: Vec<u8>) -> Next {
+        let mut blobs = Vec::new();
+        if !site.exists(&entry.snapshot.path) {
+            entry.snapshot = blob_ref(&snapshot_bytes, BlobKind::Snapshot);
+            blobs.push((entry.snapshot.path.clone(), snapshot_bytes));
+        }
+        entry.deltas.retain(|d| site.exists(&d.path));
+        Next {
+            entry,
+            changed: false,
+            blobs,
+            notes: Vec::new(),
+        }
+    }
+
+    /// New content: the next seq, its snapshot, and a delta from each of the last
+    /// `options.deltas` earlier seqs that is smaller than the snapshot.
+    fn changed(
+        site: &Site,
+        previous: &Previous,
+        summary: &ContentSummary,
+        (sections, snapshot_bytes): (&Sections, Vec<u8>),
+        options: &BuildOptions,
+        progress: &Progress,
+    ) -> Result<Next> {
+        let seq = previous.next_seq()?;
+        let mut next = Next {
+            entry: ListEntry {
+                seq,
+                count: summary.count,
+                sha256: summary.sha256_hex(),
+                sections: SectionCounts::from_array(summary.per_section),
+                snapshot: blob_ref(&snapshot_bytes, BlobKind::Snapshot),
+                deltas: Vec::new(),
+            },
+            changed: true,
+            blobs: Vec::new(),
+            notes: Vec::new(),
+        };
+        let bases = previous.delta_bases(seq, options.deltas);
+        progress.steps("making deltas", bases.len() as u64);
+        for base in bases {
+            let made = make_delta(site, base, seq, sections, options.level);
+            match made {
+                Ok((reference, bytes)) if bytes.len() < snapshot_bytes.len() => {
+                    next.blobs.push((reference.path.clone(), bytes));
+                    next.entry.deltas.push(reference);
+                }
+                Ok(_) => next.notes.push(format!(
+                    "no delta from seq {}: it would not be smaller than the snapshot",
+                    base.seq
+                )),
+                Err(e) => next
+                    .notes
+                    .push(format!("no delta from seq {}: {e}", base.seq)),
+            }
+            progress.step();
+        }
+        next.blobs
+            .push((next.entry.snapshot.path.clone(), snapshot_bytes));
+        Ok(next)
+    }
+}
+
+/// The next manifest, holding only `entry`, and its signed file bytes.
+fn sign_manifest(
+    keys: &PublisherKeys,
+    previous: &Previous,
+    entry: &ListEntry,
+    options: &BuildOptions,
+) -> Result<(Manifest, Vec<u8>)> {
+    let manifest = Manifest {
+        kind: "manifest".into(),
+        version: bump(previous.manifest_version)?,
+        expires: crate::expiry(options.now, options.manifest_expires_days, DAY),
+        lists: BTreeMap::from([(options.name.clone(), entry.clone())]),
+    };
+    let bytes = keys
+        .sign(Role::Manifest, &to_payload(&manifest)?)
+        .to_bytes();
+    Ok((manifest, bytes))
 }
 
 /// What the site published before, as far as the next build needs it.
@@ -321,10 +369,10 @@ impl Previous {
     }
 
     /// One more than any sequence number the site has used.
-    fn next_seq(&self) -> u64 {
+    fn next_seq(&self) -> Result<u64> {
         let current = self.current.as_ref().map_or(0, |e| e.seq);
         let highest = self.history.keys().next_back().copied().unwrap_or(0);
-        current.max(highest) + 1
+        bump(current.max(highest))
     }
 
     /// The last `count` sequence numbers before `seq`, newest first.
@@ -353,6 +401,14 @@ fn check_root_chain(site: &Site, chain: &[(u64, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
+/// The version after `version`; the site's versions are the publisher's own, but a
+/// damaged file must not wrap a version around to 0.
+fn bump(version: u64) -> Result<u64> {
+    version
+        .checked_add(1)
+        .ok_or_else(|| Error::Usage("a version on the site is at its maximum".into()))
+}
+
 /// The reference to a blob by content.
 fn blob_ref(bytes: &[u8], kind: BlobKind) -> BlobRef {
     BlobRef {
@@ -362,21 +418,17 @@ fn blob_ref(bytes: &[u8], kind: BlobKind) -> BlobRef {
     }
 }
 
-/// A delta from `base` to `entry`, or `None` if it is not smaller than the snapshot.
+/// A delta from `base` (decoded from its snapshot on the site) to `sections` at `seq`.
 fn make_delta(
     site: &Site,
     base: &ListEntry,
-    entry: &ListEntry,
+    seq: u64,
     sections: &Sections,
-    snapshot_len: usize,
     level: i32,
-) -> Result<Option<(DeltaRef, Vec<u8>)>> {
+) -> Result<(DeltaRef, Vec<u8>)> {
     let old = content::load_snapshot(site, base)?;
-    let (bytes, _) = delta::encode(base.seq, entry.seq, &old, sections, level)
+    let (bytes, _) = delta::encode(base.seq, seq, &old, sections, level)
         .map_err(|e| Error::wire(format!("delta from seq {}", base.seq), e))?;
-    if bytes.len() >= snapshot_len {
-        return Ok(None);
-    }
     let blob = blob_ref(&bytes, BlobKind::Delta);
     let reference = DeltaRef {
         from: base.seq,
@@ -384,7 +436,7 @@ fn make_delta(
         length: blob.length,
         sha256: blob.sha256,
     };
-    Ok(Some((reference, bytes)))
+    Ok((reference, bytes))
 }
 
 impl fmt::Display for BuildReport {
