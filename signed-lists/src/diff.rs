@@ -67,7 +67,8 @@ pub fn diff(site: &Site, name: Option<&str>, from: u64, to: u64) -> Result<ListD
         let on_site: Vec<String> = history.keys().map(u64::to_string).collect();
         let entry = history.get(&seq).ok_or_else(|| {
             site.error(format!(
-                "seq {seq} of list {name:?} is no longer on the site (seqs on the site: {})",
+                "seq {seq} of list {name:?} is not on the site: it was pruned or never \
+                 published (seqs on the site: {})",
                 on_site.join(", ")
             ))
         })?;

@@ -268,7 +268,9 @@ fn run(command: Command) -> Result<()> {
                 now: now(at),
                 level,
                 skip_invalid,
-                region: region.parse()?,
+                region: region
+                    .parse()
+                    .map_err(|e| Error::Usage(format!("--region: {e}")))?,
                 progress: std::io::stderr().is_terminal(),
                 ..BuildOptions::new(sources, dir, site)?
             };
