@@ -6,7 +6,7 @@
 
 mod args;
 mod batch;
-mod default_list;
+mod demo;
 mod output;
 
 use std::io::{self, Write};
@@ -219,11 +219,15 @@ impl Opener {
         };
         let mut config = EngineConfig::new(DEFAULT_REGION.parse()?);
         config.region_override = self.region_override;
-        config.pinned_root = self.pinned_root.clone();
+        config.pinned_root = Some(
+            self.pinned_root
+                .clone()
+                .unwrap_or_else(|| demo::root().to_vec()),
+        );
         let engine = Engine::open(&dir, config)?;
         if !engine.has_installed_list()? {
-            // Until a signed list is installed, decide on the embedded default list.
-            engine.replace_lists(default_list::load()?);
+            // Until a signed list is installed, decide on the embedded, verified demo list.
+            engine.load_bundled(&demo::files(), demo::root())?;
         }
         Ok(engine)
     }

@@ -112,14 +112,14 @@ fn issue_examples_through_the_command_line() {
 #[test]
 fn decision_json_has_the_contract_shape() {
     let cg = Cg::new();
-    let d = cg.decision(&["+8617000000400"]);
+    let d = cg.decision(&["+8617003043548"]);
     let obj = d.as_object().expect("object");
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(keys, ["action", "category", "label", "lists", "reasons"]);
     assert_eq!(d["category"], "investment");
     assert!(d["label"].as_str().is_some_and(|l| !l.is_empty()));
-    assert_eq!(d["lists"]["callguard-default"], 1);
+    assert_eq!(d["lists"]["default"], 1);
     assert!(d["reasons"][0]["detail"].as_str().is_some());
 }
 
@@ -292,8 +292,8 @@ fn settings_rules_history_and_status() {
     assert!(cg.ok(&["history"]).contains("user_block"));
     let status: Value = serde_json::from_str(&cg.ok(&["status", "--json"])).expect("json");
     assert_eq!(status["home_region"], "CN");
-    assert_eq!(status["lists"]["callguard-default"], 1);
-    assert!(cg.ok(&["status"]).contains("callguard-default v1"));
+    assert_eq!(status["lists"]["default"], 1);
+    assert!(cg.ok(&["status"]).contains("default v1"));
     assert!(cg.ok(&["history", "--clear"]).starts_with("deleted"));
 }
 
