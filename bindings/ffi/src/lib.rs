@@ -1,0 +1,2 @@
+//! Placeholder: the UniFFI layer over callguard-core.
+uniffi::setup_scaffolding!();
