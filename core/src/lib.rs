@@ -44,6 +44,7 @@ mod error;
 pub mod lists;
 pub mod number;
 mod region;
+pub mod sms;
 pub mod store;
 pub mod trust;
 pub mod update;

@@ -16,7 +16,7 @@
 mod input;
 mod model;
 pub(crate) mod number_rules;
-mod verdict;
+pub(crate) mod verdict;
 
 use crate::error::Result;
 use crate::number::{self, NumberError};
@@ -84,8 +84,8 @@ pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decisio
     Ok(verdict.finish(ctx.lists))
 }
 
-/// Decides an SMS from its sender. Text analysis (links, phrases) comes with the SMS
-/// rules; an alphanumeric sender simply skips the number rules.
+/// Decides an SMS from its sender and its text (links, written numbers, phrase rules);
+/// an alphanumeric sender simply skips the number rules.
 pub(crate) fn check_sms(ctx: &Context<'_>, input: &SmsInput) -> Result<Decision> {
     let mut verdict = Verdict::default();
     let sender = input.sender.trim();
@@ -106,6 +106,7 @@ pub(crate) fn check_sms(ctx: &Context<'_>, input: &SmsInput) -> Result<Decision>
             ReasonCode::OverseasSms,
         );
     }
+    crate::sms::analyze(&mut verdict, ctx, &input.text);
     Ok(verdict.finish(ctx.lists))
 }
 

@@ -62,10 +62,13 @@ impl Verdict {
                 .max_by_key(|(_, m)| m.action)
                 .map(|(index, _)| index),
         };
+        // Nothing warns or blocks: an allowed match that still names a category (marketing
+        // allowed by the `sms-spam` setting) explains the decision.
+        let decisive = decisive.or_else(|| self.matches.iter().position(|m| m.category.is_some()));
         let first = decisive.map(|index| self.matches.remove(index));
         let action = first.as_ref().map_or(Action::Allow, |m| m.action);
         let category = match &first {
-            Some(m) if m.tier.is_decisive() => m.category,
+            Some(m) if m.tier.is_decisive() || m.action == Action::Allow => m.category,
             Some(m) => m.category.or_else(|| {
                 self.matches
                     .iter()

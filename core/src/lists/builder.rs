@@ -102,6 +102,25 @@ impl ListSetBuilder {
         Ok(())
     }
 
+    /// Adds a brand and one of its own domains: links that look like the brand on other
+    /// domains are suspicious.
+    pub fn add_brand(&mut self, name: &str, own_domain: &str) -> Result<()> {
+        let name = name.trim().to_ascii_lowercase();
+        if name.len() < 3 || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(Error::InvalidList(
+                "a brand name is 3 or more ASCII letters or digits".into(),
+            ));
+        }
+        let domain =
+            domain::normalize(own_domain).map_err(|e| Error::InvalidList(e.to_string()))?;
+        self.push(
+            Section::SmsRules,
+            format!("brand:{name}={domain}").into_bytes(),
+            0,
+        );
+        Ok(())
+    }
+
     /// Sorts and de-duplicates every section into its canonical form.
     pub fn into_sections(self) -> Result<(String, u64, [SortedEntries; 5])> {
         let mut sections: [SortedEntries; 5] = Default::default();

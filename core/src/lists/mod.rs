@@ -26,11 +26,13 @@ pub mod source;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use fst::{IntoStreamer, Map, Streamer};
 
 use crate::error::{Error, Result};
 use crate::region::Region;
+use crate::sms::SmsIndex;
 use crate::wire::{Section, SortedEntries, SortedSource};
 
 pub use builder::ListSetBuilder;
@@ -51,6 +53,8 @@ pub struct ListSet {
     name: String,
     version: u64,
     sections: [Map<FstBytes>; 5],
+    /// The SMS section compiled (phrase automaton, brands), built on first use.
+    sms_index: OnceLock<SmsIndex>,
 }
 
 impl std::fmt::Debug for ListSet {
@@ -80,6 +84,7 @@ impl ListSet {
             name: "none".to_owned(),
             version: 0,
             sections,
+            sms_index: OnceLock::new(),
         }
     }
 
@@ -105,6 +110,7 @@ impl ListSet {
             name: name.to_owned(),
             version,
             sections,
+            sms_index: OnceLock::new(),
         })
     }
 
@@ -122,6 +128,7 @@ impl ListSet {
             name: name.to_owned(),
             version,
             sections,
+            sms_index: OnceLock::new(),
         })
     }
 
@@ -202,6 +209,11 @@ impl ListSet {
         best
     }
 
+    /// The SMS section compiled for matching; built once per list, on first use.
+    pub fn sms_index(&self) -> &SmsIndex {
+        self.sms_index.get_or_init(|| SmsIndex::build(self))
+    }
+
     /// Streams one section's entries in ascending key order, in constant memory: the
     /// base a delta applies to, and the source of the iOS export.
     pub fn cursor(&self, section: Section) -> Box<dyn SortedSource + '_> {
@@ -219,6 +231,79 @@ impl ListSet {
                 return Some((String::from_utf8_lossy(key).into_owned(), meta));
             }
         })
+    }
+}
+
+/// The longest E.164 key the numeric export reads: every such key fits an `i64`.
+const MAX_NUMERIC_DIGITS: usize = 18;
+
+impl ListSet {
+    /// The exact numbers in ascending *numeric* order, starting after `after`, in
+    /// constant memory: what iOS Call Directory needs.
+    ///
+    /// FST keys are in byte order, which is not numeric order across lengths
+    /// (`9912345` sorts after `861380013800`), so this streams one key length at a
+    /// time, shortest first; E.164 digits never start with 0, so within one length
+    /// byte order is numeric order. Keys that are not all digits, or longer than 18
+    /// digits, are skipped.
+    pub fn numbers_ascending(
+        &self,
+        after: Option<u64>,
+    ) -> impl Iterator<Item = (u64, EntryMeta)> + '_ {
+        let map = &self.sections[Section::Numbers.index()];
+        let after_key = after.map(|n| n.to_string());
+        let mut len = after_key.as_ref().map_or(1, String::len);
+        let mut stream: Option<fst::map::Stream<'_, DigitsOfLen>> = None;
+        std::iter::from_fn(move || loop {
+            if len > MAX_NUMERIC_DIGITS {
+                return None;
+            }
+            let current = stream.get_or_insert_with(|| {
+                let search = map.search(DigitsOfLen(len));
+                match &after_key {
+                    Some(key) if key.len() == len => search.gt(key.as_bytes()).into_stream(),
+                    _ => search.into_stream(),
+                }
+            });
+            match current.next() {
+                Some((key, value)) => {
+                    let number = std::str::from_utf8(key).ok().and_then(|k| k.parse().ok());
+                    if let (Some(number), Some(meta)) = (number, EntryMeta::unpack(value)) {
+                        return Some((number, meta));
+                    }
+                }
+                None => {
+                    stream = None;
+                    len += 1;
+                }
+            }
+        })
+    }
+}
+
+/// Accepts keys of exactly this many ASCII digits; prunes the FST below that depth.
+struct DigitsOfLen(usize);
+
+impl fst::Automaton for DigitsOfLen {
+    /// Digits read so far; `None` once a non-digit or one digit too many was read.
+    type State = Option<usize>;
+
+    fn start(&self) -> Option<usize> {
+        Some(0)
+    }
+
+    fn is_match(&self, state: &Option<usize>) -> bool {
+        *state == Some(self.0)
+    }
+
+    fn can_match(&self, state: &Option<usize>) -> bool {
+        state.is_some_and(|depth| depth <= self.0)
+    }
+
+    fn accept(&self, state: &Option<usize>, byte: u8) -> Option<usize> {
+        state
+            .filter(|depth| *depth < self.0 && byte.is_ascii_digit())
+            .map(|depth| depth + 1)
     }
 }
 
@@ -249,3 +334,68 @@ pub(crate) fn versions(lists: &ListSet) -> BTreeMap<String, u64> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod numeric_order_tests {
+    use super::*;
+    use crate::decide::{Action, Category};
+
+    fn set(numbers: &[&str]) -> ListSet {
+        let mut b = ListSet::builder("t", 1);
+        for n in numbers {
+            b.add_number(n, EntryMeta::new(Action::Block, Category::Spam, 50))
+                .unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn numbers_stream_in_numeric_order_across_lengths() {
+        let set = set(&[
+            "+8613800138000",
+            "+12025550143",
+            "+85512345678",
+            "+861380013800",
+            "+4420794601",
+            "+33162991999",
+        ]);
+        // Byte order would put 4420794601 after 33162991999 and 8613800138000 first of
+        // the 86s; numeric order sorts by length first.
+        let all: Vec<u64> = set.numbers_ascending(None).map(|(n, _)| n).collect();
+        assert_eq!(
+            all,
+            [
+                4420794601,
+                12025550143,
+                33162991999,
+                85512345678,
+                861380013800,
+                8613800138000
+            ]
+        );
+        assert!(all.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(all.len(), set.len(Section::Numbers));
+    }
+
+    #[test]
+    fn numbers_resume_strictly_after_any_value() {
+        let set = set(&[
+            "+4420794601",
+            "+12025550143",
+            "+33162991999",
+            "+8613800138000",
+        ]);
+        let after =
+            |n: u64| -> Vec<u64> { set.numbers_ascending(Some(n)).map(|(n, _)| n).collect() };
+        assert_eq!(after(12025550143), [33162991999, 8613800138000]);
+        assert_eq!(after(12025550144), [33162991999, 8613800138000]);
+        assert_eq!(
+            after(1),
+            [4420794601, 12025550143, 33162991999, 8613800138000]
+        );
+        assert_eq!(after(99999999999), [8613800138000]);
+        assert!(after(8613800138000).is_empty());
+        assert!(after(u64::MAX).is_empty());
+        assert!(ListSet::empty().numbers_ascending(None).next().is_none());
+    }
+}

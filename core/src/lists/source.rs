@@ -304,6 +304,15 @@ impl ListSetBuilder {
         if first && (category.trim(), weight.trim(), phrase.trim()) == SMS_HEADER {
             return Ok(0);
         }
+        if category.trim() == "brand" {
+            // `brand<TAB>0<TAB>icbc=icbc.com.cn`: a brand whose lookalike links are suspicious.
+            let (name, domain) = phrase
+                .trim()
+                .split_once('=')
+                .ok_or("a brand line is brand<TAB>0<TAB>name=domain")?;
+            self.add_brand(name, domain).map_err(message)?;
+            return Ok(1);
+        }
         let category: Category = category.parse().map_err(message)?;
         let weight: u8 = weight
             .trim()
@@ -382,19 +391,10 @@ fn domain_line_hosts(line: &str) -> std::result::Result<Vec<&str>, String> {
     Ok(vec![first.strip_prefix("*.").unwrap_or(first)])
 }
 
-/// The form phrases are stored in: full-width ASCII folded to ASCII, lower case, runs of
-/// white space as one space, trimmed. Incoming texts are normalised the same way.
+/// The form phrases are stored in: the engine's own matching form
+/// ([`crate::sms::normalize::normalize`]), so what is published is what matches.
 fn normalize_phrase(phrase: &str) -> String {
-    let folded: String = phrase
-        .chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            other => other,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::sms::normalize::normalize(phrase)
 }
 
 /// A CSV error: a bad line is reported and reading goes on; a failed read is an error.
@@ -538,7 +538,7 @@ mod tests {
         assert_eq!(lines(&report), [4, 5, 6]);
         let (_, _, sections) = b.into_sections().unwrap();
         let (key, weight) = sections[4].get(0).unwrap();
-        assert_eq!(std::str::from_utf8(key).unwrap(), "loan_credit:无抵押 贷款");
+        assert_eq!(std::str::from_utf8(key).unwrap(), "loan_credit:无抵押贷款");
         assert_eq!(weight, 60);
     }
 

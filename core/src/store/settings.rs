@@ -28,11 +28,13 @@ pub struct Settings {
     pub verification_failed: Policy,
     /// Days of decision history to keep; 0 keeps none.
     pub history_retention_days: u32,
+    /// What to do with advertising SMS (marketing is not fraud): allow by default.
+    pub sms_spam: Policy,
 }
 
 impl Settings {
     /// The settings keys, as used by `callguard settings set KEY VALUE`.
-    pub const KEYS: [&'static str; 7] = [
+    pub const KEYS: [&'static str; 8] = [
         "home-region",
         "overseas-calls",
         "overseas-sms",
@@ -40,6 +42,7 @@ impl Settings {
         "hidden-numbers",
         "verification-failed",
         "history-retention-days",
+        "sms-spam",
     ];
 
     /// Protective defaults: overseas calls and SMS warn, failed verification warns,
@@ -53,6 +56,7 @@ impl Settings {
             hidden_numbers: Action::Allow,
             verification_failed: Action::Warn,
             history_retention_days: 30,
+            sms_spam: Action::Allow,
         }
     }
 
@@ -66,6 +70,7 @@ impl Settings {
             "allowed-countries" => self.allowed_countries = parse_countries(value)?,
             "hidden-numbers" => self.hidden_numbers = parse_policy(key, value)?,
             "verification-failed" => self.verification_failed = parse_policy(key, value)?,
+            "sms-spam" => self.sms_spam = parse_policy(key, value)?,
             "history-retention-days" => {
                 self.history_retention_days =
                     value.parse().ok().filter(|d| *d <= 3650).ok_or_else(|| {
@@ -107,6 +112,7 @@ impl Settings {
                 "history-retention-days",
                 self.history_retention_days.to_string(),
             ),
+            ("sms-spam", self.sms_spam.to_string()),
         ]
     }
 }

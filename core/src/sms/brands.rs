@@ -1,0 +1,130 @@
+//! Brand lookalikes: a link whose registrable domain looks like a brand on the list but is
+//! not one of the brand's own domains (`icbc-verify.top`, `1cbc.com.cn`).
+//!
+//! Brands ship in the list's SMS section as `brand:NAME=DOMAIN` entries, so a publisher
+//! can add one without an app release.
+
+/// A brand and its own registrable domains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brand {
+    /// The name as it appears in domains (`icbc`, `paypal`).
+    pub name: String,
+    /// Its own registrable domains.
+    pub domains: Vec<String>,
+}
+
+/// Reads `brand:NAME=DOMAIN` keys; several entries for one name add domains.
+pub fn from_entries<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<Brand> {
+    let mut brands: Vec<Brand> = Vec::new();
+    for key in entries {
+        let Some(rest) = std::str::from_utf8(key)
+            .ok()
+            .and_then(|k| k.strip_prefix("brand:"))
+        else {
+            continue;
+        };
+        let Some((name, domain)) = rest.split_once('=') else {
+            continue;
+        };
+        let (name, domain) = (
+            name.trim().to_ascii_lowercase(),
+            domain.trim().to_ascii_lowercase(),
+        );
+        if name.len() < 3 || domain.is_empty() {
+            continue;
+        }
+        match brands.iter_mut().find(|b| b.name == name) {
+            Some(b) => b.domains.push(domain),
+            None => brands.push(Brand {
+                name,
+                domains: vec![domain],
+            }),
+        }
+    }
+    brands
+}
+
+/// The brand that `registrable` imitates, if any.
+pub fn imitated<'b>(brands: &'b [Brand], registrable: &str) -> Option<&'b Brand> {
+    let label = registrable.split('.').next().unwrap_or("");
+    brands.iter().find(|brand| {
+        let own = brand.domains.iter().any(|d| d == registrable);
+        !own && label
+            .split(['-', '_'])
+            .chain(std::iter::once(label))
+            .any(|token| looks_like(token, &brand.name))
+    })
+}
+
+/// Equal, or one edit away for names of 4 letters or more, or containing the name.
+fn looks_like(token: &str, name: &str) -> bool {
+    if token == name || (token.len() > name.len() && token.contains(name)) {
+        return true;
+    }
+    name.len() >= 4 && edit_distance_at_most_one(token, name)
+}
+
+fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brands() -> Vec<Brand> {
+        from_entries(
+            [
+                "brand:icbc=icbc.com.cn",
+                "brand:paypal=paypal.com",
+                "brand:x=x.com",
+            ]
+            .iter()
+            .map(|s| s.as_bytes()),
+        )
+    }
+
+    #[test]
+    fn lookalikes_are_found_and_own_domains_are_not() {
+        let b = brands();
+        assert_eq!(b.len(), 2, "names under 3 letters are ignored");
+        assert_eq!(
+            imitated(&b, "icbc-verify.top").map(|b| b.name.as_str()),
+            Some("icbc")
+        );
+        assert_eq!(
+            imitated(&b, "paypa1.com").map(|b| b.name.as_str()),
+            Some("paypal")
+        );
+        assert_eq!(
+            imitated(&b, "mypaypal-help.com").map(|b| b.name.as_str()),
+            Some("paypal")
+        );
+        assert!(imitated(&b, "icbc.com.cn").is_none());
+        assert!(imitated(&b, "example.com").is_none());
+    }
+}

@@ -1,0 +1,181 @@
+//! SMS text analysis: links, numbers written in the text, and weighted phrase rules.
+//!
+//! Everything the analysis knows ships in the signed list: domains, numbers, phrase
+//! rules and brands. The text is never stored or logged; only the decision is.
+//!
+//! | signal | reason code | action |
+//! |---|---|---|
+//! | a link to a listed domain (suffix match) | `sms_domain` | the entry's |
+//! | an IP host, a brand lookalike, mixed-script punycode | `sms_link_suspicious` | warn |
+//! | a listed number written in the text | `sms_number` | the entry's |
+//! | phrase rules of a fraud category scoring ≥ [`WARN_SCORE`] / [`BLOCK_SCORE`] | `sms_phrase` | warn / block |
+//! | phrase rules of `spam` or `telemarketing` | `sms_phrase` | the `sms-spam` setting (allow by default) |
+
+pub mod brands;
+pub mod links;
+pub mod normalize;
+pub mod phrases;
+pub mod text_numbers;
+
+use crate::decide::number_rules::Context;
+use crate::decide::verdict::{Match, Tier, Verdict};
+use crate::decide::{Action, Category, ReasonCode};
+use crate::lists::ListSet;
+use crate::wire::Section;
+
+pub use phrases::{CategoryScore, PhraseMatcher};
+
+/// A fraud category scoring this much warns.
+pub const WARN_SCORE: u32 = 50;
+/// A fraud category scoring this much blocks (files the message as junk).
+pub const BLOCK_SCORE: u32 = 100;
+/// Added to the leading fraud category when the message also hides a link behind a
+/// shortener, whose destination cannot be checked offline.
+const SHORTENER_BOOST: u32 = 20;
+
+/// What the analysis needs from a list, built once per list.
+pub struct SmsIndex {
+    /// The phrase rules.
+    pub phrases: PhraseMatcher,
+    /// The brands whose lookalikes are suspicious.
+    pub brands: Vec<brands::Brand>,
+}
+
+impl SmsIndex {
+    /// Compiles the list's SMS section.
+    pub fn build(lists: &ListSet) -> SmsIndex {
+        let mut rules = Vec::new();
+        let mut brand_keys = Vec::new();
+        let mut cursor = lists.cursor(Section::SmsRules);
+        while let Some((key, value)) = cursor.next_entry() {
+            if key.starts_with(b"brand:") {
+                brand_keys.push(key.to_vec());
+            } else {
+                rules.push((key.to_vec(), value));
+            }
+        }
+        SmsIndex {
+            phrases: PhraseMatcher::new(rules.iter().map(|(k, v)| (k.as_slice(), *v))),
+            brands: brands::from_entries(brand_keys.iter().map(Vec::as_slice)),
+        }
+    }
+}
+
+fn is_marketing(category: Category) -> bool {
+    matches!(category, Category::Spam | Category::Telemarketing)
+}
+
+/// Adds every signal of `text` to the verdict.
+pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
+    let index = ctx.lists.sms_index();
+    let name = ctx.lists.name();
+    let found = links::extract(text);
+    let mut shortened = false;
+    for link in &found {
+        if let Some((domain, meta)) = (!link.is_ip)
+            .then(|| ctx.lists.domain(&link.host))
+            .flatten()
+        {
+            verdict.add(Match {
+                tier: Tier::List,
+                action: meta.action,
+                category: Some(meta.category),
+                code: ReasonCode::SmsDomain,
+                detail: format!("link to {domain}, on list {name} as {}", meta.category),
+                what: format!("link to a {} site", meta.category.describe()),
+            });
+            continue;
+        }
+        let suspicious = if link.is_ip {
+            Some(format!("link to the IP address {}", link.host))
+        } else if links::mixes_scripts(&link.host) {
+            Some(format!(
+                "link to {} mixes alphabets (a lookalike domain)",
+                link.host
+            ))
+        } else {
+            link.registrable.as_deref().and_then(|r| {
+                brands::imitated(&index.brands, r)
+                    .map(|b| format!("link to {r} imitates {}", b.name))
+            })
+        };
+        if let Some(detail) = suspicious {
+            verdict.add(Match {
+                tier: Tier::List,
+                action: Action::Warn,
+                category: Some(Category::AccountPhishing),
+                code: ReasonCode::SmsLinkSuspicious,
+                detail,
+                what: "suspicious link".into(),
+            });
+        }
+        shortened |= link.registrable.as_deref().is_some_and(links::is_shortener);
+    }
+    for number in text_numbers::extract(text, ctx.settings.home_region) {
+        let hit = ctx
+            .lists
+            .number(number.key())
+            .or_else(|| ctx.lists.prefix(number.key()));
+        if let Some(hit) = hit {
+            verdict.add(Match {
+                tier: Tier::List,
+                action: hit.meta.action,
+                category: Some(hit.meta.category),
+                code: ReasonCode::SmsNumber,
+                detail: format!(
+                    "the text gives a number on list {name} as {}",
+                    hit.meta.category
+                ),
+                what: format!("number of a {}", hit.meta.category.describe()),
+            });
+        }
+    }
+    let normalized = normalize::normalize(text);
+    let scores = index.phrases.score(&normalized);
+    if let Some(top) = scores.iter().find(|s| !is_marketing(s.category)) {
+        let score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
+        let action = if score >= BLOCK_SCORE {
+            Some(Action::Block)
+        } else if score >= WARN_SCORE {
+            Some(Action::Warn)
+        } else {
+            None
+        };
+        if let Some(action) = action {
+            let via = if shortened {
+                ", with a shortened link"
+            } else {
+                ""
+            };
+            verdict.add(Match {
+                tier: Tier::List,
+                action,
+                category: Some(top.category),
+                code: ReasonCode::SmsPhrase,
+                detail: format!(
+                    "phrases of a {} (score {score}{via}): {}",
+                    top.category.describe(),
+                    top.phrases.join(", ")
+                ),
+                what: top.category.describe().into(),
+            });
+        }
+    }
+    if let Some(ad) = scores
+        .iter()
+        .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE)
+    {
+        verdict.add(Match {
+            tier: Tier::List,
+            action: ctx.settings.sms_spam,
+            category: Some(ad.category),
+            code: ReasonCode::SmsPhrase,
+            detail: format!(
+                "advertising phrases (score {}): {}",
+                ad.score,
+                ad.phrases.join(", ")
+            ),
+            what: ad.category.describe().into(),
+        });
+    }
+}

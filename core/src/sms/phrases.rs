@@ -1,0 +1,212 @@
+//! Weighted phrase rules, matched in one pass by one Aho-Corasick automaton.
+//!
+//! A rule comes from the list's SMS section: key `category:phrase`, value = weight
+//! (0–100). A phrase may combine parts: `验证码&发给` needs both parts, and a part starting
+//! with `!` must be absent (`验证码&告诉&!请勿告诉`), which is how a bank's "never tell
+//! anyone this code" stays clean while "tell me the code" does not.
+//!
+//! A message's score in a category is the sum of the weights of the distinct rules that
+//! matched; the matched phrases are kept for the explanation.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::normalize::normalize;
+use crate::decide::Category;
+
+/// One rule, with its parts as pattern ids.
+struct Rule {
+    category: Category,
+    weight: u32,
+    required: Vec<usize>,
+    forbidden: Vec<usize>,
+    text: String,
+}
+
+/// All rules of a list, compiled.
+pub struct PhraseMatcher {
+    automaton: Option<AhoCorasick>,
+    rules: Vec<Rule>,
+    /// Pattern id → the rules that need it.
+    by_pattern: Vec<Vec<usize>>,
+}
+
+/// A category's score and the phrases that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryScore {
+    /// The category.
+    pub category: Category,
+    /// Sum of the weights of its matched rules.
+    pub score: u32,
+    /// The matched phrases, strongest first (at most a few, for the explanation).
+    pub phrases: Vec<String>,
+}
+
+impl PhraseMatcher {
+    /// Compiles rules given as (`category:phrase`, weight); unreadable rules are skipped
+    /// (the publisher validates them, so none are expected).
+    pub fn new<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> PhraseMatcher {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut rules = Vec::new();
+        for (key, weight) in entries {
+            let Ok(key) = std::str::from_utf8(key) else {
+                continue;
+            };
+            let Some((category, phrase)) = key.split_once(':') else {
+                continue;
+            };
+            let Ok(category) = category.parse::<Category>() else {
+                continue;
+            };
+            let mut required = Vec::new();
+            let mut forbidden = Vec::new();
+            for part in phrase.split('&') {
+                let (negated, text) = match part.strip_prefix('!') {
+                    Some(rest) => (true, rest),
+                    None => (false, part),
+                };
+                let text = normalize(text);
+                if text.is_empty() {
+                    continue;
+                }
+                let next = patterns.len();
+                let id = *ids.entry(text.clone()).or_insert_with(|| {
+                    patterns.push(text);
+                    next
+                });
+                if negated {
+                    forbidden.push(id);
+                } else {
+                    required.push(id);
+                }
+            }
+            if !required.is_empty() {
+                rules.push(Rule {
+                    category,
+                    weight: weight.min(100) as u32,
+                    required,
+                    forbidden,
+                    text: phrase.to_owned(),
+                });
+            }
+        }
+        let mut by_pattern = vec![Vec::new(); patterns.len()];
+        for (index, rule) in rules.iter().enumerate() {
+            for &id in rule.required.iter().chain(&rule.forbidden) {
+                by_pattern[id].push(index);
+            }
+        }
+        let automaton = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        PhraseMatcher {
+            automaton,
+            rules,
+            by_pattern,
+        }
+    }
+
+    /// The number of compiled rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Scores normalised text per category, strongest category first.
+    pub fn score(&self, normalized: &str) -> Vec<CategoryScore> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut matched = vec![false; self.by_pattern.len()];
+        let mut candidates = Vec::new();
+        for found in automaton.find_overlapping_iter(normalized) {
+            let id = found.pattern().as_usize();
+            if !matched[id] {
+                matched[id] = true;
+                candidates.extend_from_slice(&self.by_pattern[id]);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scores: Vec<CategoryScore> = Vec::new();
+        for index in candidates {
+            let rule = &self.rules[index];
+            let fires = rule.required.iter().all(|&id| matched[id])
+                && !rule.forbidden.iter().any(|&id| matched[id]);
+            if !fires {
+                continue;
+            }
+            match scores.iter_mut().find(|s| s.category == rule.category) {
+                Some(s) => {
+                    s.score += rule.weight;
+                    s.phrases.push(rule.text.clone());
+                }
+                None => scores.push(CategoryScore {
+                    category: rule.category,
+                    score: rule.weight,
+                    phrases: vec![rule.text.clone()],
+                }),
+            }
+        }
+        scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
+        for s in &mut scores {
+            s.phrases.truncate(3);
+        }
+        scores
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(rules: &[(&str, u64)]) -> PhraseMatcher {
+        PhraseMatcher::new(rules.iter().map(|(k, w)| (k.as_bytes(), *w)))
+    }
+
+    #[test]
+    fn sums_weights_per_category_and_explains() {
+        let m = matcher(&[
+            ("official_impersonation:安全账户", 70),
+            ("official_impersonation:冻结", 40),
+            ("loan_credit:贷款", 30),
+        ]);
+        let scores = m.score(&normalize("您的资金已被冻结，请转入安全 账 户"));
+        assert_eq!(scores[0].category, Category::OfficialImpersonation);
+        assert_eq!(scores[0].score, 110);
+        assert_eq!(scores.len(), 1);
+    }
+
+    #[test]
+    fn conjunctions_and_exclusions() {
+        let m = matcher(&[("account_phishing:验证码&告诉&!请勿告诉&!不要告诉", 80)]);
+        assert!(
+            m.score(&normalize("您的验证码是 123456，请勿告诉他人"))
+                .is_empty(),
+            "a bank notice stays clean"
+        );
+        assert!(
+            m.score(&normalize("验证码 123456")).is_empty(),
+            "a code alone stays clean"
+        );
+        assert_eq!(m.score(&normalize("把收到的验证码告诉我一下"))[0].score, 80);
+    }
+
+    #[test]
+    fn empty_and_malformed_rules_are_harmless() {
+        let m = matcher(&[("nonsense", 50), ("no_such_category:x", 50), ("spam:", 50)]);
+        assert!(m.is_empty());
+        assert!(m.score("anything").is_empty());
+    }
+}
