@@ -37,8 +37,22 @@ pub enum Command {
     History(History),
     /// Fetch, verify and install the newest signed list from a site
     Update(Update),
+    /// Measure SMS decisions on labelled messages (TSV `label<TAB>text` or JSON lines)
+    EvalSms(EvalSms),
     /// Show the lists in use, how fresh they are, the home region and the database
     Status(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalSms {
+    /// The labelled messages
+    pub file: PathBuf,
+    /// Also print every message it got wrong (label, decision, reasons, text)
+    #[arg(long)]
+    pub errors: bool,
+    /// Print the figures as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 mod args;
 mod batch;
 mod demo;
+mod eval;
 mod output;
 
 use std::io::{self, Write};
@@ -176,6 +177,27 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 output::json(out, &report)?;
             } else {
                 output::update_report(out, &report)?;
+            }
+        }
+        Command::EvalSms(e) => {
+            let engine = opener.open()?;
+            let file = std::fs::File::open(&e.file)?;
+            let (samples, skipped) = eval::read_samples(std::io::BufReader::new(file))?;
+            let mut errors = Vec::new();
+            let mut report = eval::evaluate(
+                &engine,
+                &samples,
+                e.errors.then_some(&mut errors as &mut dyn Write),
+            )?;
+            report.skipped_lines = skipped;
+            if e.json {
+                output::json(out, &report)?;
+            } else {
+                eval::print(out, &report)?;
+            }
+            if e.errors {
+                writeln!(out, "\nerrors (label, decision, reasons, text):")?;
+                out.write_all(&errors)?;
             }
         }
         Command::Status(f) => {

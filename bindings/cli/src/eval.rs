@@ -1,0 +1,307 @@
+//! `callguard eval-sms`: measures the SMS decisions on labelled messages.
+//!
+//! Labels are read as three classes:
+//! - **normal**: `ham`, `0`, `normal`, `legit`, `legitimate`, `notice`, `marketing_ok`;
+//! - **spam** (advertising): `spam`, `1`, `ad`, `ads`, `marketing`;
+//! - **fraud**: `fraud`, `scam`, `smishing`, `phishing`, or a category name such as
+//!   `loan_credit` (also written `fraud:loan_credit`).
+//!
+//! A message is *flagged* when the action is warn or block, and *labelled* when the
+//! decision names any category (allowed advertising included). Fraud recall counts
+//! flagged fraud; the false-positive rate counts flagged normal messages.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+
+use callguard_core::{Action, Decision, Engine, SmsInput};
+use serde::{Deserialize, Serialize};
+
+/// The label classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    Normal,
+    Spam,
+    Fraud,
+}
+
+/// Reads a label; `None` for one this command does not know.
+pub fn class_of(label: &str) -> Option<Class> {
+    let label = label.trim().to_ascii_lowercase();
+    let label = label
+        .strip_prefix("fraud:")
+        .map(|_| "fraud")
+        .unwrap_or(&label);
+    match label {
+        "ham" | "0" | "normal" | "legit" | "legitimate" | "notice" | "marketing_ok" => {
+            Some(Class::Normal)
+        }
+        "spam" | "1" | "ad" | "ads" | "marketing" => Some(Class::Spam),
+        "fraud" | "scam" | "smishing" | "phishing" => Some(Class::Fraud),
+        other => other
+            .parse::<callguard_core::Category>()
+            .ok()
+            .map(|c| match c {
+                callguard_core::Category::Spam | callguard_core::Category::Telemarketing => {
+                    Class::Spam
+                }
+                _ => Class::Fraud,
+            }),
+    }
+}
+
+#[derive(Deserialize)]
+struct JsonLine {
+    label: serde_json::Value,
+    #[serde(default)]
+    from: String,
+    text: String,
+}
+
+/// One labelled message.
+pub struct Sample {
+    pub label: String,
+    pub from: String,
+    pub text: String,
+}
+
+/// Reads TSV (`label<TAB>text[<TAB>…]`) or JSON lines, told apart by the first line.
+pub fn read_samples(input: impl BufRead) -> io::Result<(Vec<Sample>, usize)> {
+    let mut samples = Vec::new();
+    let mut skipped = 0;
+    let mut json = None;
+    for line in input.split(b'\n') {
+        let line = line?;
+        let Ok(text) = std::str::from_utf8(&line) else {
+            skipped += 1;
+            continue;
+        };
+        let text = text.trim_end_matches('\r');
+        if text.trim().is_empty() {
+            continue;
+        }
+        let is_json = *json.get_or_insert(text.trim_start().starts_with('{'));
+        let sample = if is_json {
+            serde_json::from_str::<JsonLine>(text).ok().map(|j| Sample {
+                label: match j.label {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                },
+                from: j.from,
+                text: j.text,
+            })
+        } else {
+            let mut parts = text.splitn(3, '\t');
+            match (parts.next(), parts.next()) {
+                (Some(label), Some(body)) => Some(Sample {
+                    label: label.to_owned(),
+                    from: String::new(),
+                    text: body.to_owned(),
+                }),
+                _ => None,
+            }
+        };
+        match sample {
+            Some(s) => samples.push(s),
+            None => skipped += 1,
+        }
+    }
+    Ok((samples, skipped))
+}
+
+/// The counts behind every figure.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub messages: usize,
+    pub skipped_lines: usize,
+    pub unknown_labels: usize,
+    /// Class → decision bucket (`allow`, `allow_labelled`, `warn`, `block`) → count.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Predicted category → (flagged, of which not normal).
+    pub per_category: BTreeMap<String, (usize, usize)>,
+    pub fraud_recall: Option<f64>,
+    pub spam_flagged_rate: Option<f64>,
+    pub spam_labelled_rate: Option<f64>,
+    pub false_positive_rate: Option<f64>,
+    pub precision: Option<f64>,
+}
+
+fn bucket(d: &Decision) -> &'static str {
+    match (d.action, d.category.is_some()) {
+        (Action::Block, _) => "block",
+        (Action::Warn, _) => "warn",
+        (Action::Allow, true) => "allow_labelled",
+        (Action::Allow, false) => "allow",
+    }
+}
+
+fn ratio(num: usize, den: usize) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// Decides every sample and counts; with `errors`, writes the misses to `errors`.
+pub fn evaluate(
+    engine: &Engine,
+    samples: &[Sample],
+    mut errors: Option<&mut dyn Write>,
+) -> io::Result<Report> {
+    let mut report = Report {
+        messages: samples.len(),
+        ..Report::default()
+    };
+    let (mut fraud, mut fraud_hit, mut spam, mut spam_flagged, mut spam_labelled) = (0, 0, 0, 0, 0);
+    let (mut normal, mut normal_flagged, mut flagged, mut flagged_bad) = (0, 0, 0, 0);
+    for sample in samples {
+        let Some(class) = class_of(&sample.label) else {
+            report.unknown_labels += 1;
+            continue;
+        };
+        let decision = engine
+            .check_sms(&SmsInput::new(sample.from.clone(), sample.text.clone()))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let is_flagged = decision.action >= Action::Warn;
+        let class_name = format!("{class:?}").to_lowercase();
+        *report
+            .confusion
+            .entry(class_name)
+            .or_default()
+            .entry(bucket(&decision).to_owned())
+            .or_default() += 1;
+        if is_flagged {
+            flagged += 1;
+            flagged_bad += usize::from(class != Class::Normal);
+            if let Some(c) = decision.category {
+                let entry = report
+                    .per_category
+                    .entry(c.as_str().to_owned())
+                    .or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(class != Class::Normal);
+            }
+        }
+        let wrong = match class {
+            Class::Fraud => {
+                fraud += 1;
+                fraud_hit += usize::from(is_flagged);
+                !is_flagged
+            }
+            Class::Spam => {
+                spam += 1;
+                spam_flagged += usize::from(is_flagged);
+                spam_labelled += usize::from(decision.category.is_some());
+                decision.category.is_none()
+            }
+            Class::Normal => {
+                normal += 1;
+                normal_flagged += usize::from(is_flagged);
+                is_flagged
+            }
+        };
+        if let (true, Some(out)) = (wrong, errors.as_deref_mut()) {
+            let why: Vec<&str> = decision.reasons.iter().map(|r| r.code.as_str()).collect();
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}",
+                sample.label,
+                bucket(&decision),
+                why.join(","),
+                sample.text.replace(['\n', '\t'], " ")
+            )?;
+        }
+    }
+    report.fraud_recall = ratio(fraud_hit, fraud);
+    report.spam_flagged_rate = ratio(spam_flagged, spam);
+    report.spam_labelled_rate = ratio(spam_labelled, spam);
+    report.false_positive_rate = ratio(normal_flagged, normal);
+    report.precision = ratio(flagged_bad, flagged);
+    Ok(report)
+}
+
+fn pct(value: Option<f64>) -> String {
+    value.map_or_else(|| "n/a".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// The human report.
+pub fn print(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    writeln!(
+        out,
+        "messages {} (skipped lines {}, unknown labels {})",
+        r.messages, r.skipped_lines, r.unknown_labels
+    )?;
+    writeln!(
+        out,
+        "fraud recall (warn or block)      {}",
+        pct(r.fraud_recall)
+    )?;
+    writeln!(
+        out,
+        "false-positive rate on normal     {}",
+        pct(r.false_positive_rate)
+    )?;
+    writeln!(
+        out,
+        "precision of warn/block           {}",
+        pct(r.precision)
+    )?;
+    writeln!(
+        out,
+        "spam labelled (any category)      {}",
+        pct(r.spam_labelled_rate)
+    )?;
+    writeln!(
+        out,
+        "spam warned or blocked            {}",
+        pct(r.spam_flagged_rate)
+    )?;
+    writeln!(
+        out,
+        "\nconfusion (label → decision)     allow  allow_labelled    warn   block"
+    )?;
+    for (class, row) in &r.confusion {
+        let get = |k: &str| row.get(k).copied().unwrap_or(0);
+        writeln!(
+            out,
+            "  {class:<30} {:>7} {:>15} {:>7} {:>7}",
+            get("allow"),
+            get("allow_labelled"),
+            get("warn"),
+            get("block")
+        )?;
+    }
+    writeln!(
+        out,
+        "\nper predicted category (warn/block): flagged, precision"
+    )?;
+    for (category, (n, bad)) in &r.per_category {
+        writeln!(out, "  {category:<28} {n:>7} {:>8}", pct(ratio(*bad, *n)))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_map_to_classes() {
+        assert_eq!(class_of("ham"), Some(Class::Normal));
+        assert_eq!(class_of("1"), Some(Class::Spam));
+        assert_eq!(class_of("fraud:loan_credit"), Some(Class::Fraud));
+        assert_eq!(class_of("loan_credit"), Some(Class::Fraud));
+        assert_eq!(class_of("telemarketing"), Some(Class::Spam));
+        assert_eq!(class_of("???"), None);
+    }
+
+    #[test]
+    fn reads_tsv_and_json_lines() {
+        let (tsv, skipped) =
+            read_samples("ham\thello\tseg\nspam\twin now\nbroken\n\u{0}".as_bytes()).unwrap();
+        assert_eq!((tsv.len(), skipped), (2, 2));
+        let (json, _) =
+            read_samples("{\"label\":1,\"from\":\"10086\",\"text\":\"x\"}\n".as_bytes()).unwrap();
+        assert_eq!(
+            (json[0].label.as_str(), json[0].from.as_str()),
+            ("1", "10086")
+        );
+    }
+}
