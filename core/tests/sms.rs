@@ -3,17 +3,34 @@
 
 mod common;
 
-use callguard_core::{Action, Category, Engine, EngineConfig, EntryMeta, ListSet, ReasonCode, SmsInput};
+use callguard_core::{
+    Action, Category, Engine, EngineConfig, EntryMeta, ListSet, ReasonCode, SmsInput,
+};
 use common::region;
 
 fn engine() -> Engine {
     let engine = Engine::open_in_memory(EngineConfig::new(region("CN"))).unwrap();
     let mut b = ListSet::builder("sms-test", 1);
-    b.add_domain("icbc-refund.top", EntryMeta::new(Action::Block, Category::FakeCustomerService, 90)).unwrap();
-    b.add_number("+8617000000200", EntryMeta::new(Action::Block, Category::LoanCredit, 90)).unwrap();
-    b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70).unwrap();
-    b.add_sms_rule(Category::OfficialImpersonation, "冻结", 40).unwrap();
-    b.add_sms_rule(Category::AccountPhishing, "验证码&告诉&!勿告诉&!不要告诉", 80).unwrap();
+    b.add_domain(
+        "icbc-refund.top",
+        EntryMeta::new(Action::Block, Category::FakeCustomerService, 90),
+    )
+    .unwrap();
+    b.add_number(
+        "+8617000000200",
+        EntryMeta::new(Action::Block, Category::LoanCredit, 90),
+    )
+    .unwrap();
+    b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
+        .unwrap();
+    b.add_sms_rule(Category::OfficialImpersonation, "冻结", 40)
+        .unwrap();
+    b.add_sms_rule(
+        Category::AccountPhishing,
+        "验证码&告诉&!勿告诉&!不要告诉",
+        80,
+    )
+    .unwrap();
     b.add_sms_rule(Category::Prize, "you have won", 60).unwrap();
     b.add_sms_rule(Category::Spam, "退订", 30).unwrap();
     b.add_sms_rule(Category::Spam, "优惠", 30).unwrap();
@@ -45,19 +62,30 @@ fn listed_domains_match_by_suffix_however_written() {
 #[test]
 fn suspicious_links_warn() {
     let e = engine();
-    for text in ["login at http://103.22.4.5/icbc", "verify at icbc-secure.xyz now", "visit xn--pple-43d.com"] {
+    for text in [
+        "login at http://103.22.4.5/icbc",
+        "verify at icbc-secure.xyz now",
+        "visit xn--pple-43d.com",
+    ] {
         let d = sms(&e, text);
         assert_eq!(d.action, Action::Warn, "{text}: {d:?}");
         assert!(d.has_reason(ReasonCode::SmsLinkSuspicious), "{text}");
     }
-    assert_eq!(sms(&e, "login at https://www.icbc.com.cn").action, Action::Allow, "the brand's own domain");
+    assert_eq!(
+        sms(&e, "login at https://www.icbc.com.cn").action,
+        Action::Allow,
+        "the brand's own domain"
+    );
 }
 
 #[test]
 fn numbers_written_in_the_text_are_checked() {
     let e = engine();
     let d = sms(&e, "急用钱？请联系 170-0000-0200");
-    assert_eq!((d.action, d.reasons[0].code), (Action::Block, ReasonCode::SmsNumber));
+    assert_eq!(
+        (d.action, d.reasons[0].code),
+        (Action::Block, ReasonCode::SmsNumber)
+    );
 }
 
 #[test]
@@ -73,27 +101,48 @@ fn phrases_score_by_category_even_when_obfuscated() {
 #[test]
 fn verification_codes_alone_are_fine_but_asking_for_them_is_not() {
     let e = engine();
-    assert_eq!(sms(&e, "【工商银行】您的验证码为 482913，请勿告诉他人。").action, Action::Allow);
+    assert_eq!(
+        sms(&e, "【工商银行】您的验证码为 482913，请勿告诉他人。").action,
+        Action::Allow
+    );
     assert_eq!(sms(&e, "验证码 482913，5 分钟内有效").action, Action::Allow);
     let d = sms(&e, "我是客服，请把刚收到的验证码告诉我");
-    assert_eq!((d.action, d.category), (Action::Warn, Some(Category::AccountPhishing)));
+    assert_eq!(
+        (d.action, d.category),
+        (Action::Warn, Some(Category::AccountPhishing))
+    );
 }
 
 #[test]
 fn marketing_is_labelled_spam_and_allowed_unless_the_setting_says_otherwise() {
     let e = engine();
     let d = sms(&e, "双十一优惠，全场五折，回复退订");
-    assert_eq!((d.action, d.category), (Action::Allow, Some(Category::Spam)));
+    assert_eq!(
+        (d.action, d.category),
+        (Action::Allow, Some(Category::Spam))
+    );
     e.set_setting("sms-spam", "warn").unwrap();
-    assert_eq!(sms(&e, "双十一优惠，全场五折，回复退订").action, Action::Warn);
+    assert_eq!(
+        sms(&e, "双十一优惠，全场五折，回复退订").action,
+        Action::Warn
+    );
 }
 
 #[test]
 fn bad_input_gets_a_decision() {
     let e = engine();
     let huge = "安全".repeat(250_000); // 1.5 MB
-    let links = (0..10_000).map(|i| format!("http://a{i}.example.com ")).collect::<String>();
-    for text in ["", "😀".repeat(1000).as_str(), "Привет مرحبا 你好 ｈｅｌｌｏ", "http://[::1 http://% http://.com ...", &huge, &links] {
+    let links = (0..10_000)
+        .map(|i| format!("http://a{i}.example.com "))
+        .collect::<String>();
+    for text in [
+        "",
+        "😀".repeat(1000).as_str(),
+        "Привет مرحبا 你好 ｈｅｌｌｏ",
+        "http://[::1 http://% http://.com ...",
+        &huge,
+        &links,
+    ] {
         let d = e.check_sms(&SmsInput::new("", text)).unwrap();
         assert!(!d.label.is_empty());
     }
