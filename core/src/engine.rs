@@ -167,6 +167,19 @@ impl Engine {
             .is_some())
     }
 
+    /// The directory holding the installed list's FST files (`None` in memory or before
+    /// the first install). The FFI layer hard-links them to keep the previous version for
+    /// the iOS export's changes; the files are never changed in place, only replaced.
+    pub fn installed_list_dir(&self) -> Result<Option<PathBuf>> {
+        let installed = self
+            .store()
+            .installed_list(self.config.list_name.as_deref())?;
+        Ok(match (&self.lists_dir, installed) {
+            (Some(lists_dir), Some(list)) if !list.dir.is_empty() => Some(lists_dir.join(list.dir)),
+            _ => None,
+        })
+    }
+
     /// Updates from a site on the network (feature `net`): plain GETs of static paths.
     #[cfg(feature = "net")]
     pub fn update(&self, base_url: &str) -> Result<UpdateReport> {

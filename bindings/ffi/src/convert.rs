@@ -1,0 +1,282 @@
+//! `From` impls between the core types and the binding types. Enum conversions are
+//! exhaustive matches, so a variant added on either side fails to compile until it is
+//! mapped here.
+
+use callguard_core as core;
+
+use crate::types::*;
+
+impl From<Presentation> for core::Presentation {
+    fn from(p: Presentation) -> Self {
+        match p {
+            Presentation::Allowed => core::Presentation::Allowed,
+            Presentation::Restricted => core::Presentation::Restricted,
+            Presentation::Unknown => core::Presentation::Unknown,
+            Presentation::Payphone => core::Presentation::Payphone,
+        }
+    }
+}
+
+impl From<Verification> for core::Verification {
+    fn from(v: Verification) -> Self {
+        match v {
+            Verification::Passed => core::Verification::Passed,
+            Verification::Failed => core::Verification::Failed,
+            Verification::NotVerified => core::Verification::NotVerified,
+        }
+    }
+}
+
+impl From<CallInput> for core::CallInput {
+    fn from(input: CallInput) -> Self {
+        core::CallInput {
+            number: input.number,
+            presentation: input.presentation.into(),
+            verification: input.verification.into(),
+            is_contact: input.is_contact,
+        }
+    }
+}
+
+impl From<SmsInput> for core::SmsInput {
+    fn from(input: SmsInput) -> Self {
+        core::SmsInput::new(input.sender, input.text)
+    }
+}
+
+impl From<core::Action> for Action {
+    fn from(a: core::Action) -> Self {
+        match a {
+            core::Action::Allow => Action::Allow,
+            core::Action::Warn => Action::Warn,
+            core::Action::Block => Action::Block,
+        }
+    }
+}
+
+impl From<core::Category> for Category {
+    fn from(c: core::Category) -> Self {
+        use core::Category as C;
+        match c {
+            C::OfficialImpersonation => Category::OfficialImpersonation,
+            C::FakeCustomerService => Category::FakeCustomerService,
+            C::LoanCredit => Category::LoanCredit,
+            C::Investment => Category::Investment,
+            C::AcquaintanceImpersonation => Category::AcquaintanceImpersonation,
+            C::TaskScam => Category::TaskScam,
+            C::Prize => Category::Prize,
+            C::Delivery => Category::Delivery,
+            C::AccountPhishing => Category::AccountPhishing,
+            C::Romance => Category::Romance,
+            C::GamingTrade => Category::GamingTrade,
+            C::Telemarketing => Category::Telemarketing,
+            C::Spam => Category::Spam,
+            C::ReportedFraud => Category::ReportedFraud,
+        }
+    }
+}
+
+impl From<core::ReasonCode> for ReasonCode {
+    fn from(c: core::ReasonCode) -> Self {
+        use core::ReasonCode as R;
+        match c {
+            R::UserAllow => ReasonCode::UserAllow,
+            R::UserBlock => ReasonCode::UserBlock,
+            R::Contact => ReasonCode::Contact,
+            R::SpoofedOfficial => ReasonCode::SpoofedOfficial,
+            R::ListNumber => ReasonCode::ListNumber,
+            R::ListPrefix => ReasonCode::ListPrefix,
+            R::VerificationFailed => ReasonCode::VerificationFailed,
+            R::HiddenNumber => ReasonCode::HiddenNumber,
+            R::OverseasCall => ReasonCode::OverseasCall,
+            R::OverseasSms => ReasonCode::OverseasSms,
+            R::SmsDomain => ReasonCode::SmsDomain,
+            R::SmsLinkSuspicious => ReasonCode::SmsLinkSuspicious,
+            R::SmsNumber => ReasonCode::SmsNumber,
+            R::SmsPhrase => ReasonCode::SmsPhrase,
+            R::SmsModel => ReasonCode::SmsModel,
+        }
+    }
+}
+
+impl From<core::Reason> for Reason {
+    fn from(r: core::Reason) -> Self {
+        Reason {
+            code: r.code.into(),
+            code_name: r.code.as_str().to_owned(),
+            detail: r.detail,
+        }
+    }
+}
+
+impl From<core::Decision> for Decision {
+    fn from(d: core::Decision) -> Self {
+        Decision {
+            action: d.action.into(),
+            category: d.category.map(Into::into),
+            label: d.label,
+            reasons: d.reasons.into_iter().map(Into::into).collect(),
+            lists: d.lists.into_iter().collect(),
+        }
+    }
+}
+
+impl From<RuleKind> for core::RuleKind {
+    fn from(k: RuleKind) -> Self {
+        match k {
+            RuleKind::Allow => core::RuleKind::Allow,
+            RuleKind::Block => core::RuleKind::Block,
+        }
+    }
+}
+
+impl From<core::RuleKind> for RuleKind {
+    fn from(k: core::RuleKind) -> Self {
+        match k {
+            core::RuleKind::Allow => RuleKind::Allow,
+            core::RuleKind::Block => RuleKind::Block,
+        }
+    }
+}
+
+impl From<core::UserRule> for UserRule {
+    fn from(r: core::UserRule) -> Self {
+        UserRule {
+            id: r.id,
+            kind: r.kind.into(),
+            target: r.target.to_string(),
+            created_at: r.created_at,
+        }
+    }
+}
+
+impl From<core::store::Channel> for Channel {
+    fn from(c: core::store::Channel) -> Self {
+        match c {
+            core::store::Channel::Call => Channel::Call,
+            core::store::Channel::Sms => Channel::Sms,
+        }
+    }
+}
+
+impl From<core::HistoryEntry> for HistoryEntry {
+    fn from(h: core::HistoryEntry) -> Self {
+        HistoryEntry {
+            id: h.id,
+            at_ms: h.at_ms,
+            channel: h.channel.into(),
+            subject: h.subject,
+            decision: h.decision.into(),
+        }
+    }
+}
+
+/// Settings as the ordered (key, text value) list the CLI shows.
+pub fn setting_entries(settings: &core::Settings) -> Vec<SettingEntry> {
+    settings
+        .entries()
+        .into_iter()
+        .map(|(key, value)| SettingEntry {
+            key: key.to_owned(),
+            value,
+        })
+        .collect()
+}
+
+impl From<core::store::InstalledList> for InstalledList {
+    fn from(i: core::store::InstalledList) -> Self {
+        InstalledList {
+            name: i.name,
+            seq: i.seq,
+            count: i.count,
+            sha256: i.sha256,
+            manifest_version: i.manifest_version,
+            installed_at: i.installed_at,
+        }
+    }
+}
+
+impl From<core::store::UpdateLogEntry> for UpdateAttempt {
+    fn from(e: core::store::UpdateLogEntry) -> Self {
+        UpdateAttempt {
+            at: e.at,
+            ok: e.ok,
+            message: e.message,
+        }
+    }
+}
+
+impl From<core::UpdateStatus> for UpdateStatus {
+    fn from(u: core::UpdateStatus) -> Self {
+        UpdateStatus {
+            installed: u.installed.map(Into::into),
+            manifest_version: u.manifest_version,
+            manifest_expires: u.manifest_expires,
+            last_success_at: u.last_success_at,
+            seconds_since_success: u.seconds_since_success,
+            stale: u.stale,
+            last_attempt: u.last_attempt.map(Into::into),
+        }
+    }
+}
+
+impl From<core::Status> for Status {
+    fn from(s: core::Status) -> Self {
+        Status {
+            home_region: s.home_region.to_string(),
+            lists: s.lists.into_iter().collect(),
+            list_entries: s.list_entries.into_iter().collect(),
+            rules: s.rules as u64,
+            history_entries: s.history_entries,
+            schema_version: s.schema_version,
+            database: s.database.map(|p| p.to_string_lossy().into_owned()),
+            update: s.update.into(),
+        }
+    }
+}
+
+impl From<core::update::Via> for UpdateVia {
+    fn from(v: core::update::Via) -> Self {
+        match v {
+            core::update::Via::Snapshot => UpdateVia::Snapshot,
+            core::update::Via::Delta { from } => UpdateVia::Delta { from },
+        }
+    }
+}
+
+impl From<core::update::UpdateReport> for UpdateReport {
+    fn from(r: core::update::UpdateReport) -> Self {
+        UpdateReport {
+            list: r.list,
+            seq: r.seq,
+            manifest_version: r.manifest_version,
+            installed: r.installed.map(Into::into),
+            previous_seq: r.previous_seq,
+            downloaded_bytes: r.downloaded_bytes,
+            fell_back_to_snapshot: r.fell_back_to_snapshot,
+            clock_behind: r.clock_behind,
+        }
+    }
+}
+
+/// The file set of an `install_update` call. A path given twice is refused rather than
+/// silently taking one of the two.
+pub fn file_map(files: Vec<UpdateFile>) -> crate::error::Result<core::update::FileMap> {
+    let mut seen = std::collections::HashSet::new();
+    let mut map = core::update::FileMap::new();
+    for file in files {
+        let path = file.path.trim_start_matches('/').to_owned();
+        if path.is_empty() || path.split('/').any(|part| part == "..") {
+            return Err(crate::error::CallguardError::invalid(
+                "an update file path must be relative to the site root",
+            ));
+        }
+        if !seen.insert(path.clone()) {
+            return Err(crate::error::CallguardError::invalid(
+                "the same update file path was given twice",
+            ));
+        }
+        map.insert(path, file.bytes);
+    }
+    Ok(map)
+}

@@ -1,0 +1,244 @@
+//! The `Engine` object: one per app, shared by every thread.
+//!
+//! Kotlin sees `org.callguard.Engine` (`AutoCloseable`; keep one for the app's life, or
+//! `close()` it), Swift sees `Callguard.Engine` (freed by ARC). Every method is
+//! synchronous and runs on the calling thread: checks are local lookups that take
+//! microseconds, so `CallScreeningService` can answer in time; `update` does network I/O
+//! and belongs on a background job.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use callguard_core as core;
+
+use crate::convert::{file_map, setting_entries};
+use crate::error::{CallguardError, Result};
+use crate::export;
+use crate::types::*;
+
+/// The Callguard engine behind the bindings.
+#[derive(uniffi::Object)]
+pub struct Engine {
+    core: core::Engine,
+    data_dir: Option<PathBuf>,
+    /// One update at a time, so the export base matches the list it replaced.
+    update_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+fn region(code: &str) -> Result<core::Region> {
+    Ok(code.trim().parse::<core::Region>()?)
+}
+
+#[uniffi::export]
+impl Engine {
+    /// Opens the engine with its database and lists in `data_dir` (created if needed;
+    /// on iOS the App Group container, shared by the app and its extensions).
+    /// `default_region` is the home region until the user sets one (the SIM's or the
+    /// locale's, e.g. `CN`). `pinned_root` is the publisher's `root.json`, shipped in the
+    /// app; without it, updates are refused.
+    #[uniffi::constructor]
+    pub fn open(
+        data_dir: String,
+        default_region: String,
+        pinned_root: Option<Vec<u8>>,
+    ) -> Result<Arc<Self>> {
+        if data_dir.trim().is_empty() {
+            return Err(CallguardError::invalid("the data directory is empty"));
+        }
+        let mut config = core::EngineConfig::new(region(&default_region)?);
+        config.pinned_root = pinned_root;
+        let dir = PathBuf::from(data_dir);
+        let core = core::Engine::open(&dir, config)?;
+        Ok(Arc::new(Engine {
+            core,
+            data_dir: Some(dir),
+            update_lock: Mutex::new(()),
+        }))
+    }
+
+    /// An engine whose state lives only in memory, with no list until one is installed
+    /// (tests, previews).
+    #[uniffi::constructor]
+    pub fn open_in_memory(default_region: String) -> Result<Arc<Self>> {
+        let config = core::EngineConfig::new(region(&default_region)?);
+        Ok(Arc::new(Engine {
+            core: core::Engine::open_in_memory(config)?,
+            data_dir: None,
+            update_lock: Mutex::new(()),
+        }))
+    }
+
+    /// Decides a call. Records nothing; see `screen_call`.
+    pub fn check_call(&self, input: CallInput) -> Result<Decision> {
+        Ok(self.core.check_call(&input.into())?.into())
+    }
+
+    /// Decides an SMS. Records nothing; see `screen_sms`.
+    pub fn check_sms(&self, input: SmsInput) -> Result<Decision> {
+        Ok(self.core.check_sms(&input.into())?.into())
+    }
+
+    /// Decides a call and records the number and decision in the history.
+    pub fn screen_call(&self, input: CallInput) -> Result<Decision> {
+        Ok(self.core.screen_call(&input.into())?.into())
+    }
+
+    /// Decides an SMS and records the sender and decision (never the text).
+    pub fn screen_sms(&self, input: SmsInput) -> Result<Decision> {
+        Ok(self.core.screen_sms(&input.into())?.into())
+    }
+
+    /// Fetches, verifies and installs the newest list from a site (plain GETs of static
+    /// paths). A failure leaves the last verified list in use.
+    pub fn update(&self, base_url: String) -> Result<UpdateReport> {
+        self.run_update(|core| core.update(&base_url))
+    }
+
+    /// The same as `update`, from files the app downloaded itself (an iOS background
+    /// session): every check but the network.
+    pub fn install_update(&self, files: Vec<UpdateFile>) -> Result<UpdateReport> {
+        let files = file_map(files)?;
+        self.run_update(|core| core.install_update(&files))
+    }
+
+    /// Installs a list shipped inside the app, so it protects before the first download;
+    /// signatures and digests are checked, expiry is not. `None` if a list is installed.
+    pub fn install_bundled(&self, files: Vec<UpdateFile>) -> Result<Option<UpdateReport>> {
+        let files = file_map(files)?;
+        let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(self.core.install_bundled(&files)?.map(Into::into))
+    }
+
+    /// Every setting as (key, text value), in a fixed order.
+    pub fn settings(&self) -> Vec<SettingEntry> {
+        setting_entries(&self.core.settings())
+    }
+
+    /// Validates and stores one setting (`overseas-calls` = `block`, …); returns them all.
+    pub fn set_setting(&self, key: String, value: String) -> Result<Vec<SettingEntry>> {
+        Ok(setting_entries(&self.core.set_setting(&key, &value)?))
+    }
+
+    /// The user's rules, oldest first.
+    pub fn rules(&self) -> Vec<UserRule> {
+        self.core.rules().into_iter().map(Into::into).collect()
+    }
+
+    /// Adds an allow or block rule: a number in any form, `+855*`, or `country:KH`.
+    pub fn add_rule(&self, kind: RuleKind, target: String) -> Result<UserRule> {
+        Ok(self.core.add_rule(kind.into(), &target)?.into())
+    }
+
+    /// Removes the rules for a target, of one kind or (`None`) both; returns how many.
+    pub fn remove_rule(&self, kind: Option<RuleKind>, target: String) -> Result<u64> {
+        Ok(self.core.remove_rule(kind.map(Into::into), &target)? as u64)
+    }
+
+    /// The newest `limit` history entries, newest first.
+    pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
+        Ok(self
+            .core
+            .history(limit)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Deletes the history; returns how many entries went.
+    pub fn clear_history(&self) -> Result<u64> {
+        Ok(self.core.clear_history()? as u64)
+    }
+
+    /// Lists, freshness, last update, counts.
+    pub fn status(&self) -> Result<Status> {
+        Ok(self.core.status()?.into())
+    }
+
+    /// The export version of the list and rules in use: what an extension that has
+    /// loaded everything should remember, to ask `export_changes` next time.
+    pub fn export_version(&self) -> String {
+        let lists = self.core.lists();
+        let rules = self.rule_view();
+        export::version(lists.name(), lists.version(), &rules)
+    }
+
+    /// One page of the iOS Call Directory full load: entries with numbers strictly
+    /// greater than `after` (`None` to start), ascending, at most `limit` (capped at
+    /// 50,000). Continue with `next_after` until it is `None`.
+    pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<ExportPage> {
+        let lists = self.core.lists();
+        export::page(&lists, &self.rule_view(), after, limit)
+    }
+
+    /// One page of the incremental changes since export version `since`, or
+    /// `full_reload` when they cannot be computed from it.
+    pub fn export_changes(
+        &self,
+        since: String,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<ExportChanges> {
+        let lists = self.core.lists();
+        let rules = self.rule_view();
+        let current = export::version(lists.name(), lists.version(), &rules);
+        if since == current {
+            // Validate the limit the same way whatever the answer.
+            if limit == 0 {
+                return Err(CallguardError::invalid("the page limit must be at least 1"));
+            }
+            return Ok(ExportChanges {
+                full_reload: false,
+                changes: Vec::new(),
+                next_after: None,
+                version: current,
+            });
+        }
+        let base = self
+            .data_dir
+            .as_deref()
+            .and_then(export::open_base)
+            .filter(|(name, seq, _)| export::version(name, *seq, &rules) == since);
+        match base {
+            Some((_, _, base)) => export::changes(&base, &lists, &rules, after, limit),
+            None => Ok(export::full_reload(&lists, &rules)),
+        }
+    }
+}
+
+impl Engine {
+    fn rule_view(&self) -> export::RuleView {
+        export::RuleView::new(&self.core.rules(), self.core.settings().home_region)
+    }
+
+    fn run_update(
+        &self,
+        run: impl FnOnce(&core::Engine) -> core::Result<core::update::UpdateReport>,
+    ) -> Result<UpdateReport> {
+        let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let staged = self
+            .data_dir
+            .as_deref()
+            .and_then(|dir| export::stage_base(dir, &self.core));
+        let result = run(&self.core);
+        if let Some(staged) = staged {
+            match &result {
+                Ok(report) if report.installed.is_some() => staged.promote(),
+                _ => staged.discard(),
+            }
+        }
+        Ok(result?.into())
+    }
+
+    /// The core engine, for Rust callers of this crate (tests, benchmarks).
+    pub fn core(&self) -> &core::Engine {
+        &self.core
+    }
+}
