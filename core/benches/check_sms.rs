@@ -15,7 +15,9 @@ const RULES: usize = 100_000;
 const DOMAINS: usize = 1_000_000;
 
 fn word(rng: &mut StdRng, len: usize) -> String {
-    (0..len).map(|_| char::from(b'a' + rng.random_range(0..26u8))).collect()
+    (0..len)
+        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+        .collect()
 }
 
 /// 100k phrase rules (half Chinese, half English) and 1M domains, all random.
@@ -24,19 +26,35 @@ fn big_engine() -> Engine {
     let mut b = ListSet::builder("bench", 1);
     let meta = EntryMeta::new(Action::Block, Category::AccountPhishing, 80);
     for i in 0..DOMAINS {
-        b.add_domain(&format!("{}{i}.{}", word(&mut rng, 6), ["com", "top", "cn", "xyz"][i % 4]), meta).expect("domain");
+        b.add_domain(
+            &format!(
+                "{}{i}.{}",
+                word(&mut rng, 6),
+                ["com", "top", "cn", "xyz"][i % 4]
+            ),
+            meta,
+        )
+        .expect("domain");
     }
-    let han: Vec<char> = "安全账户冻结退款客服贷款额度征信中奖快递包裹验证码投资理财刷单返利".chars().collect();
+    let han: Vec<char> = "安全账户冻结退款客服贷款额度征信中奖快递包裹验证码投资理财刷单返利"
+        .chars()
+        .collect();
     for i in 0..RULES {
         let phrase = if i % 2 == 0 {
-            (0..4).map(|_| han[rng.random_range(0..han.len())]).collect::<String>() + &i.to_string()
+            (0..4)
+                .map(|_| han[rng.random_range(0..han.len())])
+                .collect::<String>()
+                + &i.to_string()
         } else {
             format!("{} {}", word(&mut rng, 5), word(&mut rng, 6))
         };
-        b.add_sms_rule(Category::ALL[i % 12], &phrase, 30).expect("rule");
+        b.add_sms_rule(Category::ALL[i % 12], &phrase, 30)
+            .expect("rule");
     }
-    b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70).expect("rule");
-    let engine = Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
+    b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
+        .expect("rule");
+    let engine =
+        Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
     engine.replace_lists(b.build().expect("lists"));
     engine
 }
@@ -48,17 +66,43 @@ fn message() -> SmsInput {
 }
 
 fn bench(c: &mut Criterion) {
-    let small = Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
+    let small =
+        Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
     let big = big_engine();
     let input = message();
     // Build the phrase automaton before timing.
     big.check_sms(&input).expect("decision");
     let mut group = c.benchmark_group("check_sms_160_chars");
     group.sample_size(50);
-    group.bench_function("100k_rules_1M_domains", |b| b.iter(|| big.check_sms(black_box(&input))));
-    group.bench_function("empty_list", |b| b.iter(|| small.check_sms(black_box(&input))));
+    group.bench_function("100k_rules_1M_domains", |b| {
+        b.iter(|| big.check_sms(black_box(&input)))
+    });
+    group.bench_function("empty_list", |b| {
+        b.iter(|| small.check_sms(black_box(&input)))
+    });
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The time grows linearly with the message: 1 KB to 1 MB of mixed text with links,
+/// numbers and emoji, each 10× longer than the last.
+fn scaling(c: &mut Criterion) {
+    let engine = big_engine();
+    let unit = "安全账户 example.com 😀 call 400-123-4567 ｆｕｌｌ　ｗｉｄｔｈ \u{200b}";
+    let mut group = c.benchmark_group("check_sms_length");
+    group.sample_size(10);
+    for kb in [1usize, 10, 100, 1000] {
+        let mut text = String::new();
+        while text.len() < kb * 1024 {
+            text.push_str(unit);
+        }
+        let input = SmsInput::new("", text);
+        group.throughput(criterion::Throughput::Bytes((kb * 1024) as u64));
+        group.bench_function(format!("{kb}KB"), |b| {
+            b.iter(|| engine.check_sms(black_box(&input)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, scaling);
 criterion_main!(benches);

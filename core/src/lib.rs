@@ -46,6 +46,7 @@ pub mod number;
 mod region;
 pub mod sms;
 pub mod store;
+pub mod time;
 pub mod trust;
 pub mod update;
 pub mod wire;

@@ -60,24 +60,7 @@ pub fn unix_now() -> u64 {
 
 /// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`, for reports people read.
 pub fn format_time(unix: u64) -> String {
-    let days = unix / DAY;
-    let rest = unix % DAY;
-    // Howard Hinnant's civil-from-days algorithm, for days since 1970-01-01.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rest / HOUR,
-        rest % HOUR / 60,
-        rest % 60
-    )
+    callguard_core::time::format_utc(unix)
 }
 
 #[cfg(test)]

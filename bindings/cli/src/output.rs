@@ -186,32 +186,19 @@ pub fn update_report(
     }
 }
 
-/// UTC `YYYY-MM-DD HH:MM`, without a date library: days since the epoch to a civil date
-/// (Howard Hinnant's algorithm).
+/// `YYYY-MM-DD HH:MM:SS UTC`, from milliseconds.
 fn format_time(at_ms: i64) -> String {
-    let secs = at_ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    callguard_core::time::format_utc(u64::try_from(at_ms.div_euclid(1000)).unwrap_or(0))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn formats_utc_times() {
-        assert_eq!(super::format_time(0), "1970-01-01 00:00");
-        assert_eq!(super::format_time(1_795_000_000_000), "2026-11-18 11:06");
+        assert_eq!(super::format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(
+            super::format_time(1_795_000_000_000),
+            "2026-11-18 11:06:40 UTC"
+        );
     }
 }

@@ -103,6 +103,10 @@ impl ListSet {
             let bytes = builder.into_inner().map_err(fst_error)?;
             maps.push(Map::new(FstBytes::Owned(bytes)).map_err(fst_error)?);
         }
+        ListSet::from_maps(name, version, maps)
+    }
+
+    fn from_maps(name: &str, version: u64, maps: Vec<Map<FstBytes>>) -> Result<ListSet> {
         let sections = maps
             .try_into()
             .map_err(|_| Error::InvalidList("five sections expected".into()))?;
@@ -121,15 +125,7 @@ impl ListSet {
             let bytes = files::map_file(&dir.join(files::file_name(section)))?;
             maps.push(Map::new(bytes).map_err(fst_error)?);
         }
-        let sections = maps
-            .try_into()
-            .map_err(|_| Error::InvalidList("five sections expected".into()))?;
-        Ok(ListSet {
-            name: name.to_owned(),
-            version,
-            sections,
-            sms_index: OnceLock::new(),
-        })
+        ListSet::from_maps(name, version, maps)
     }
 
     /// The list's name, as reported in decisions.
