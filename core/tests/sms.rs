@@ -147,3 +147,26 @@ fn bad_input_gets_a_decision() {
         assert!(!d.label.is_empty());
     }
 }
+
+#[test]
+fn a_bank_short_code_in_international_form_is_a_spoof() {
+    let engine = Engine::open_in_memory(EngineConfig::new(region("CN"))).unwrap();
+    let mut b = ListSet::builder("sms-official", 1);
+    b.add_official(region("CN"), "95588").unwrap();
+    engine.replace_lists(b.build().unwrap());
+    let real = engine
+        .check_sms(&SmsInput::new("95588", "您的账户支出 100 元"))
+        .unwrap();
+    assert_eq!(
+        real.action,
+        Action::Allow,
+        "the real bank short code: {real:?}"
+    );
+    for sender in ["+86 95588", "+852 95588"] {
+        let d = engine
+            .check_sms(&SmsInput::new(sender, "您的账户支出 100 元"))
+            .unwrap();
+        assert_eq!(d.action, Action::Block, "{sender}: {d:?}");
+        assert_eq!(d.reasons[0].code, ReasonCode::SpoofedOfficial);
+    }
+}
