@@ -47,6 +47,10 @@
 //! (quick: `CALLGUARD_BENCH_SIZES=100000 cargo bench -p callguard-core --bench check_call`).
 //! Results and their reading: `docs/benchmarks.md`.
 
+#[allow(dead_code)]
+mod common;
+use common::{label, list_sizes};
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
@@ -64,8 +68,6 @@ use rand::{Rng, SeedableRng};
 use rusqlite::{params, Connection, OptionalExtension, Statement};
 use tempfile::TempDir;
 
-/// List sizes when `CALLGUARD_BENCH_SIZES` is not set.
-const DEFAULT_SIZES: &str = "1000000,10000000";
 /// Queries cycled through by every function; a power of two so `i & QUERY_MASK` cycles.
 const QUERIES: usize = 4096;
 const QUERY_MASK: usize = QUERIES - 1;
@@ -96,28 +98,6 @@ fn main() {
         summarise(&fixture, home);
     }
     criterion.final_summary();
-}
-
-/// The sizes from `CALLGUARD_BENCH_SIZES`, e.g. `100000` or `1000000,10000000`.
-fn list_sizes() -> Vec<usize> {
-    let text = std::env::var("CALLGUARD_BENCH_SIZES").unwrap_or_else(|_| DEFAULT_SIZES.into());
-    text.split(',')
-        .map(|s| s.trim().replace('_', ""))
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .expect("CALLGUARD_BENCH_SIZES is a comma-separated list of counts")
-        })
-        .collect()
-}
-
-/// `1000000` → `1M`, `100000` → `100k`.
-fn label(size: usize) -> String {
-    match size {
-        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
-        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
-        n => n.to_string(),
-    }
 }
 
 /// One query, in every form the functions need.

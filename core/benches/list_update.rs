@@ -49,6 +49,10 @@
 //! `CALLGUARD_BENCH_SIZES=100000 cargo bench -p callguard-core --bench list_update`).
 //! Results and their reading: `docs/benchmarks.md`.
 
+#[allow(dead_code)]
+mod common;
+use common::{label, list_sizes};
+
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -66,8 +70,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tempfile::TempDir;
 
-/// List sizes when `CALLGUARD_BENCH_SIZES` is not set.
-const DEFAULT_SIZES: &str = "1000000,10000000";
 /// The publisher's default zstd level, and a fast one for comparison.
 const PUBLISH_LEVEL: i32 = 19;
 const FAST_LEVEL: i32 = 3;
@@ -270,28 +272,6 @@ fn shared_data_dir() -> PathBuf {
                 manifest.display()
             )
         })
-}
-
-/// The sizes from `CALLGUARD_BENCH_SIZES`, e.g. `100000` or `1000000,10000000`.
-fn list_sizes() -> Vec<usize> {
-    let text = std::env::var("CALLGUARD_BENCH_SIZES").unwrap_or_else(|_| DEFAULT_SIZES.into());
-    text.split(',')
-        .map(|s| s.trim().replace('_', ""))
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .expect("CALLGUARD_BENCH_SIZES is a comma-separated list of counts")
-        })
-        .collect()
-}
-
-/// `1000000` → `1M`, `100000` → `100k`.
-fn label(size: usize) -> String {
-    match size {
-        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
-        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
-        n => n.to_string(),
-    }
 }
 
 fn digit_count(n: u64) -> u32 {
