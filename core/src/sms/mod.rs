@@ -10,6 +10,10 @@
 //! | a listed number written in the text | `sms_number` | the entry's |
 //! | phrase rules of a fraud category scoring ≥ [`WARN_SCORE`] / [`BLOCK_SCORE`] | `sms_phrase` | warn / block |
 //! | phrase rules of `spam` or `telemarketing` | `sms_phrase` | the `sms-spam` setting (allow by default) |
+//!
+//! Phrase rules can also require what the scan found: the markers [`MARKER_LINK`],
+//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`] and [`MARKER_NUMBER`] are appended to the
+//! normalised text, so `[link]&点击&领取` needs a link and both words.
 
 pub mod brands;
 pub mod links;
@@ -31,7 +35,18 @@ pub const WARN_SCORE: u32 = 50;
 pub const BLOCK_SCORE: u32 = 100;
 /// Added to the leading fraud category when the message also hides a link behind a
 /// shortener, whose destination cannot be checked offline.
-const SHORTENER_BOOST: u32 = 20;
+const SHORTENER_BOOST: u32 = 10;
+
+/// Appended to the normalised text when the message has a link, so that a rule such as
+/// `[link]&点击` can require one. (A sender who types `[link]` only satisfies the marker
+/// part; the rule's words must still be there.)
+pub const MARKER_LINK: &str = "[link]";
+/// Appended when a link goes through a known shortener.
+pub const MARKER_SHORT_LINK: &str = "[shortlink]";
+/// Appended when a link's host is an IP address.
+pub const MARKER_IP_LINK: &str = "[iplink]";
+/// Appended when the text gives a phone number (7 digits or more).
+pub const MARKER_NUMBER: &str = "[number]";
 
 /// What the analysis needs from a list, built once per list.
 pub struct SmsIndex {
@@ -111,7 +126,8 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
         }
         shortened |= link.registrable.as_deref().is_some_and(links::is_shortener);
     }
-    for number in text_numbers::extract(text, ctx.settings.home_region) {
+    let written = text_numbers::extract(text, ctx.settings.home_region);
+    for number in &written {
         let hit = ctx
             .lists
             .number(number.key())
@@ -130,7 +146,19 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             });
         }
     }
-    let normalized = normalize::normalize(text);
+    let mut normalized = normalize::normalize(text);
+    // What the scan found, as words the rules can combine with phrases (`[link]&点击`).
+    for (present, marker) in [
+        (!found.is_empty(), MARKER_LINK),
+        (shortened, MARKER_SHORT_LINK),
+        (found.iter().any(|l| l.is_ip), MARKER_IP_LINK),
+        (!written.is_empty(), MARKER_NUMBER),
+    ] {
+        if present {
+            normalized.push(' ');
+            normalized.push_str(marker);
+        }
+    }
     let scores = index.phrases.score(&normalized);
     if let Some(top) = scores.iter().find(|s| !is_marketing(s.category)) {
         let score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
