@@ -1,6 +1,37 @@
 #!/usr/bin/env bash
-# Every test of the project, from a fresh clone: cargo downloads the pinned crates itself.
+# Every test of the project, from a fresh clone: the README's one test command, which
+# .ci/run runs. It fetches what it needs by itself: cargo the pinned crates, Maven the
+# pinned plugins and libraries from Maven Central, npm the pinned tree-sitter packages.
 # The shared test data is read from ../shared/data (or $CALLGUARD_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# Maven and npm run cargo again: give them the same, absolute, target directory.
+if [[ -n "${CARGO_TARGET_DIR:-}" ]]; then
+    CARGO_TARGET_DIR="$(realpath -m "$CARGO_TARGET_DIR")"
+    export CARGO_TARGET_DIR
+fi
+
+# A tool a fresh machine lacks comes from Debian's packages (the machines run as root).
+need() {
+    local tool="$1" package="$2"
+    command -v "$tool" >/dev/null 2>&1 && return 0
+    echo "== installing $package (for $tool)"
+    local sudo=""
+    [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package" >/dev/null
+}
+
+echo "== Rust: unit, integration, CLI, end-to-end and FFI facade tests"
 cargo test --workspace --locked
+
+echo "== Kotlin on the JVM: generated bindings, JUnit 5 through JNA (bindings/kotlin)"
+need java default-jdk-headless
+need mvn maven
+mvn -B -ntp -f bindings/kotlin/pom.xml test
+
+echo "== Swift: generated and hand-written Swift parse (bindings/swift/check)"
+need node nodejs
+need npm npm
+bindings/swift/check/check.sh

@@ -190,6 +190,9 @@ fn settings_rules_history_and_status_round_trip() {
 
     assert_eq!(engine.clear_history().unwrap(), 2);
     assert!(engine.history(10).unwrap().is_empty());
+    // The diagnostic timing runs the same check inside Rust.
+    assert!(engine.measure_check_call(call("+852 12110"), 100).unwrap() > 0);
+    is_invalid(engine.measure_check_call(call("hello"), 1));
     // check_* record nothing.
     engine.check_call(call("+852 12110")).unwrap();
     assert_eq!(engine.status().unwrap().history_entries, 0);

@@ -1,0 +1,163 @@
+package org.callguard
+
+import org.callguard.Support.call
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** Every entry point of the generated API, through JNA to the real library. */
+class EngineApiTest {
+    @Test
+    fun `checks decide and record nothing, screens record the subject`() {
+        Support.demoEngine().use { engine ->
+            val d = engine.checkCall(call("+852 12110"))
+            assertEquals(Action.BLOCK, d.action)
+            assertEquals(Category.OFFICIAL_IMPERSONATION, d.category)
+            assertEquals(ReasonCode.SPOOFED_OFFICIAL, d.reasons[0].code)
+            assertEquals("spoofed_official", d.reasons[0].codeName)
+            assertEquals(mapOf("default" to 1UL), d.lists)
+            assertTrue(d.label.startsWith("Blocked"), d.label)
+
+            val sms = engine.checkSms(SmsInput(sender = "+8617000945041", text = "hello"))
+            assertEquals(Action.BLOCK, sms.action)
+            assertEquals(0L, engine.status().historyEntries)
+
+            engine.screenCall(call("+852 12110"))
+            engine.screenSms(SmsInput(sender = "95588", text = "a private message text"))
+            val history = engine.history(10u)
+            assertEquals(2, history.size)
+            assertEquals(Channel.SMS, history[0].channel)
+            assertEquals("95588", history[0].subject)
+            assertEquals(Channel.CALL, history[1].channel)
+            assertEquals("+85212110", history[1].subject)
+            assertEquals(Action.BLOCK, history[1].decision.action)
+            assertFalse(history.toString().contains("private message"))
+            assertEquals(1, engine.history(1u).size)
+            assertEquals(2UL, engine.clearHistory())
+            assertTrue(engine.history(10u).isEmpty())
+        }
+    }
+
+    @Test
+    fun `settings are key value pairs that validate`() {
+        Engine.openInMemory("CN").use { engine ->
+            val settings = engine.settings()
+            assertEquals("home-region", settings[0].key)
+            assertEquals("CN", settings[0].value)
+            val keys = settings.map { it.key }
+            assertTrue(
+                keys.containsAll(
+                    listOf(
+                        "home-region", "overseas-calls", "overseas-sms", "allowed-countries",
+                        "hidden-numbers", "verification-failed", "history-retention-days",
+                    ),
+                ),
+                keys.toString(),
+            )
+            assertEquals(keys.toSet().size, keys.size)
+            val after = engine.setSetting("allowed-countries", "KH, +63")
+            assertEquals("KH,PH", after.first { it.key == "allowed-countries" }.value)
+            assertEquals(after, engine.settings())
+            engine.setSetting("home-region", "US")
+            assertEquals("US", engine.status().homeRegion)
+        }
+    }
+
+    @Test
+    fun `rules are added, listed and removed`() {
+        Engine.openInMemory("CN").use { engine ->
+            val a = engine.addRule(RuleKind.BLOCK, "138 0013 8000")
+            assertEquals("+8613800138000", a.target)
+            assertEquals(RuleKind.BLOCK, a.kind)
+            assertTrue(a.createdAt > 0)
+            val b = engine.addRule(RuleKind.ALLOW, "+855*")
+            val c = engine.addRule(RuleKind.ALLOW, "country:KH")
+            assertEquals(listOf(a, b, c), engine.rules())
+            assertEquals(Action.BLOCK, engine.checkCall(call("13800138000")).action)
+            assertEquals(1UL, engine.removeRule(RuleKind.BLOCK, "+8613800138000"))
+            assertEquals(0UL, engine.removeRule(RuleKind.BLOCK, "+855*"))
+            assertEquals(1UL, engine.removeRule(null, "+855*"))
+            assertEquals(listOf(c), engine.rules())
+        }
+    }
+
+    @Test
+    fun `status reports the installed list and a reopened engine keeps it`() {
+        val dir = Support.tempDir()
+        Support.demoEngine(dir).use { engine ->
+            val status = engine.status()
+            assertEquals("CN", status.homeRegion)
+            assertEquals(mapOf("default" to 1UL), status.lists)
+            assertTrue(status.listEntries.getValue("numbers") > 100UL)
+            assertTrue(status.listEntries.getValue("official") > 10UL)
+            assertNotNull(status.database)
+            assertTrue(status.schemaVersion >= 1)
+            val installed = status.update.installed!!
+            assertEquals("default", installed.name)
+            assertEquals(1UL, installed.seq)
+            assertEquals(64, installed.sha256.length)
+            assertTrue(status.update.lastAttempt!!.ok)
+            assertFalse(status.update.stale)
+        }
+        Engine.open(dir.path, "CN", null).use { engine ->
+            assertEquals(1UL, engine.status().update.installed!!.seq)
+            assertEquals(Action.BLOCK, engine.checkCall(call("+8617000945041")).action)
+            // A bundled list is not installed over an installed one.
+            assertNull(engine.installBundled(Support.siteFiles(Support.demoSite)))
+        }
+    }
+
+    @Test
+    fun `installUpdate reports what it did, installBundled protects before the first download`() {
+        Engine.open(Support.tempDir().path, "CN", Support.demoRoot).use { engine ->
+            val bundled = engine.installBundled(Support.siteFiles(Support.demoSite))!!
+            assertEquals(1UL, bundled.seq)
+            assertEquals(UpdateVia.Snapshot, bundled.installed)
+            val again = engine.installUpdate(Support.siteFiles(Support.demoSite))
+            assertNull(again.installed, "already current")
+            assertEquals(1UL, again.previousSeq)
+            assertEquals(0UL, again.downloadedBytes)
+            assertFalse(again.fellBackToSnapshot)
+        }
+    }
+
+    @Test
+    fun `the export pages the demo list in ascending order and versions it`() {
+        Support.demoEngine().use { engine ->
+            val version = engine.exportVersion()
+            assertTrue(version.startsWith("default:1:"), version)
+            val page = engine.exportPage(null, 10u)
+            assertEquals(10, page.entries.size)
+            assertEquals(version, page.version)
+            assertEquals(page.entries.last().number, page.nextAfter)
+            val next = engine.exportPage(page.nextAfter, 10u)
+            assertTrue(next.entries.first().number > page.entries.last().number)
+            val none = engine.exportChanges(version, null, 100u)
+            assertFalse(none.fullReload)
+            assertTrue(none.changes.isEmpty())
+            assertTrue(engine.exportChanges("default:0:0", null, 100u).fullReload)
+            engine.addRule(RuleKind.ALLOW, "country:KH")
+            assertNotEquals(version, engine.exportVersion())
+        }
+    }
+
+    @Test
+    fun `measureCheckCall times the same call inside Rust`() {
+        Engine.openInMemory("CN").use { engine ->
+            assertTrue(engine.measureCheckCall(call("+852 12110"), 1000u) > 0UL)
+        }
+    }
+
+    @Test
+    fun `a closed engine refuses calls instead of crashing`() {
+        val engine = Engine.openInMemory("CN")
+        engine.close()
+        assertThrows(IllegalStateException::class.java) { engine.checkCall(call("110")) }
+        engine.close() // twice is harmless
+    }
+}
