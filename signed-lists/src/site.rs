@@ -60,18 +60,10 @@ pub fn blob_path(bytes: &[u8], kind: BlobKind) -> String {
     format!("{BLOBS}/{}.{extension}", trust::sha256_hex(bytes))
 }
 
-/// Whether a site path is safe: relative, plain names, no `.` or `..` parts. The same
-/// rule the phone applies to paths in signed metadata.
+/// Whether a site path is safe: the same rule the phone applies to paths in signed
+/// metadata ([`callguard_core::trust::is_safe_path`]).
 pub fn is_safe_path(path: &str) -> bool {
-    !path.is_empty()
-        && path.len() <= 200
-        && !path.starts_with('/')
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'))
+    trust::is_safe_path(path)
 }
 
 /// A site directory.

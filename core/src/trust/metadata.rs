@@ -208,9 +208,11 @@ pub struct DeltaRef {
     pub sha256: String,
 }
 
-/// A path is safe to fetch and to look up in a file map: relative, no `..`, plain names.
-pub(crate) fn check_path(path: &str, role: &'static str) -> Result<(), TrustError> {
-    let ok = !path.is_empty()
+/// Whether a site path is safe to fetch and to look up in a file map: relative, plain
+/// names, no `.` or `..` parts. The publisher writes only such paths; the phone refuses
+/// any other in signed metadata.
+pub fn is_safe_path(path: &str) -> bool {
+    !path.is_empty()
         && path.len() <= 200
         && !path.starts_with('/')
         && path
@@ -218,8 +220,11 @@ pub(crate) fn check_path(path: &str, role: &'static str) -> Result<(), TrustErro
             .all(|part| !part.is_empty() && part != "." && part != "..")
         && path
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'));
-    if ok {
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'))
+}
+
+pub(crate) fn check_path(path: &str, role: &'static str) -> Result<(), TrustError> {
+    if is_safe_path(path) {
         Ok(())
     } else {
         Err(TrustError::Malformed {

@@ -18,8 +18,8 @@ mod verify;
 
 pub use envelope::{Envelope, Signature};
 pub use metadata::{
-    BlobRef, DeltaRef, KeyId, ListEntry, Manifest, ManifestRef, Role, RoleKeys, Roles, Root,
-    SectionCounts, Timestamp,
+    is_safe_path, BlobRef, DeltaRef, KeyId, ListEntry, Manifest, ManifestRef, Role, RoleKeys,
+    Roles, Root, SectionCounts, Timestamp,
 };
 pub use verify::{
     key_id, sha256_hex, verify_manifest, verify_pinned_root, verify_root_update, verify_timestamp,

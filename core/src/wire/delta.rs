@@ -13,7 +13,7 @@
 use std::io::{BufReader, Read};
 
 use super::entries::SortedSource;
-use super::snapshot::{put_entries, read_entries};
+use super::snapshot::{expect_magic, finish, put_entries, read_entries};
 use super::varint::{self, Reader};
 use super::{
     max_decoded_len, Capped, ContentDigest, ContentSummary, EntrySink, Section, SortedEntries,
@@ -125,11 +125,7 @@ pub fn apply(
     expected_count: u64,
     sink: &mut dyn EntrySink,
 ) -> Result<ContentSummary, WireError> {
-    let mut magic = [0u8; 8];
-    data.read_exact(&mut magic).map_err(WireError::from_io)?;
-    if &magic != MAGIC {
-        return Err(WireError::BadMagic("delta"));
-    }
+    expect_magic(&mut data, MAGIC, "delta")?;
     let old_total: u64 = base.counts.iter().sum();
     let decoder = zstd::stream::read::Decoder::new(data).map_err(WireError::from_io)?;
     let capped = Capped::new(
@@ -167,22 +163,11 @@ pub fn apply(
                 "the installed section has another size",
             ));
         }
-        if digest_overflows(&digest, expected_count) {
+        if digest.count() > expected_count {
             return Err(WireError::TooLarge);
         }
     }
-    if !reader.at_end()? {
-        return Err(WireError::Malformed("data after the last section"));
-    }
-    let summary = digest.finish();
-    if summary.count != expected_count {
-        return Err(WireError::DigestMismatch);
-    }
-    Ok(summary)
-}
-
-fn digest_overflows(digest: &ContentDigest, expected: u64) -> bool {
-    digest.clone().finish().count > expected
+    finish(&mut reader, digest, expected_count)
 }
 
 fn read_removals<R: std::io::BufRead>(

@@ -42,6 +42,11 @@ impl ContentDigest {
         self.per_section[section.index()] += 1;
     }
 
+    /// Entries added so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
     /// The result.
     pub fn finish(self) -> ContentSummary {
         ContentSummary {

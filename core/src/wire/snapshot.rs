@@ -55,11 +55,7 @@ pub fn decode(
     expected_count: u64,
     sink: &mut dyn EntrySink,
 ) -> Result<ContentSummary, WireError> {
-    let mut magic = [0u8; 8];
-    data.read_exact(&mut magic).map_err(WireError::from_io)?;
-    if &magic != MAGIC {
-        return Err(WireError::BadMagic("snapshot"));
-    }
+    expect_magic(&mut data, MAGIC, "snapshot")?;
     let decoder = zstd::stream::read::Decoder::new(data).map_err(WireError::from_io)?;
     let capped = Capped::new(decoder, max_decoded_len(expected_count, Section::ALL.len()));
     let mut reader = Reader::new(BufReader::new(capped));
@@ -72,6 +68,29 @@ pub fn decode(
         })?;
         total += count;
     }
+    finish(&mut reader, digest, expected_count)
+}
+
+/// Reads the 8 magic bytes that open a file of kind `what`.
+pub(crate) fn expect_magic(
+    data: &mut impl Read,
+    magic: &[u8; 8],
+    what: &'static str,
+) -> Result<(), WireError> {
+    let mut found = [0u8; 8];
+    data.read_exact(&mut found).map_err(WireError::from_io)?;
+    if &found != magic {
+        return Err(WireError::BadMagic(what));
+    }
+    Ok(())
+}
+
+/// The end of a body: nothing after the last section, and exactly the signed count.
+pub(crate) fn finish<R: std::io::BufRead>(
+    reader: &mut Reader<R>,
+    digest: ContentDigest,
+    expected_count: u64,
+) -> Result<ContentSummary, WireError> {
     if !reader.at_end()? {
         return Err(WireError::Malformed("data after the last section"));
     }
