@@ -175,12 +175,25 @@ fn a_bank_short_code_in_international_form_is_a_spoof() {
 fn rules_can_require_a_link_or_a_number() {
     let engine = Engine::open_in_memory(EngineConfig::new(region("CN"))).unwrap();
     let mut b = ListSet::builder("markers", 1);
-    b.add_sms_rule(Category::Delivery, "[link]&包裹", 60).unwrap();
-    b.add_sms_rule(Category::Prize, "[number]&claim", 60).unwrap();
+    b.add_sms_rule(Category::Delivery, "[link]&包裹", 60)
+        .unwrap();
+    b.add_sms_rule(Category::Prize, "[number]&claim", 60)
+        .unwrap();
     engine.replace_lists(b.build().unwrap());
     let check = |text: &str| engine.check_sms(&SmsInput::new("", text)).unwrap();
-    assert_eq!(check("您的包裹异常，请点击 sf-kuaidi.top/a 处理").action, Action::Warn);
-    assert_eq!(check("您的包裹已到驿站，请凭取件码 1234 领取").action, Action::Allow, "no link");
+    assert_eq!(
+        check("您的包裹异常，请点击 sf-kuaidi.top/a 处理").action,
+        Action::Warn
+    );
+    assert_eq!(
+        check("您的包裹已到驿站，请凭取件码 1234 领取").action,
+        Action::Allow,
+        "no link"
+    );
     assert_eq!(check("To claim call 09061701461 now").action, Action::Warn);
-    assert_eq!(check("claim your seat at the front desk").action, Action::Allow, "no number");
+    assert_eq!(
+        check("claim your seat at the front desk").action,
+        Action::Allow,
+        "no number"
+    );
 }
