@@ -15,7 +15,6 @@ use crate::decide::number_rules::Context;
 use crate::decide::{self, CallInput, Decision, SmsInput};
 use crate::error::Result;
 use crate::lists::ListSet;
-use crate::number;
 use crate::region::Region;
 use crate::store::{
     Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, Settings, Store, UpdateLogEntry,
@@ -305,13 +304,11 @@ impl Engine {
 
     /// Decides a call and records it in the history, as the apps do.
     pub fn screen_call(&self, input: &CallInput) -> Result<Decision> {
-        let decision = self.check_call(input)?;
-        let region = self.snapshot.load().settings.home_region;
-        let subject = input
-            .number
-            .as_deref()
-            .and_then(|n| number::parse(n, region).ok())
-            .map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
+        let snapshot = self.snapshot.load();
+        let lists = self.lists.load();
+        let (decision, number) =
+            decide::check_call_with_number(&context(&snapshot, &lists), input)?;
+        let subject = number.map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
         self.record(Channel::Call, &subject, &decision)?;
         Ok(decision)
     }

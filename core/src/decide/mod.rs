@@ -29,6 +29,15 @@ use verdict::{Match, Tier, Verdict};
 
 /// Decides a call. Fails only when a shown number is empty or cannot be read at all.
 pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decision> {
+    check_call_with_number(ctx, input).map(|(decision, _)| decision)
+}
+
+/// [`check_call`], also returning the normalised number (`None` when hidden), so that a
+/// caller recording the call does not parse it again.
+pub(crate) fn check_call_with_number(
+    ctx: &Context<'_>,
+    input: &CallInput,
+) -> Result<(Decision, Option<number::PhoneNumber>)> {
     let mut verdict = Verdict::default();
     let shown = input
         .number
@@ -54,7 +63,7 @@ pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decisio
             if failed {
                 verification_failed(&mut verdict, ctx);
             }
-            return Ok(verdict.finish(ctx.lists));
+            return Ok((verdict.finish(ctx.lists), None));
         }
     };
     let number = number::parse(shown, ctx.settings.home_region)?;
@@ -81,7 +90,7 @@ pub(crate) fn check_call(ctx: &Context<'_>, input: &CallInput) -> Result<Decisio
         ctx.settings.overseas_calls,
         ReasonCode::OverseasCall,
     );
-    Ok(verdict.finish(ctx.lists))
+    Ok((verdict.finish(ctx.lists), Some(number)))
 }
 
 /// Decides an SMS from its sender and its text (links, written numbers, phrase rules);
