@@ -60,15 +60,7 @@ pub struct Publisher {
 impl Publisher {
     /// New keys (`keygen`) and an empty source directory.
     pub fn new() -> Publisher {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(dir.path().join("sources")).expect("sources dir");
-        run_ok(
-            Command::new(bin("signed-lists"))
-                .arg("keygen")
-                .arg("--out")
-                .arg(dir.path().join("keys")),
-        );
-        Publisher { dir }
+        Publisher::with_root_keys(1, 1)
     }
 
     pub fn keys(&self) -> PathBuf {
