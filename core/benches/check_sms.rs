@@ -1,11 +1,13 @@
-//! `Engine::check_sms` on a 160-character message with 100k phrase rules and 1M domains
-//! loaded (DESIGN.md's budget: median ≤ 20 µs), beside an empty list measured in the same
-//! run, so the cost of the list's size shows as a ratio.
+//! `Engine::check_sms` on a 160-character message with 100k phrase rules, 1M domains and
+//! a statistical model of 60k weights loaded (DESIGN.md's budget: median ≤ 20 µs), beside
+//! the same list with the model switched off and an empty list, measured in the same run,
+//! so the cost of the list's size and of the model shows as ratios.
 //!
 //! Run: `cargo bench -p callguard-core --bench check_sms`.
 
 use std::hint::black_box;
 
+use callguard_core::sms::model::ModelParams;
 use callguard_core::{Action, Category, Engine, EngineConfig, EntryMeta, ListSet, SmsInput};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::rngs::StdRng;
@@ -13,6 +15,8 @@ use rand::{Rng, SeedableRng};
 
 const RULES: usize = 100_000;
 const DOMAINS: usize = 1_000_000;
+/// As many weights as `signed-lists train-sms` keeps by default.
+const MODEL_WEIGHTS: usize = 60_000;
 
 fn word(rng: &mut StdRng, len: usize) -> String {
     (0..len)
@@ -20,8 +24,9 @@ fn word(rng: &mut StdRng, len: usize) -> String {
         .collect()
 }
 
-/// 100k phrase rules (half Chinese, half English) and 1M domains, all random.
-fn big_engine() -> Engine {
+/// 100k phrase rules (half Chinese, half English), 1M domains and a model, all random;
+/// `use_model` switches the model on or off in the engine.
+fn big_engine(use_model: bool) -> Engine {
     let mut rng = StdRng::seed_from_u64(7);
     let mut b = ListSet::builder("bench", 1);
     let meta = EntryMeta::new(Action::Block, Category::AccountPhishing, 80);
@@ -53,8 +58,23 @@ fn big_engine() -> Engine {
     }
     b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
         .expect("rule");
-    let engine =
-        Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
+    let buckets = 1u32 << 18;
+    let mut weights: Vec<(u32, i64)> = (0..MODEL_WEIGHTS)
+        .map(|_| (rng.random_range(0..buckets), rng.random_range(-3000..3000)))
+        .collect();
+    weights.sort_unstable();
+    weights.dedup_by_key(|w| w.0);
+    b.add_sms_model(&ModelParams {
+        buckets,
+        scale: 1000,
+        bias: 0,
+        threshold: 500,
+        weights,
+    })
+    .expect("model");
+    let mut config = EngineConfig::new("CN".parse().expect("region"));
+    config.sms_model = use_model;
+    let engine = Engine::open_in_memory(config).expect("engine");
     engine.replace_lists(b.build().expect("lists"));
     engine
 }
@@ -68,14 +88,19 @@ fn message() -> SmsInput {
 fn bench(c: &mut Criterion) {
     let small =
         Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
-    let big = big_engine();
+    let big = big_engine(true);
+    let rules_only = big_engine(false);
     let input = message();
-    // Build the phrase automaton before timing.
+    // Build the phrase automaton and load the model before timing.
     big.check_sms(&input).expect("decision");
+    rules_only.check_sms(&input).expect("decision");
     let mut group = c.benchmark_group("check_sms_160_chars");
     group.sample_size(50);
-    group.bench_function("100k_rules_1M_domains", |b| {
+    group.bench_function("100k_rules_1M_domains_model", |b| {
         b.iter(|| big.check_sms(black_box(&input)))
+    });
+    group.bench_function("100k_rules_1M_domains_model_off", |b| {
+        b.iter(|| rules_only.check_sms(black_box(&input)))
     });
     group.bench_function("empty_list", |b| {
         b.iter(|| small.check_sms(black_box(&input)))
@@ -86,7 +111,7 @@ fn bench(c: &mut Criterion) {
 /// The time grows linearly with the message: 1 KB to 1 MB of mixed text with links,
 /// numbers and emoji, each 10× longer than the last.
 fn scaling(c: &mut Criterion) {
-    let engine = big_engine();
+    let engine = big_engine(true);
     let unit = "安全账户 example.com 😀 call 400-123-4567 ｆｕｌｌ　ｗｉｄｔｈ \u{200b}";
     let mut group = c.benchmark_group("check_sms_length");
     group.sample_size(10);

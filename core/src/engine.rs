@@ -39,6 +39,10 @@ pub struct EngineConfig {
     pub pinned_root: Option<Vec<u8>>,
     /// The list to follow in the manifest; `None` follows the only (or `default`) list.
     pub list_name: Option<String>,
+    /// Whether SMS decisions use the list's statistical model, when it has one. On by
+    /// default; `callguard eval-sms --without-model` turns it off to measure what the
+    /// model adds over the rules alone.
+    pub sms_model: bool,
 }
 
 impl EngineConfig {
@@ -49,6 +53,7 @@ impl EngineConfig {
             region_override: None,
             pinned_root: None,
             list_name: None,
+            sms_model: true,
         }
     }
 
@@ -292,14 +297,14 @@ impl Engine {
     pub fn check_call(&self, input: &CallInput) -> Result<Decision> {
         let snapshot = self.snapshot.load();
         let lists = self.lists.load();
-        decide::check_call(&context(&snapshot, &lists), input)
+        decide::check_call(&context(&snapshot, &lists, &self.config), input)
     }
 
     /// Decides an SMS. Pure: records nothing.
     pub fn check_sms(&self, input: &SmsInput) -> Result<Decision> {
         let snapshot = self.snapshot.load();
         let lists = self.lists.load();
-        decide::check_sms(&context(&snapshot, &lists), input)
+        decide::check_sms(&context(&snapshot, &lists, &self.config), input)
     }
 
     /// Decides a call and records it in the history, as the apps do.
@@ -307,7 +312,7 @@ impl Engine {
         let snapshot = self.snapshot.load();
         let lists = self.lists.load();
         let (decision, number) =
-            decide::check_call_with_number(&context(&snapshot, &lists), input)?;
+            decide::check_call_with_number(&context(&snapshot, &lists, &self.config), input)?;
         let subject = number.map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
         self.record(Channel::Call, &subject, &decision)?;
         Ok(decision)
@@ -452,11 +457,12 @@ fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
     })
 }
 
-fn context<'a>(snapshot: &'a Snapshot, lists: &'a ListSet) -> Context<'a> {
+fn context<'a>(snapshot: &'a Snapshot, lists: &'a ListSet, config: &EngineConfig) -> Context<'a> {
     Context {
         settings: &snapshot.settings,
         rules: &snapshot.rules,
         lists,
+        use_sms_model: config.sms_model,
     }
 }
 

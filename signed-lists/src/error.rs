@@ -50,8 +50,12 @@ pub enum Error {
     #[error("{} bad source line(s); nothing was written (--skip-invalid publishes without them)", .0.len())]
     InvalidSources(Vec<SourceProblem>),
 
+    /// The SMS model could not be trained from the given messages.
+    #[error("cannot train the SMS model: {0}")]
+    Train(String),
+
     /// The source directory holds none of the known source files.
-    #[error("no source files in {} (expected numbers.csv, prefixes.csv, official.csv, domains.csv, domains.txt or sms_rules.tsv)", .0.display())]
+    #[error("no source files in {} (expected numbers.csv, prefixes.csv, official.csv, domains.csv, domains.txt, sms_rules.tsv or sms_model.tsv)", .0.display())]
     NoSources(PathBuf),
 
     /// The entries cannot form a list (the core refused them).

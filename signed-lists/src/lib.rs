@@ -14,6 +14,7 @@
 //! 5. [`verify`]: the site checked as a phone would check it.
 //! 6. [`inspect`] and [`diff`]: what a site holds, and what changed between two versions.
 //! 7. [`serve`]: a small static file server for development and tests.
+//! 8. [`train`]: `train-sms`, the optional statistical SMS model, written as a source.
 //!
 //! [`content`] holds what several of them share: decoding snapshots, applying deltas and
 //! describing entries. `FORMAT.md` specifies every file this crate reads or writes.
@@ -34,6 +35,7 @@ pub mod publish;
 pub mod serve;
 pub mod site;
 pub mod sources;
+pub mod train;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -6,11 +6,13 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use callguard_core::Region;
 use clap::{Parser, Subcommand};
 use signed_lists::keys::{self, KeygenOptions, RotateOptions};
 use signed_lists::publish::{self, BuildOptions};
 use signed_lists::serve::Server;
 use signed_lists::site::Site;
+use signed_lists::train::{self, TrainOptions};
 use signed_lists::verify::{self, VerifyOptions};
 use signed_lists::{diff, inspect, Error, Result};
 
@@ -89,7 +91,7 @@ enum Command {
     /// Publish the next version of the list from a source directory.
     Build {
         /// The source directory (numbers.csv, prefixes.csv, official.csv, domains.csv,
-        /// domains.txt, sms_rules.tsv; each optional).
+        /// domains.txt, sms_rules.tsv, sms_model.tsv; each optional).
         #[arg(long, value_name = "SRCDIR")]
         sources: PathBuf,
         /// The key directory.
@@ -156,6 +158,43 @@ enum Command {
         from_seq: u64,
         /// The newer seq.
         to_seq: u64,
+    },
+    /// Train the statistical SMS model from labelled messages into a source file
+    /// (sms_model.tsv) that `build` signs into the list.
+    TrainSms {
+        /// Labelled messages: TSV (label<TAB>text) or JSON lines ({"label","from","text"}).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The model source to write, e.g. SRCDIR/sms_model.tsv.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Write the held-out messages (never trained on) here, for `callguard eval-sms`.
+        #[arg(long, value_name = "FILE")]
+        holdout_out: Option<PathBuf>,
+        /// Percent of messages held out, chosen by a hash of the text.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u8).range(0..=50))]
+        holdout_percent: u8,
+        /// Percent of messages that choose the threshold.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(1..=40))]
+        validation_percent: u8,
+        /// The largest share of normal validation messages labelled unwanted, in percent.
+        #[arg(long, default_value_t = 1.0)]
+        max_false_label_percent: f64,
+        /// The hash space (a power of two up to 1048576).
+        #[arg(long, default_value_t = 1 << 18)]
+        buckets: u32,
+        /// Weights kept, strongest first.
+        #[arg(long, default_value_t = 60_000)]
+        max_weights: usize,
+        /// Passes over the training messages.
+        #[arg(long, default_value_t = 8)]
+        epochs: u32,
+        /// The region phone numbers in the texts are read in.
+        #[arg(long, default_value = "CN", value_name = "CC")]
+        region: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Serve a site over HTTP for development and tests (GET and HEAD only).
     Serve {
@@ -313,6 +352,55 @@ fn run(command: Command) -> Result<()> {
         } => {
             let changes = diff::diff(&Site::new(site), name.as_deref(), from_seq, to_seq)?;
             say!("{changes}");
+        }
+        Command::TrainSms {
+            files,
+            out,
+            holdout_out,
+            holdout_percent,
+            validation_percent,
+            max_false_label_percent,
+            buckets,
+            max_weights,
+            epochs,
+            region,
+            json,
+        } => {
+            let region: Region = region
+                .parse()
+                .map_err(|_| Error::Train(format!("unknown region {region}")))?;
+            let mut options = TrainOptions::new(region);
+            options.holdout_percent = holdout_percent;
+            options.validation_percent = validation_percent;
+            options.max_false_label = max_false_label_percent / 100.0;
+            options.buckets = buckets;
+            options.max_weights = max_weights;
+            options.epochs = epochs;
+            let report = train::train_files(&files, &out, holdout_out.as_deref(), &options)?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                say!(
+                    "trained on {} normal + {} unwanted distinct messages ({} repeats skipped, {} held out, {} unknown labels)",
+                    report.trained.0,
+                    report.trained.1,
+                    report.duplicates_skipped,
+                    report.held_out,
+                    report.unknown_labels
+                );
+                say!(
+                    "validation ({} normal, {} unwanted): threshold {}‰ labels {:.1}% of unwanted, {:.2}% of normal",
+                    report.validation.0,
+                    report.validation.1,
+                    report.threshold_per_mille,
+                    report.validation_recall * 100.0,
+                    report.validation_false_label * 100.0
+                );
+                say!("{} weights kept; wrote {}", report.weights, out.display());
+            }
         }
         Command::Serve {
             site,

@@ -53,6 +53,10 @@ pub struct EvalSms {
     /// Print the figures as JSON
     #[arg(long)]
     pub json: bool,
+    /// Decide with the phrase rules alone, ignoring the list's statistical model (to
+    /// measure what the model adds)
+    #[arg(long)]
+    pub without_model: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,113 +1,17 @@
 //! `callguard eval-sms`: measures the SMS decisions on labelled messages.
 //!
-//! Labels are read as three classes:
-//! - **normal**: `ham`, `0`, `normal`, `legit`, `legitimate`, `notice`, `marketing_ok`;
-//! - **spam** (advertising): `spam`, `1`, `ad`, `ads`, `marketing`;
-//! - **fraud**: `fraud`, `scam`, `smishing`, `phishing`, or a category name such as
-//!   `loan_credit` (also written `fraud:loan_credit`).
+//! Labels are read as normal, spam or fraud ([`callguard_core::sms::labelled`]).
 //!
 //! A message is *flagged* when the action is warn or block, and *labelled* when the
 //! decision names any category (allowed advertising included). Fraud recall counts
 //! flagged fraud; the false-positive rate counts flagged normal messages.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
+use callguard_core::sms::labelled::{class_of, Class, Sample};
 use callguard_core::{Action, Decision, Engine, SmsInput};
-use serde::{Deserialize, Serialize};
-
-/// The label classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    Normal,
-    Spam,
-    Fraud,
-}
-
-/// Reads a label; `None` for one this command does not know.
-pub fn class_of(label: &str) -> Option<Class> {
-    let label = label.trim().to_ascii_lowercase();
-    let label = label
-        .strip_prefix("fraud:")
-        .map(|_| "fraud")
-        .unwrap_or(&label);
-    match label {
-        "ham" | "0" | "normal" | "legit" | "legitimate" | "notice" | "marketing_ok" => {
-            Some(Class::Normal)
-        }
-        "spam" | "1" | "ad" | "ads" | "marketing" => Some(Class::Spam),
-        "fraud" | "scam" | "smishing" | "phishing" => Some(Class::Fraud),
-        other => other
-            .parse::<callguard_core::Category>()
-            .ok()
-            .map(|c| match c {
-                callguard_core::Category::Spam | callguard_core::Category::Telemarketing => {
-                    Class::Spam
-                }
-                _ => Class::Fraud,
-            }),
-    }
-}
-
-#[derive(Deserialize)]
-struct JsonLine {
-    label: serde_json::Value,
-    #[serde(default)]
-    from: String,
-    text: String,
-}
-
-/// One labelled message.
-pub struct Sample {
-    pub label: String,
-    pub from: String,
-    pub text: String,
-}
-
-/// Reads TSV (`label<TAB>text[<TAB>…]`) or JSON lines, told apart by the first line.
-pub fn read_samples(input: impl BufRead) -> io::Result<(Vec<Sample>, usize)> {
-    let mut samples = Vec::new();
-    let mut skipped = 0;
-    let mut json = None;
-    for line in input.split(b'\n') {
-        let line = line?;
-        let Ok(text) = std::str::from_utf8(&line) else {
-            skipped += 1;
-            continue;
-        };
-        let text = text.trim_end_matches('\r');
-        if text.trim().is_empty() {
-            continue;
-        }
-        let is_json = *json.get_or_insert(text.trim_start().starts_with('{'));
-        let sample = if is_json {
-            serde_json::from_str::<JsonLine>(text).ok().map(|j| Sample {
-                label: match j.label {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                },
-                from: j.from,
-                text: j.text,
-            })
-        } else {
-            let mut parts = text.splitn(3, '\t');
-            match (parts.next(), parts.next()) {
-                (Some(label), Some(body)) => Some(Sample {
-                    label: label.to_owned(),
-                    from: String::new(),
-                    text: body.to_owned(),
-                }),
-                _ => None,
-            }
-        };
-        match sample {
-            Some(s) => samples.push(s),
-            None => skipped += 1,
-        }
-    }
-    Ok((samples, skipped))
-}
+use serde::Serialize;
 
 /// The counts behind every figure.
 #[derive(Debug, Default, Serialize)]
@@ -123,6 +27,8 @@ pub struct Report {
     pub spam_flagged_rate: Option<f64>,
     pub spam_labelled_rate: Option<f64>,
     pub false_positive_rate: Option<f64>,
+    /// Normal messages given a category but allowed (advertising labels on notices).
+    pub normal_labelled_rate: Option<f64>,
     pub precision: Option<f64>,
 }
 
@@ -151,6 +57,7 @@ pub fn evaluate(
     };
     let (mut fraud, mut fraud_hit, mut spam, mut spam_flagged, mut spam_labelled) = (0, 0, 0, 0, 0);
     let (mut normal, mut normal_flagged, mut flagged, mut flagged_bad) = (0, 0, 0, 0);
+    let mut normal_labelled = 0;
     for sample in samples {
         let Some(class) = class_of(&sample.label) else {
             report.unknown_labels += 1;
@@ -194,6 +101,7 @@ pub fn evaluate(
             Class::Normal => {
                 normal += 1;
                 normal_flagged += usize::from(is_flagged);
+                normal_labelled += usize::from(!is_flagged && decision.category.is_some());
                 is_flagged
             }
         };
@@ -213,6 +121,7 @@ pub fn evaluate(
     report.spam_flagged_rate = ratio(spam_flagged, spam);
     report.spam_labelled_rate = ratio(spam_labelled, spam);
     report.false_positive_rate = ratio(normal_flagged, normal);
+    report.normal_labelled_rate = ratio(normal_labelled, normal);
     report.precision = ratio(flagged_bad, flagged);
     Ok(report)
 }
@@ -237,6 +146,11 @@ pub fn print(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         out,
         "false-positive rate on normal     {}",
         pct(r.false_positive_rate)
+    )?;
+    writeln!(
+        out,
+        "normal labelled but allowed       {}",
+        pct(r.normal_labelled_rate)
     )?;
     writeln!(
         out,
@@ -276,32 +190,4 @@ pub fn print(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         writeln!(out, "  {category:<28} {n:>7} {:>8}", pct(ratio(*bad, *n)))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_map_to_classes() {
-        assert_eq!(class_of("ham"), Some(Class::Normal));
-        assert_eq!(class_of("1"), Some(Class::Spam));
-        assert_eq!(class_of("fraud:loan_credit"), Some(Class::Fraud));
-        assert_eq!(class_of("loan_credit"), Some(Class::Fraud));
-        assert_eq!(class_of("telemarketing"), Some(Class::Spam));
-        assert_eq!(class_of("???"), None);
-    }
-
-    #[test]
-    fn reads_tsv_and_json_lines() {
-        let (tsv, skipped) =
-            read_samples("ham\thello\tseg\nspam\twin now\nbroken\n\u{0}".as_bytes()).unwrap();
-        assert_eq!((tsv.len(), skipped), (2, 2));
-        let (json, _) =
-            read_samples("{\"label\":1,\"from\":\"10086\",\"text\":\"x\"}\n".as_bytes()).unwrap();
-        assert_eq!(
-            (json[0].label.as_str(), json[0].from.as_str()),
-            ("1", "10086")
-        );
-    }
 }

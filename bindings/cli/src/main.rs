@@ -59,10 +59,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         .as_deref()
         .map(str::parse::<Region>)
         .transpose()?;
-    let opener = Opener {
+    let mut opener = Opener {
         data_dir: cli.data_dir,
         region_override,
         pinned_root: None,
+        sms_model: true,
     };
     match cli.command {
         Command::Check(Check::Call(c)) => {
@@ -180,9 +181,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             }
         }
         Command::EvalSms(e) => {
+            opener.sms_model = !e.without_model;
             let engine = opener.open()?;
             let file = std::fs::File::open(&e.file)?;
-            let (samples, skipped) = eval::read_samples(std::io::BufReader::new(file))?;
+            let (samples, skipped) =
+                callguard_core::sms::labelled::read_samples(std::io::BufReader::new(file))?;
             let mut errors = Vec::new();
             let mut report = eval::evaluate(
                 &engine,
@@ -229,6 +232,8 @@ struct Opener {
     data_dir: Option<PathBuf>,
     region_override: Option<Region>,
     pinned_root: Option<Vec<u8>>,
+    /// Whether SMS decisions may use the list's statistical model.
+    sms_model: bool,
 }
 
 impl Opener {
@@ -241,6 +246,7 @@ impl Opener {
         };
         let mut config = EngineConfig::new(DEFAULT_REGION.parse()?);
         config.region_override = self.region_override;
+        config.sms_model = self.sms_model;
         config.pinned_root = Some(
             self.pinned_root
                 .clone()

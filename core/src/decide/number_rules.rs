@@ -12,6 +12,8 @@ pub(crate) struct Context<'a> {
     pub settings: &'a Settings,
     pub rules: &'a [UserRule],
     pub lists: &'a ListSet,
+    /// Whether the SMS analysis may use the list's statistical model.
+    pub use_sms_model: bool,
 }
 
 /// Rules 1 and 2: the first allow rule and the first block rule that cover the number.

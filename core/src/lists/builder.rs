@@ -102,6 +102,20 @@ impl ListSetBuilder {
         Ok(())
     }
 
+    /// Adds the publisher's statistical SMS model (see [`crate::sms::model`]), after
+    /// checking it reads exactly as the phone will read it.
+    pub fn add_sms_model(&mut self, model: &crate::sms::model::ModelParams) -> Result<usize> {
+        model
+            .validate()
+            .map_err(|e| Error::InvalidList(e.to_string()))?;
+        let entries = model.entries();
+        let added = entries.len();
+        for (key, value) in entries {
+            self.push(Section::SmsRules, key.into_bytes(), value);
+        }
+        Ok(added)
+    }
+
     /// Adds a brand and one of its own domains: links that look like the brand on other
     /// domains are suspicious.
     pub fn add_brand(&mut self, name: &str, own_domain: &str) -> Result<()> {

@@ -10,6 +10,7 @@
 //! | `domains.csv`   | [`SourceKind::Domains`]     | `domain,action,category,confidence,note`     |
 //! | `domains.txt`   | [`SourceKind::DomainList`]  | a domain, a hosts-file line or `\|\|domain^` |
 //! | `sms_rules.tsv` | [`SourceKind::SmsRules`]    | `category<TAB>weight<TAB>phrase`             |
+//! | `sms_model.tsv` | [`SourceKind::SmsModel`]    | a trained model ([`crate::sms::model::ModelParams`]) |
 //!
 //! Every bad line is reported as `file:line: message`, all of them rather than the first,
 //! so a publisher fixes a source in one pass. A message never repeats the line's text: a
@@ -40,17 +41,21 @@ pub enum SourceKind {
     DomainList,
     /// `sms_rules.tsv`: weighted phrase rules per category.
     SmsRules,
+    /// `sms_model.tsv`: the statistical model `signed-lists train-sms` writes; all of it
+    /// or nothing.
+    SmsModel,
 }
 
 impl SourceKind {
     /// Every kind, in the order a source directory is read.
-    pub const ALL: [SourceKind; 6] = [
+    pub const ALL: [SourceKind; 7] = [
         SourceKind::Numbers,
         SourceKind::Prefixes,
         SourceKind::Official,
         SourceKind::Domains,
         SourceKind::DomainList,
         SourceKind::SmsRules,
+        SourceKind::SmsModel,
     ];
 
     /// The file name this kind has in a source directory.
@@ -62,6 +67,7 @@ impl SourceKind {
             SourceKind::Domains => "domains.csv",
             SourceKind::DomainList => "domains.txt",
             SourceKind::SmsRules => "sms_rules.tsv",
+            SourceKind::SmsModel => "sms_model.tsv",
         }
     }
 }
@@ -137,6 +143,7 @@ impl ListSetBuilder {
             SourceKind::DomainList | SourceKind::SmsRules => {
                 self.read_lines(kind, name, reader, &mut report)?
             }
+            SourceKind::SmsModel => self.read_model(name, reader, &mut report)?,
         }
         Ok(report)
     }
@@ -236,7 +243,9 @@ impl ListSetBuilder {
                 let meta = parse_meta(action, category, confidence)?;
                 self.add_domain(first, meta).map_err(message)
             }
-            SourceKind::SmsRules => Err("SMS rules are not a CSV source".into()),
+            SourceKind::SmsRules | SourceKind::SmsModel => {
+                Err("SMS rules are not a CSV source".into())
+            }
         }
     }
 
@@ -275,6 +284,28 @@ impl ListSetBuilder {
                 Err(message) => report.problem(name, line, message),
             }
         }
+    }
+
+    /// `sms_model.tsv`: the whole model or, on any bad line, nothing.
+    fn read_model(
+        &mut self,
+        name: &str,
+        reader: impl Read,
+        report: &mut SourceReport,
+    ) -> Result<()> {
+        let mut text = String::new();
+        if let Err(err) = BufReader::new(reader).read_to_string(&mut text) {
+            if err.kind() != std::io::ErrorKind::InvalidData {
+                return Err(err.into());
+            }
+            report.problem(name, 1, "not valid UTF-8");
+            return Ok(());
+        }
+        match crate::sms::model::ModelParams::parse_source(&text) {
+            Ok(model) => report.added += self.add_sms_model(&model)?,
+            Err((line, message)) => report.problem(name, line, message),
+        }
+        Ok(())
     }
 
     /// One line of `domains.txt`; adds nothing unless every domain on it is valid.

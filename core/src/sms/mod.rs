@@ -16,7 +16,9 @@
 //! normalised text, so `[link]&点击&领取` needs a link and both words.
 
 pub mod brands;
+pub mod labelled;
 pub mod links;
+pub mod model;
 pub mod normalize;
 pub mod phrases;
 pub mod text_numbers;
@@ -27,6 +29,7 @@ use crate::decide::{Action, Category, ReasonCode};
 use crate::lists::ListSet;
 use crate::wire::Section;
 
+pub use model::SmsModel;
 pub use phrases::{CategoryScore, PhraseMatcher};
 
 /// A fraud category scoring this much warns.
@@ -54,6 +57,8 @@ pub struct SmsIndex {
     pub phrases: PhraseMatcher,
     /// The brands whose lookalikes are suspicious.
     pub brands: Vec<brands::Brand>,
+    /// The publisher's statistical model, if the list carries a usable one.
+    pub model: Option<SmsModel>,
 }
 
 impl SmsIndex {
@@ -61,19 +66,61 @@ impl SmsIndex {
     pub fn build(lists: &ListSet) -> SmsIndex {
         let mut rules = Vec::new();
         let mut brand_keys = Vec::new();
+        let mut model_entries = Vec::new();
         let mut cursor = lists.cursor(Section::SmsRules);
         while let Some((key, value)) = cursor.next_entry() {
             if key.starts_with(b"brand:") {
                 brand_keys.push(key.to_vec());
+            } else if key.starts_with(model::KEY_PREFIX.as_bytes()) {
+                model_entries.push((key.to_vec(), value));
             } else {
                 rules.push((key.to_vec(), value));
             }
         }
+        // The publisher checks the model when it builds the list; one that still does
+        // not read (a newer features version) leaves the rules to work alone.
+        let model = (!model_entries.is_empty())
+            .then(|| SmsModel::from_entries(model_entries.iter().map(|(k, v)| (k.as_slice(), *v))))
+            .and_then(|m| m.ok());
         SmsIndex {
             phrases: PhraseMatcher::new(rules.iter().map(|(k, v)| (k.as_slice(), *v))),
             brands: brands::from_entries(brand_keys.iter().map(Vec::as_slice)),
+            model,
         }
     }
+}
+
+/// The normalised text with the markers of what the scan found appended, as the phrase
+/// rules and the model read it (`[link]&点击` needs a link and the word).
+fn scanned_text(text: &str, found: &[links::Link], shortened: bool, has_number: bool) -> String {
+    let mut normalized = normalize::normalize(text);
+    for (present, marker) in [
+        (!found.is_empty(), MARKER_LINK),
+        (shortened, MARKER_SHORT_LINK),
+        (found.iter().any(|l| l.is_ip), MARKER_IP_LINK),
+        (has_number, MARKER_NUMBER),
+    ] {
+        if present {
+            normalized.push(' ');
+            normalized.push_str(marker);
+        }
+    }
+    normalized
+}
+
+/// What the phrase rules and the model read for `text` in `home`: exactly what
+/// [`crate::Engine::check_sms`] computes, for the publisher's trainer.
+pub fn model_input(text: &str, home: crate::Region) -> String {
+    let found = links::extract(text);
+    let has_number = !text_numbers::extract(text, home).is_empty();
+    let shortened = any_shortened(&found);
+    scanned_text(text, &found, shortened, has_number)
+}
+
+fn any_shortened(found: &[links::Link]) -> bool {
+    found
+        .iter()
+        .any(|l| l.registrable.as_deref().is_some_and(links::is_shortener))
 }
 
 fn is_marketing(category: Category) -> bool {
@@ -85,7 +132,7 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
     let index = ctx.lists.sms_index();
     let name = ctx.lists.name();
     let found = links::extract(text);
-    let mut shortened = false;
+    let shortened = any_shortened(&found);
     for link in &found {
         if let Some((domain, meta)) = (!link.is_ip)
             .then(|| ctx.lists.domain(&link.host))
@@ -124,7 +171,6 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
                 what: "suspicious link".into(),
             });
         }
-        shortened |= link.registrable.as_deref().is_some_and(links::is_shortener);
     }
     let written = text_numbers::extract(text, ctx.settings.home_region);
     for number in &written {
@@ -146,22 +192,30 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             });
         }
     }
-    let mut normalized = normalize::normalize(text);
-    // What the scan found, as words the rules can combine with phrases (`[link]&点击`).
-    for (present, marker) in [
-        (!found.is_empty(), MARKER_LINK),
-        (shortened, MARKER_SHORT_LINK),
-        (found.iter().any(|l| l.is_ip), MARKER_IP_LINK),
-        (!written.is_empty(), MARKER_NUMBER),
-    ] {
-        if present {
-            normalized.push(' ');
-            normalized.push_str(marker);
-        }
-    }
+    let normalized = scanned_text(text, &found, shortened, !written.is_empty());
     let scores = index.phrases.score(&normalized);
+    let unwanted = index
+        .model
+        .as_ref()
+        .filter(|_| ctx.use_sms_model)
+        .map(|m| (m.probability(&normalized), m.threshold()))
+        .filter(|(p, threshold)| p >= threshold)
+        .map(|(p, _)| p);
+    let mut flagged = false;
     if let Some(top) = scores.iter().find(|s| !is_marketing(s.category)) {
-        let score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
+        let rules_score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
+        // The model lifts a fraud category the rules already point to, never one alone.
+        let lift = match unwanted {
+            Some(p)
+                if p >= model::BOOST_PROBABILITY
+                    && rules_score >= model::MODEL_SUPPORT
+                    && rules_score < BLOCK_SCORE =>
+            {
+                model::MODEL_BOOST
+            }
+            _ => 0,
+        };
+        let score = rules_score + lift;
         let action = if score >= BLOCK_SCORE {
             Some(Action::Block)
         } else if score >= WARN_SCORE {
@@ -170,6 +224,7 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             None
         };
         if let Some(action) = action {
+            flagged = true;
             let via = if shortened {
                 ", with a shortened link"
             } else {
@@ -181,18 +236,44 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
                 category: Some(top.category),
                 code: ReasonCode::SmsPhrase,
                 detail: format!(
-                    "phrases of a {} (score {score}{via}): {}",
+                    "phrases of a {} (score {rules_score}{via}): {}",
                     top.category.describe(),
                     top.phrases.join(", ")
                 ),
                 what: top.category.describe().into(),
             });
+            if let (Some(p), true) = (unwanted, lift > 0) {
+                verdict.add(Match {
+                    tier: Tier::List,
+                    action,
+                    category: Some(top.category),
+                    code: ReasonCode::SmsModel,
+                    detail: format!(
+                        "the publisher's model finds the text unwanted ({:.0}%), adding {lift} to the score",
+                        p * 100.0
+                    ),
+                    what: top.category.describe().into(),
+                });
+            }
         }
     }
-    if let Some(ad) = scores
+    let advert = scores
         .iter()
-        .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE)
-    {
+        .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE);
+    if let (None, None, Some(p)) = (advert, flagged.then_some(()), unwanted) {
+        verdict.add(Match {
+            tier: Tier::List,
+            action: ctx.settings.sms_spam,
+            category: Some(Category::Spam),
+            code: ReasonCode::SmsModel,
+            detail: format!(
+                "the publisher's model finds the text unwanted ({:.0}%)",
+                p * 100.0
+            ),
+            what: Category::Spam.describe().into(),
+        });
+    }
+    if let Some(ad) = advert {
         verdict.add(Match {
             tier: Tier::List,
             action: ctx.settings.sms_spam,

@@ -1,0 +1,505 @@
+//! The optional statistical model: hashed features of the normalised text, one linear
+//! layer and a logistic output, trained by the publisher (`signed-lists train-sms`) and
+//! shipped signed in the list's SMS section.
+//!
+//! Phrase rules explain themselves but only see what their author thought of; the model
+//! sees every character pair and word, but cannot say which category a message is in.
+//! So the engine uses it for what it is good at (see [`crate::sms`]):
+//! - a message the model finds unwanted is labelled `spam` (reason `sms_model`), which
+//!   the `sms-spam` setting allows by default;
+//! - a message whose phrase rules already point to a fraud category, without reaching
+//!   the warn score, is lifted by [`MODEL_BOOST`] when the model agrees.
+//!
+//! # Features
+//! [`for_each_feature`] reads the normalised text (with the scan's markers appended),
+//! folds every ASCII digit to `0` (a number's shape matters, not its value), collapses
+//! white space, and emits, hashed into `buckets` with FNV-1a:
+//! - every character bigram and trigram, which suit Chinese (no spaces) and catch
+//!   misspellings in English;
+//! - every word of two or more ASCII letters or digits.
+//!
+//! The input to the linear layer is each feature's count divided by the square root of
+//! the number of features, so long and short messages score on one scale. The trainer
+//! and the engine share this one function, so they can never disagree.
+//!
+//! # In the list
+//! | key | value |
+//! |---|---|
+//! | `model:version` | [`FEATURES_VERSION`] |
+//! | `model:buckets` | the hash space, a power of two ≤ [`MAX_BUCKETS`] |
+//! | `model:scale` | weights are stored as integers × scale |
+//! | `model:bias` | the bias, zigzag-coded |
+//! | `model:threshold` | the probability (per mille) from which a message is unwanted |
+//! | `model:w:NNNNNNN` | the weight of bucket N (7 digits), zigzag-coded |
+//!
+//! A list whose model is missing, of another features version, or inconsistent simply
+//! has no model: the rules still work.
+
+/// The version of [`for_each_feature`]. A model trained with another one is ignored.
+pub const FEATURES_VERSION: u64 = 1;
+/// The largest hash space a list may use (2 MB of weights on the phone).
+pub const MAX_BUCKETS: u32 = 1 << 20;
+/// The largest stored weight magnitude, so every weight fits an `i16` on the phone.
+pub const MAX_STORED_WEIGHT: i64 = i16::MAX as i64;
+/// Characters of a message the model reads; the rest adds nothing a model could use,
+/// and the cap keeps the work per message bounded.
+pub const MAX_MODEL_CHARS: usize = 4096;
+/// The key prefix of every model entry in the SMS section.
+pub const KEY_PREFIX: &str = "model:";
+/// The key prefix of a weight entry.
+pub const WEIGHT_PREFIX: &str = "model:w:";
+
+/// Points a confident model adds to a fraud category that the rules already point to.
+pub const MODEL_BOOST: u32 = 25;
+/// The probability the model needs before it lifts a fraud category: higher than the
+/// labelling threshold, because a lift can turn a message from allowed to warned.
+pub const BOOST_PROBABILITY: f32 = 0.9;
+/// The rule score a fraud category needs before the model may lift it: the model never
+/// invents a fraud category on its own.
+pub const MODEL_SUPPORT: u32 = 20;
+
+/// A model read from a list, ready to score messages.
+#[derive(Debug, Clone)]
+pub struct SmsModel {
+    mask: u32,
+    scale: f32,
+    bias: f32,
+    threshold: f32,
+    weights: Vec<i16>,
+}
+
+/// Why a model's entries were not usable (a publisher-side check; the engine just
+/// ignores such a model).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A required `model:` entry is missing.
+    #[error("the model has no {0} entry")]
+    Missing(&'static str),
+    /// The model was trained with another feature set.
+    #[error("the model's features version {0} is not {FEATURES_VERSION}")]
+    Version(u64),
+    /// An entry's value is out of range; the text says which.
+    #[error("the model is malformed: {0}")]
+    Malformed(&'static str),
+}
+
+impl SmsModel {
+    /// Reads a model from the SMS section's `model:` entries (other keys are ignored).
+    pub fn from_entries<'a>(
+        entries: impl Iterator<Item = (&'a [u8], u64)>,
+    ) -> Result<SmsModel, ModelError> {
+        let (mut version, mut buckets, mut scale, mut bias, mut threshold) =
+            (None, None, None, None, None);
+        let mut weights = Vec::new();
+        for (key, value) in entries {
+            let Some(name) = key.strip_prefix(KEY_PREFIX.as_bytes()) else {
+                continue;
+            };
+            match name {
+                b"version" => version = Some(value),
+                b"buckets" => buckets = Some(value),
+                b"scale" => scale = Some(value),
+                b"bias" => bias = Some(unzigzag(value)),
+                b"threshold" => threshold = Some(value),
+                _ => {
+                    let bucket = name
+                        .strip_prefix(b"w:")
+                        .and_then(|d| std::str::from_utf8(d).ok())
+                        .and_then(|d| d.parse::<u32>().ok())
+                        .ok_or(ModelError::Malformed("an unknown model key"))?;
+                    weights.push((bucket, unzigzag(value)));
+                }
+            }
+        }
+        let version = version.ok_or(ModelError::Missing("version"))?;
+        if version != FEATURES_VERSION {
+            return Err(ModelError::Version(version));
+        }
+        let buckets = buckets.ok_or(ModelError::Missing("buckets"))?;
+        let buckets = u32::try_from(buckets)
+            .ok()
+            .filter(|b| b.is_power_of_two() && *b <= MAX_BUCKETS)
+            .ok_or(ModelError::Malformed(
+                "buckets must be a power of two up to 2^20",
+            ))?;
+        let scale = scale
+            .filter(|s| (1..=1_000_000).contains(s))
+            .ok_or(ModelError::Malformed("the scale must be 1 to 10^6"))?;
+        let threshold =
+            threshold
+                .filter(|t| (1..1000).contains(t))
+                .ok_or(ModelError::Malformed(
+                    "the threshold must be 1 to 999 per mille",
+                ))?;
+        let bias = bias.ok_or(ModelError::Missing("bias"))?;
+        let mut dense = vec![0i16; buckets as usize];
+        for (bucket, weight) in weights {
+            let slot = dense
+                .get_mut(bucket as usize)
+                .ok_or(ModelError::Malformed("a weight's bucket is out of range"))?;
+            *slot = i16::try_from(weight)
+                .map_err(|_| ModelError::Malformed("a weight is out of range"))?;
+        }
+        Ok(SmsModel {
+            mask: buckets - 1,
+            scale: scale as f32,
+            bias: bias as f32 / scale as f32,
+            threshold: threshold as f32 / 1000.0,
+            weights: dense,
+        })
+    }
+
+    /// The probability that a message is unwanted, from its normalised text.
+    pub fn probability(&self, normalized: &str) -> f32 {
+        let mut sum = 0i64;
+        let mut count = 0u32;
+        for_each_feature(normalized, self.mask + 1, |bucket| {
+            sum += i64::from(self.weights[(bucket & self.mask) as usize]);
+            count += 1;
+        });
+        if count == 0 {
+            return sigmoid(self.bias);
+        }
+        let z = self.bias + sum as f32 / self.scale / (count as f32).sqrt();
+        sigmoid(z)
+    }
+
+    /// The probability from which a message counts as unwanted.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    /// The number of non-zero weights (for `inspect` and the docs).
+    pub fn nonzero_weights(&self) -> usize {
+        self.weights.iter().filter(|w| **w != 0).count()
+    }
+}
+
+/// A model as the publisher writes it: the source file `sms_model.tsv` that
+/// `signed-lists train-sms` writes and `signed-lists build` reads.
+///
+/// ```text
+/// # comments
+/// version    1
+/// buckets    262144
+/// scale      1000
+/// bias       -1234
+/// threshold  873
+/// w          12345   -532
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelParams {
+    /// The hash space, a power of two ≤ [`MAX_BUCKETS`].
+    pub buckets: u32,
+    /// Weights and bias are stored as integers × scale.
+    pub scale: u64,
+    /// The bias × scale.
+    pub bias: i64,
+    /// The probability per mille from which a message is unwanted.
+    pub threshold: u64,
+    /// (bucket, weight × scale), non-zero weights only, ascending by bucket.
+    pub weights: Vec<(u32, i64)>,
+}
+
+impl ModelParams {
+    /// The list entries (key, value) that carry this model, in key order.
+    pub fn entries(&self) -> Vec<(String, u64)> {
+        let mut entries = vec![
+            (format!("{KEY_PREFIX}bias"), zigzag(self.bias)),
+            (format!("{KEY_PREFIX}buckets"), u64::from(self.buckets)),
+            (format!("{KEY_PREFIX}scale"), self.scale),
+            (format!("{KEY_PREFIX}threshold"), self.threshold),
+            (format!("{KEY_PREFIX}version"), FEATURES_VERSION),
+        ];
+        entries.extend(
+            self.weights
+                .iter()
+                .map(|(b, w)| (weight_key(*b), zigzag(*w))),
+        );
+        entries.sort();
+        entries
+    }
+
+    /// Checks the model as the phone will read it.
+    pub fn validate(&self) -> Result<SmsModel, ModelError> {
+        let entries = self.entries();
+        SmsModel::from_entries(entries.iter().map(|(k, v)| (k.as_bytes(), *v)))
+    }
+
+    /// Writes the source file.
+    pub fn write_source(&self, out: &mut dyn std::io::Write, comment: &str) -> std::io::Result<()> {
+        for line in comment.lines() {
+            writeln!(out, "# {line}")?;
+        }
+        writeln!(out, "version\t{FEATURES_VERSION}")?;
+        writeln!(out, "buckets\t{}", self.buckets)?;
+        writeln!(out, "scale\t{}", self.scale)?;
+        writeln!(out, "bias\t{}", self.bias)?;
+        writeln!(out, "threshold\t{}", self.threshold)?;
+        for (bucket, weight) in &self.weights {
+            writeln!(out, "w\t{bucket}\t{weight}")?;
+        }
+        Ok(())
+    }
+
+    /// Reads the source file; an error names the line (from 1) and what is wrong.
+    pub fn parse_source(text: &str) -> Result<ModelParams, (u64, String)> {
+        let mut params = ModelParams {
+            buckets: 0,
+            scale: 0,
+            bias: 0,
+            threshold: 0,
+            weights: Vec::new(),
+        };
+        let mut seen_version = false;
+        let mut line_no = 0u64;
+        for line in text.lines() {
+            line_no += 1;
+            let line = line.trim_start_matches('\u{feff}').trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let bad = |what: &str| (line_no, what.to_owned());
+            let mut fields = line.split('\t').map(str::trim);
+            let name = fields.next().unwrap_or_default();
+            let first = fields
+                .next()
+                .ok_or_else(|| bad("expected name<TAB>value"))?;
+            match name {
+                "version" => {
+                    let v: u64 = first.parse().map_err(|_| bad("the version is a number"))?;
+                    if v != FEATURES_VERSION {
+                        return Err(bad("this features version is not supported"));
+                    }
+                    seen_version = true;
+                }
+                "buckets" => {
+                    params.buckets = first.parse().map_err(|_| bad("buckets is a number"))?
+                }
+                "scale" => params.scale = first.parse().map_err(|_| bad("scale is a number"))?,
+                "bias" => params.bias = first.parse().map_err(|_| bad("bias is an integer"))?,
+                "threshold" => {
+                    params.threshold = first
+                        .parse()
+                        .map_err(|_| bad("threshold is a number per mille"))?
+                }
+                "w" => {
+                    let bucket: u32 = first.parse().map_err(|_| bad("a bucket is a number"))?;
+                    let weight: i64 = fields
+                        .next()
+                        .and_then(|w| w.parse().ok())
+                        .filter(|w: &i64| w.abs() <= MAX_STORED_WEIGHT)
+                        .ok_or_else(|| bad("a weight is an integer within ±32767"))?;
+                    params.weights.push((bucket, weight));
+                }
+                _ => return Err(bad("unknown model line")),
+            }
+        }
+        if !seen_version {
+            return Err((line_no, "the model has no version line".into()));
+        }
+        params.weights.sort_unstable();
+        if params.weights.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err((line_no, "a bucket has two weights".into()));
+        }
+        params.validate().map_err(|e| (line_no, e.to_string()))?;
+        Ok(params)
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Zigzag-codes a signed value into the `u64` a list entry carries.
+pub fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+/// The inverse of [`zigzag`].
+pub fn unzigzag(value: u64) -> i64 {
+    ((value >> 1) as i64) ^ -((value & 1) as i64)
+}
+
+/// The key of bucket `bucket`'s weight.
+pub fn weight_key(bucket: u32) -> String {
+    format!("{WEIGHT_PREFIX}{bucket:07}")
+}
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+fn fnv(hash: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(hash, |h, b| (h ^ u32::from(*b)).wrapping_mul(FNV_PRIME))
+}
+
+fn hash_chars(kind: u8, chars: &[char]) -> u32 {
+    let mut hash = fnv(FNV_OFFSET, &[kind]);
+    let mut buf = [0u8; 4];
+    for c in chars {
+        hash = fnv(hash, c.encode_utf8(&mut buf).as_bytes());
+    }
+    hash
+}
+
+/// Calls `emit` with the bucket of every feature of `normalized` (see the module docs).
+/// `buckets` must be a power of two.
+pub fn for_each_feature(normalized: &str, buckets: u32, mut emit: impl FnMut(u32)) {
+    let mask = buckets.wrapping_sub(1);
+    let mut chars: Vec<char> = Vec::with_capacity(normalized.len().min(MAX_MODEL_CHARS));
+    for c in normalized.chars() {
+        if chars.len() >= MAX_MODEL_CHARS {
+            break;
+        }
+        let c = if c.is_ascii_digit() {
+            '0'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && chars.last().is_none_or(|last| *last == ' ') {
+            continue;
+        }
+        chars.push(c);
+    }
+    for (n, kind) in [(2usize, 2u8), (3, 3)] {
+        for gram in chars.windows(n) {
+            if gram.iter().filter(|c| **c == ' ').count() * 2 >= n {
+                continue; // mostly space: no information
+            }
+            emit(hash_chars(kind, gram) & mask);
+        }
+    }
+    for word in chars.split(|c| !c.is_ascii_alphanumeric()) {
+        if word.len() >= 2 {
+            emit(hash_chars(1, word) & mask);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(text: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for_each_feature(text, 1 << 16, |b| out.push(b));
+        out
+    }
+
+    fn model_entries(weights: &[(u32, i64)], bias: i64) -> Vec<(Vec<u8>, u64)> {
+        let mut entries: Vec<(Vec<u8>, u64)> = vec![
+            (b"model:version".to_vec(), FEATURES_VERSION),
+            (b"model:buckets".to_vec(), 1 << 16),
+            (b"model:scale".to_vec(), 1000),
+            (b"model:bias".to_vec(), zigzag(bias)),
+            (b"model:threshold".to_vec(), 500),
+        ];
+        entries.extend(
+            weights
+                .iter()
+                .map(|(b, w)| (weight_key(*b).into_bytes(), zigzag(*w))),
+        );
+        entries
+    }
+
+    #[test]
+    fn source_file_round_trips() {
+        let params = ModelParams {
+            buckets: 1 << 16,
+            scale: 1000,
+            bias: -1500,
+            threshold: 870,
+            weights: vec![(3, -40), (65535, 32767)],
+        };
+        let mut out = Vec::new();
+        params.write_source(&mut out, "trained on nothing").unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("# trained on nothing\n"));
+        assert_eq!(ModelParams::parse_source(&text).unwrap(), params);
+        let model = params.validate().unwrap();
+        assert_eq!(model.nonzero_weights(), 2);
+        let bad = |t: &str| ModelParams::parse_source(t).unwrap_err();
+        assert_eq!(bad(&text.replace("version\t1", "version\t2")).0, 2);
+        assert_eq!(bad(&text.replace("w\t3\t-40", "w\t3\t-40000")).0, 7);
+        assert!(bad(&text.replace("w\t3\t", "w\t65535\t"))
+            .1
+            .contains("two weights"));
+        assert!(bad(&text.replace("buckets\t65536", "buckets\t1000"))
+            .1
+            .contains("power of two"));
+        assert!(bad("buckets\t8\n").1.contains("no version"));
+    }
+
+    #[test]
+    fn zigzag_round_trips() {
+        for v in [0, 1, -1, 32767, -32768, i64::MAX, i64::MIN] {
+            assert_eq!(unzigzag(zigzag(v)), v);
+        }
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+    }
+
+    #[test]
+    fn digits_fold_and_spacing_does_not_matter() {
+        assert_eq!(features("call 0906 170"), features("call  1234\n567"));
+        assert_ne!(features("call 0906"), features("mail 0906"));
+        assert!(features("").is_empty());
+        assert!(features("   ").is_empty());
+        // 4 chars: 3 bigrams + 2 trigrams; no ASCII word.
+        assert_eq!(features("安全账户").len(), 5);
+    }
+
+    #[test]
+    fn long_text_is_capped() {
+        let long = "ab ".repeat(1_000_000);
+        let n = features(&long).len();
+        assert!(n < 3 * MAX_MODEL_CHARS, "{n} features");
+    }
+
+    #[test]
+    fn scores_with_the_weights_it_was_given() {
+        let text = "win cash now";
+        let buckets = features(text);
+        let weights: Vec<(u32, i64)> = buckets.iter().map(|b| (*b, 3000)).collect();
+        let entries = model_entries(&weights, -1000);
+        let model =
+            SmsModel::from_entries(entries.iter().map(|(k, v)| (k.as_slice(), *v))).unwrap();
+        assert!(model.probability(text) > 0.99);
+        // Nothing known: the bias alone.
+        assert!((model.probability("安全") - sigmoid(-1.0)).abs() < 1e-6);
+        assert!((model.threshold() - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn rejects_inconsistent_models() {
+        let bad = |mutate: &dyn Fn(&mut Vec<(Vec<u8>, u64)>)| {
+            let mut entries = model_entries(&[(1, 5)], 0);
+            mutate(&mut entries);
+            SmsModel::from_entries(entries.iter().map(|(k, v)| (k.as_slice(), *v))).unwrap_err()
+        };
+        assert_eq!(
+            bad(&|e| e.retain(|(k, _)| k != b"model:version")),
+            ModelError::Missing("version")
+        );
+        assert_eq!(bad(&|e| e[0].1 = 2), ModelError::Version(2));
+        assert!(matches!(bad(&|e| e[1].1 = 1000), ModelError::Malformed(_)));
+        assert!(matches!(
+            bad(&|e| e.push((weight_key(1 << 16).into_bytes(), 1))),
+            ModelError::Malformed(_)
+        ));
+        assert!(matches!(
+            bad(&|e| e.push((weight_key(7).into_bytes(), zigzag(40_000)))),
+            ModelError::Malformed(_)
+        ));
+        assert!(matches!(
+            bad(&|e| e.push((b"model:wat".to_vec(), 1))),
+            ModelError::Malformed(_)
+        ));
+    }
+}

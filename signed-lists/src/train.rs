@@ -1,0 +1,458 @@
+//! `train-sms`: trains the optional statistical SMS model from labelled messages and
+//! writes it as the source file `sms_model.tsv`, which `build` then signs into the list.
+//!
+//! The model is logistic regression over the hashed features of
+//! [`callguard_core::sms::model`], fitted with AdaGrad. It learns one thing: *unwanted*
+//! (spam or fraud) against *normal*. The engine uses it to label advertising and to lift
+//! fraud categories that the phrase rules already point to; it never names a fraud
+//! category on its own.
+//!
+//! Every message is assigned, by a hash of its normalised text, to one of three parts, so
+//! duplicates always fall on the same side and a run is reproducible:
+//! - **held out** (`--holdout-percent`): never trained on; written to `--holdout-out` so
+//!   that `callguard eval-sms` can compare rules alone with rules plus model on messages
+//!   neither has seen;
+//! - **validation** (`--validation-percent`): picks the threshold, the lowest probability
+//!   that keeps normal messages labelled unwanted at or under `--max-false-label`;
+//! - **training**: the rest.
+//!
+//! Each part holds every distinct text once: the shared Chinese set repeats some
+//! messages dozens of times, and a repeat would count as many times in a measure.
+//!
+//! Only the `--max-weights` strongest weights are kept, quantised to integers, and the
+//! validation figures are measured on that quantised model, exactly as the phone will
+//! run it.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use callguard_core::sms::labelled::{class_of, read_samples, Class, Sample};
+use callguard_core::sms::model::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
+use callguard_core::sms::model_input;
+use callguard_core::Region;
+use serde::Serialize;
+
+use crate::site::write_atomic;
+use crate::{Error, Result};
+
+/// How to train.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// The hash space, a power of two ≤ 2^20.
+    pub buckets: u32,
+    /// Passes over the training part.
+    pub epochs: u32,
+    /// AdaGrad's base learning rate.
+    pub learning_rate: f32,
+    /// L2 regularisation per update.
+    pub l2: f32,
+    /// Weights kept, strongest first.
+    pub max_weights: usize,
+    /// Percent of messages held out for evaluation.
+    pub holdout_percent: u8,
+    /// Percent of messages used to choose the threshold.
+    pub validation_percent: u8,
+    /// The largest share of normal validation messages the threshold may label unwanted.
+    pub max_false_label: f64,
+    /// The home region the texts' phone numbers are read in.
+    pub region: Region,
+}
+
+impl TrainOptions {
+    /// The defaults of `signed-lists train-sms`.
+    pub fn new(region: Region) -> TrainOptions {
+        TrainOptions {
+            buckets: 1 << 18,
+            epochs: 8,
+            learning_rate: 0.2,
+            l2: 1e-6,
+            max_weights: 60_000,
+            holdout_percent: 20,
+            validation_percent: 10,
+            max_false_label: 0.01,
+            region,
+        }
+    }
+}
+
+/// What a run did, and how the model did on its validation part.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    /// Messages read with a known label.
+    pub messages: usize,
+    /// Lines whose label is not normal, spam or fraud.
+    pub unknown_labels: usize,
+    /// Distinct texts trained on: (normal, unwanted).
+    pub trained: (usize, usize),
+    /// Repeated texts, read once: the parts hold distinct texts only.
+    pub duplicates_skipped: usize,
+    /// Validation messages: (normal, unwanted).
+    pub validation: (usize, usize),
+    /// Held-out messages (distinct texts), never seen.
+    pub held_out: usize,
+    /// The chosen threshold, per mille.
+    pub threshold_per_mille: u64,
+    /// Unwanted validation messages at or over the threshold.
+    pub validation_recall: f64,
+    /// Normal validation messages at or over the threshold.
+    pub validation_false_label: f64,
+    /// Non-zero weights kept.
+    pub weights: usize,
+}
+
+/// Which part a message falls in, from its normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    HeldOut,
+    Validation,
+    Training,
+}
+
+fn part_of(prepared: &str, options: &TrainOptions) -> Part {
+    let hash = prepared.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let slot = (hash % 100) as u8;
+    if slot < options.holdout_percent {
+        Part::HeldOut
+    } else if slot
+        < options
+            .holdout_percent
+            .saturating_add(options.validation_percent)
+    {
+        Part::Validation
+    } else {
+        Part::Training
+    }
+}
+
+/// One message as the model sees it: feature buckets with their input values.
+struct Example {
+    features: Vec<(u32, f32)>,
+    unwanted: bool,
+}
+
+fn example(prepared: &str, unwanted: bool, buckets: u32) -> Example {
+    let mut raw = Vec::new();
+    for_each_feature(prepared, buckets, |b| raw.push(b));
+    let norm = (raw.len().max(1) as f32).sqrt();
+    raw.sort_unstable();
+    let mut features: Vec<(u32, f32)> = Vec::with_capacity(raw.len());
+    for bucket in raw {
+        match features.last_mut() {
+            Some((last, value)) if *last == bucket => *value += 1.0 / norm,
+            _ => features.push((bucket, 1.0 / norm)),
+        }
+    }
+    Example { features, unwanted }
+}
+
+/// A deterministic order for one epoch.
+fn epoch_order(n: usize, epoch: u32) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|i| {
+        let x = (*i as u64) ^ (u64::from(epoch) << 32);
+        x.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+    });
+    order
+}
+
+fn fit(examples: &[Example], options: &TrainOptions) -> (Vec<f32>, f32) {
+    let mut weights = vec![0f32; options.buckets as usize];
+    let mut squares = vec![0f32; options.buckets as usize];
+    let (mut bias, mut bias_square) = (0f32, 0f32);
+    const EPS: f32 = 1e-6;
+    for epoch in 0..options.epochs {
+        for i in epoch_order(examples.len(), epoch) {
+            let ex = &examples[i];
+            let z = bias
+                + ex.features
+                    .iter()
+                    .map(|(b, x)| weights[*b as usize] * x)
+                    .sum::<f32>();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let g = p - if ex.unwanted { 1.0 } else { 0.0 };
+            for (b, x) in &ex.features {
+                let j = *b as usize;
+                let grad = g * x + options.l2 * weights[j];
+                squares[j] += grad * grad;
+                weights[j] -= options.learning_rate * grad / (squares[j].sqrt() + EPS);
+            }
+            bias_square += g * g;
+            bias -= options.learning_rate * g / (bias_square.sqrt() + EPS);
+        }
+    }
+    (weights, bias)
+}
+
+const SCALE: u64 = 1000;
+
+fn quantize(value: f32) -> i64 {
+    ((value * SCALE as f32).round() as i64).clamp(-MAX_STORED_WEIGHT, MAX_STORED_WEIGHT)
+}
+
+/// The lowest threshold (per mille, at least 500) that labels at most `max_false` of the
+/// normal probabilities.
+fn choose_threshold(normal: &mut [f32], max_false: f64) -> u64 {
+    normal.sort_by(|a, b| b.total_cmp(a));
+    let allowed = (max_false * normal.len() as f64).floor() as usize;
+    let above = normal.get(allowed).copied().unwrap_or(0.0);
+    // Strictly above the first normal message that must stay unlabelled.
+    let per_mille = (above * 1000.0).floor() as u64 + 1;
+    per_mille.clamp(500, 999)
+}
+
+/// Trains on `samples`; returns the model, the report and the held-out samples.
+pub fn train<'a>(
+    samples: &'a [Sample],
+    options: &TrainOptions,
+) -> Result<(ModelParams, TrainReport, Vec<&'a Sample>)> {
+    if !options.buckets.is_power_of_two() || options.buckets > MAX_BUCKETS {
+        return Err(Error::Train(
+            "--buckets must be a power of two up to 1048576".into(),
+        ));
+    }
+    if u16::from(options.holdout_percent) + u16::from(options.validation_percent) >= 100 {
+        return Err(Error::Train(
+            "the held-out and validation parts leave nothing to train on".into(),
+        ));
+    }
+    let mut report = TrainReport {
+        messages: 0,
+        unknown_labels: 0,
+        trained: (0, 0),
+        duplicates_skipped: 0,
+        validation: (0, 0),
+        held_out: 0,
+        threshold_per_mille: 0,
+        validation_recall: 0.0,
+        validation_false_label: 0.0,
+        weights: 0,
+    };
+    let mut training = Vec::new();
+    let mut validation = Vec::new();
+    let mut held_out = Vec::new();
+    let mut seen = HashSet::new();
+    for sample in samples {
+        let Some(class) = class_of(&sample.label) else {
+            report.unknown_labels += 1;
+            continue;
+        };
+        report.messages += 1;
+        let unwanted = class != Class::Normal;
+        let prepared = model_input(&sample.text, options.region);
+        // A repeated text would weigh twice in training and count twice in a measure.
+        if !seen.insert(prepared.clone()) {
+            report.duplicates_skipped += 1;
+            continue;
+        }
+        match part_of(&prepared, options) {
+            Part::HeldOut => held_out.push(sample),
+            Part::Validation => validation.push((prepared, unwanted)),
+            Part::Training => training.push(example(&prepared, unwanted, options.buckets)),
+        }
+    }
+    report.held_out = held_out.len();
+    let unwanted = training.iter().filter(|e| e.unwanted).count();
+    report.trained = (training.len() - unwanted, unwanted);
+    if unwanted == 0 || unwanted == training.len() {
+        return Err(Error::Train(
+            "the training part needs both normal and unwanted messages".into(),
+        ));
+    }
+    let (weights, bias) = fit(&training, options);
+    let mut kept: Vec<(u32, i64)> = weights
+        .iter()
+        .enumerate()
+        .map(|(b, w)| (b as u32, quantize(*w)))
+        .filter(|(_, w)| *w != 0)
+        .collect();
+    kept.sort_by_key(|(b, w)| (std::cmp::Reverse(w.abs()), *b));
+    kept.truncate(options.max_weights);
+    kept.sort_unstable();
+    report.weights = kept.len();
+    let mut params = ModelParams {
+        buckets: options.buckets,
+        scale: SCALE,
+        bias: quantize(bias),
+        threshold: 500,
+        weights: kept,
+    };
+    // Validation runs the quantised model exactly as the phone does.
+    let model = params.validate().map_err(|e| Error::Train(e.to_string()))?;
+    let scored: Vec<(f32, bool)> = validation
+        .iter()
+        .map(|(text, unwanted)| (model.probability(text), *unwanted))
+        .collect();
+    let mut normal: Vec<f32> = scored.iter().filter(|s| !s.1).map(|s| s.0).collect();
+    let positives: Vec<f32> = scored.iter().filter(|s| s.1).map(|s| s.0).collect();
+    report.validation = (normal.len(), positives.len());
+    params.threshold = choose_threshold(&mut normal, options.max_false_label);
+    let t = params.threshold as f32 / 1000.0;
+    report.threshold_per_mille = params.threshold;
+    report.validation_recall = share(
+        positives.iter().filter(|p| **p >= t).count(),
+        positives.len(),
+    );
+    report.validation_false_label = share(normal.iter().filter(|p| **p >= t).count(), normal.len());
+    Ok((params, report, held_out))
+}
+
+fn share(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 / of as f64
+    }
+}
+
+/// Reads the labelled `files`, trains, and writes the model source to `out` and the
+/// held-out messages to `holdout_out`; both atomically.
+pub fn train_files(
+    files: &[PathBuf],
+    out: &Path,
+    holdout_out: Option<&Path>,
+    options: &TrainOptions,
+) -> Result<TrainReport> {
+    let mut samples = Vec::new();
+    for file in files {
+        let reader = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+        let (mut read, _) =
+            read_samples(std::io::BufReader::new(reader)).map_err(|e| Error::io(file, e))?;
+        samples.append(&mut read);
+    }
+    let (params, report, held_out) = train(&samples, options)?;
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let comment = format!(
+        "Callguard SMS model, written by `signed-lists train-sms`; do not edit.\n\
+         trained on {} normal and {} unwanted distinct messages from {}\n\
+         {}% held out by text hash; threshold {} per mille labels {:.1}% of unwanted and \
+         {:.2}% of normal validation messages",
+        report.trained.0,
+        report.trained.1,
+        names.join(", "),
+        options.holdout_percent,
+        report.threshold_per_mille,
+        report.validation_recall * 100.0,
+        report.validation_false_label * 100.0,
+    );
+    let mut text = Vec::new();
+    params
+        .write_source(&mut text, &comment)
+        .map_err(|e| Error::io(out, e))?;
+    write_atomic(out, &text)?;
+    if let Some(path) = holdout_out {
+        let mut buf = Vec::new();
+        write_samples(&mut buf, &held_out).map_err(|e| Error::io(path, e))?;
+        write_atomic(path, &buf)?;
+    }
+    Ok(report)
+}
+
+/// Writes held-out samples as JSON lines (`label`, `from`, `text`), the format
+/// `callguard eval-sms` reads.
+pub fn write_samples(out: &mut dyn Write, samples: &[&Sample]) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        label: &'a str,
+        from: &'a str,
+        text: &'a str,
+    }
+    for s in samples {
+        let line = Line {
+            label: &s.label,
+            from: &s.from,
+            text: &s.text,
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(label: &str, text: &str) -> Sample {
+        Sample {
+            label: label.into(),
+            from: String::new(),
+            text: text.into(),
+        }
+    }
+
+    fn corpus() -> Vec<Sample> {
+        let mut samples = Vec::new();
+        for i in 0..300 {
+            samples.push(sample(
+                "spam",
+                &format!("WINNER {i}! claim your cash prize now, txt WIN to 8{i:04}"),
+            ));
+            samples.push(sample(
+                "ham",
+                &format!("see you at dinner {i}, bring the kids"),
+            ));
+        }
+        samples
+    }
+
+    fn options() -> TrainOptions {
+        let mut o = TrainOptions::new("GB".parse().unwrap());
+        o.buckets = 1 << 14;
+        o
+    }
+
+    #[test]
+    fn learns_a_separable_corpus_and_holds_out_a_fifth() {
+        let samples = corpus();
+        let (params, report, held_out) = train(&samples, &options()).unwrap();
+        assert!(report.validation_recall > 0.95, "{report:?}");
+        assert!(report.validation_false_label <= 0.01, "{report:?}");
+        let share = held_out.len() as f64 / samples.len() as f64;
+        assert!((0.1..0.3).contains(&share), "held out {share}");
+        let model = params.validate().unwrap();
+        let spam = model_input(
+            "WINNER! claim your cash prize, txt WIN to 80999",
+            options().region,
+        );
+        let ham = model_input("see you at dinner, bring the kids", options().region);
+        assert!(model.probability(&spam) >= model.threshold());
+        assert!(model.probability(&ham) < model.threshold());
+    }
+
+    #[test]
+    fn is_reproducible_and_reads_each_text_once() {
+        let mut samples = corpus();
+        samples.extend(corpus());
+        let (a, report, held_out) = train(&samples, &options()).unwrap();
+        let (b, _, _) = train(&samples, &options()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(report.duplicates_skipped, corpus().len());
+        let distinct: HashSet<&str> = held_out.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(distinct.len(), held_out.len());
+        let parts = report.trained.0 + report.trained.1 + report.validation.0 + report.validation.1;
+        assert_eq!(parts + report.held_out, corpus().len());
+    }
+
+    #[test]
+    fn caps_the_weights_and_refuses_one_class() {
+        let mut o = options();
+        o.max_weights = 50;
+        let (params, report, _) = train(&corpus(), &o).unwrap();
+        assert!(params.weights.len() <= 50 && report.weights == params.weights.len());
+        let only_ham: Vec<Sample> = (0..50).map(|i| sample("ham", &format!("hi {i}"))).collect();
+        assert!(matches!(train(&only_ham, &o), Err(Error::Train(_))));
+        o.buckets = 1000;
+        assert!(matches!(train(&corpus(), &o), Err(Error::Train(_))));
+    }
+}
