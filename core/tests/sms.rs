@@ -197,3 +197,31 @@ fn rules_can_require_a_link_or_a_number() {
         "no number"
     );
 }
+
+#[test]
+fn premium_rate_numbers_in_the_text_are_a_marker_rules_can_use() {
+    let engine = Engine::open_in_memory(EngineConfig::new(region("GB"))).unwrap();
+    let mut b = ListSet::builder("premium", 1);
+    b.add_sms_rule(Category::Prize, "[premium]&won", 60)
+        .unwrap();
+    engine.replace_lists(b.build().unwrap());
+    let check = |text: &str| engine.check_sms(&SmsInput::new("", text)).unwrap();
+    // 0906 is a UK premium-rate range; 020 is London, 07 a mobile.
+    assert_eq!(
+        check("You have won! Call 09061701461 to collect").action,
+        Action::Warn
+    );
+    assert_eq!(
+        check("You have won! Call 020 7946 0018 to collect").action,
+        Action::Allow
+    );
+    assert_eq!(
+        check("You have won! Call 07700 900123 to collect").action,
+        Action::Allow
+    );
+    assert_eq!(
+        check("Call 09061701461 about the meeting").action,
+        Action::Allow,
+        "premium number but no prize"
+    );
+}

@@ -12,8 +12,8 @@
 //! | phrase rules of `spam` or `telemarketing` | `sms_phrase` | the `sms-spam` setting (allow by default) |
 //!
 //! Phrase rules can also require what the scan found: the markers [`MARKER_LINK`],
-//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`] and [`MARKER_NUMBER`] are appended to the
-//! normalised text, so `[link]&点击&领取` needs a link and both words.
+//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_NUMBER`] and [`MARKER_PREMIUM`]
+//! are appended to the normalised text, so `[link]&点击&领取` needs a link and both words.
 
 pub mod brands;
 pub mod labelled;
@@ -27,6 +27,7 @@ use crate::decide::number_rules::Context;
 use crate::decide::verdict::{Match, Tier, Verdict};
 use crate::decide::{Action, Category, ReasonCode};
 use crate::lists::ListSet;
+use crate::number::{self, PhoneNumber};
 use crate::wire::Section;
 
 pub use model::SmsModel;
@@ -50,6 +51,9 @@ pub const MARKER_SHORT_LINK: &str = "[shortlink]";
 pub const MARKER_IP_LINK: &str = "[iplink]";
 /// Appended when the text gives a phone number (7 digits or more).
 pub const MARKER_NUMBER: &str = "[number]";
+/// Appended when a number in the text is premium-rate in its region (UK `09…`, US
+/// `1-900…`), the number prize and subscription scams want called or texted.
+pub const MARKER_PREMIUM: &str = "[premium]";
 
 /// What the analysis needs from a list, built once per list.
 pub struct SmsIndex {
@@ -92,13 +96,14 @@ impl SmsIndex {
 
 /// The normalised text with the markers of what the scan found appended, as the phrase
 /// rules and the model read it (`[link]&点击` needs a link and the word).
-fn scanned_text(text: &str, found: &[links::Link], shortened: bool, has_number: bool) -> String {
+fn scanned_text(text: &str, found: &[links::Link], written: &[PhoneNumber]) -> String {
     let mut normalized = normalize::normalize(text);
     for (present, marker) in [
         (!found.is_empty(), MARKER_LINK),
-        (shortened, MARKER_SHORT_LINK),
+        (any_shortened(found), MARKER_SHORT_LINK),
         (found.iter().any(|l| l.is_ip), MARKER_IP_LINK),
-        (has_number, MARKER_NUMBER),
+        (!written.is_empty(), MARKER_NUMBER),
+        (written.iter().any(number::is_premium_rate), MARKER_PREMIUM),
     ] {
         if present {
             normalized.push(' ');
@@ -112,9 +117,8 @@ fn scanned_text(text: &str, found: &[links::Link], shortened: bool, has_number: 
 /// [`crate::Engine::check_sms`] computes, for the publisher's trainer.
 pub fn model_input(text: &str, home: crate::Region) -> String {
     let found = links::extract(text);
-    let has_number = !text_numbers::extract(text, home).is_empty();
-    let shortened = any_shortened(&found);
-    scanned_text(text, &found, shortened, has_number)
+    let written = text_numbers::extract(text, home);
+    scanned_text(text, &found, &written)
 }
 
 fn any_shortened(found: &[links::Link]) -> bool {
@@ -192,7 +196,7 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             });
         }
     }
-    let normalized = scanned_text(text, &found, shortened, !written.is_empty());
+    let normalized = scanned_text(text, &found, &written);
     let scores = index.phrases.score(&normalized);
     let unwanted = index
         .model
