@@ -230,6 +230,12 @@ fn bad_lines_are_all_reported_and_nothing_is_written() {
     append(&f.sources().join("official.csv"), "XX,110,");
     append(&f.sources().join("domains.txt"), "not a domain");
     append(&f.sources().join("sms_rules.tsv"), "prize\t101\ttoo heavy");
+    // A model with a weight beyond what the phone stores: the whole model is refused.
+    std::fs::write(
+        f.sources().join("sms_model.tsv"),
+        "# model\nversion\t1\nbuckets\t1024\nscale\t1000\nbias\t-10\nthreshold\t600\nw\t5\t40000\n",
+    )
+    .unwrap();
 
     let out = f.build(10, &[]).code(1);
     let text = stderr(&out);
@@ -240,10 +246,11 @@ fn bad_lines_are_all_reported_and_nothing_is_written() {
         "official.csv:4:",
         "domains.txt:5:",
         "sms_rules.tsv:4:",
+        "sms_model.tsv:7:",
     ] {
         assert!(text.contains(at), "{at} missing from:\n{text}");
     }
-    assert!(text.contains("6 bad source line(s)"), "{text}");
+    assert!(text.contains("7 bad source line(s)"), "{text}");
     assert!(
         !text.contains("8617000000900"),
         "a number leaked into a message"
@@ -296,4 +303,31 @@ fn expired_metadata_fails_verification() {
     f.verify(&f.keys().join("root.json"), 3000).success();
     let out = f.verify(&f.keys().join("root.json"), 3600).failure();
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_model_source_is_signed_into_the_sms_section() {
+    let f = Fixture::new();
+    std::fs::write(
+        f.sources().join("sms_model.tsv"),
+        "version\t1\nbuckets\t1024\nscale\t1000\nbias\t-10\nthreshold\t600\nw\t5\t400\nw\t9\t-300\n",
+    )
+    .unwrap();
+    f.build(0, &[]).success();
+    // 2 SMS rules, then the model: bias, buckets, scale, threshold, version, 2 weights.
+    assert_eq!(
+        f.manifest(1).lists["default"].sections.as_array()[4],
+        2 + 5 + 2
+    );
+    // An inconsistent model (threshold of 1000 per mille) is refused whole.
+    std::fs::write(
+        f.sources().join("sms_model.tsv"),
+        "version\t1\nbuckets\t1024\nscale\t1000\nbias\t-10\nthreshold\t1000\n",
+    )
+    .unwrap();
+    let text = stderr(&f.build(10, &[]).code(1));
+    assert!(
+        text.contains("sms_model.tsv:5: the model is malformed"),
+        "{text}"
+    );
 }

@@ -41,6 +41,27 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
+/// A file of the shared test data (`../shared/data` beside the checkout, or the directory
+/// named by `CALLGUARD_SHARED_DATA`); missing data fails the test, never skips it.
+pub fn shared_data(relative: &str) -> PathBuf {
+    let base = std::env::var_os("CALLGUARD_SHARED_DATA")
+        .map(PathBuf::from)
+        .or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .ancestors()
+                .map(|dir| dir.join("shared").join("data"))
+                .find(|dir| dir.is_dir())
+        })
+        .expect("shared/data not found beside the checkout; set CALLGUARD_SHARED_DATA");
+    let path = base.join(relative);
+    assert!(
+        path.is_file(),
+        "missing shared test data {}",
+        path.display()
+    );
+    path
+}
+
 /// Runs a command and returns its output, failing with its stderr if it fails.
 pub fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().expect("spawn");

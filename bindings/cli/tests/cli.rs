@@ -377,3 +377,33 @@ fn a_corrupt_database_is_reported_and_kept() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("corrupt"));
     assert!(std::fs::read(&db).expect("read").starts_with(b"garbage"));
 }
+
+/// `eval-sms` on the shared UCI set with the embedded demo list: the figures come back
+/// as JSON, and the demo's statistical model labels far more of the spam than the rules
+/// alone, without warning about a single normal message more.
+#[test]
+fn eval_sms_measures_rules_with_and_without_the_model() {
+    let cg = Cg::new();
+    let file = shared_data("sms/uci_sms_spam.tsv");
+    let file = file.to_str().expect("utf-8 path");
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec!["--region", "GB", "eval-sms", file, "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&cg.ok(&args)).expect("json report")
+    };
+    let rate = |r: &Value, key: &str| r[key].as_f64().expect(key);
+    let rules = run(&["--without-model"]);
+    let both = run(&[]);
+    assert_eq!(rules["messages"], 5574);
+    assert!(rate(&both, "spam_labelled_rate") > rate(&rules, "spam_labelled_rate") + 0.2);
+    assert!(rate(&both, "spam_flagged_rate") >= rate(&rules, "spam_flagged_rate"));
+    for r in [&rules, &both] {
+        assert!(rate(r, "false_positive_rate") <= 0.01, "{r}");
+        assert!(rate(r, "normal_labelled_rate") <= 0.01, "{r}");
+    }
+    let normal = &both["confusion"]["normal"];
+    assert!(
+        normal["warn"].is_null() && normal["block"].is_null(),
+        "{normal}"
+    );
+}
