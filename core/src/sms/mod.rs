@@ -212,8 +212,7 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
         let lift = match unwanted {
             Some(p)
                 if p >= model::BOOST_PROBABILITY
-                    && rules_score >= model::MODEL_SUPPORT
-                    && rules_score < BLOCK_SCORE =>
+                    && (model::MODEL_SUPPORT..BLOCK_SCORE).contains(&rules_score) =>
             {
                 model::MODEL_BOOST
             }

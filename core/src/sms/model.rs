@@ -392,8 +392,10 @@ mod tests {
         out
     }
 
-    fn model_entries(weights: &[(u32, i64)], bias: i64) -> Vec<(Vec<u8>, u64)> {
-        let mut entries: Vec<(Vec<u8>, u64)> = vec![
+    type Entries = Vec<(Vec<u8>, u64)>;
+
+    fn model_entries(weights: &[(u32, i64)], bias: i64) -> Entries {
+        let mut entries: Entries = vec![
             (b"model:version".to_vec(), FEATURES_VERSION),
             (b"model:buckets".to_vec(), 1 << 16),
             (b"model:scale".to_vec(), 1000),
@@ -478,7 +480,7 @@ mod tests {
 
     #[test]
     fn rejects_inconsistent_models() {
-        let bad = |mutate: &dyn Fn(&mut Vec<(Vec<u8>, u64)>)| {
+        let bad = |mutate: &dyn Fn(&mut Entries)| {
             let mut entries = model_entries(&[(1, 5)], 0);
             mutate(&mut entries);
             SmsModel::from_entries(entries.iter().map(|(k, v)| (k.as_slice(), *v))).unwrap_err()
