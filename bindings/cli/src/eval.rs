@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use callguard_core::sms::labelled::{class_of, Class, Sample};
-use callguard_core::{Action, Decision, Engine, SmsInput};
+use callguard_core::{Action, Category, Decision, Engine, SmsInput};
 use serde::Serialize;
 
 /// The counts behind every figure.
@@ -23,6 +23,8 @@ pub struct Report {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
     /// Predicted category → (flagged, of which not normal).
     pub per_category: BTreeMap<String, (usize, usize)>,
+    /// Labelled fraud category (`fraud` when the label names none) → recall figures.
+    pub per_fraud_label: BTreeMap<String, LabelRecall>,
     pub fraud_recall: Option<f64>,
     pub spam_flagged_rate: Option<f64>,
     pub spam_labelled_rate: Option<f64>,
@@ -30,6 +32,24 @@ pub struct Report {
     /// Normal messages given a category but allowed (advertising labels on notices).
     pub normal_labelled_rate: Option<f64>,
     pub precision: Option<f64>,
+}
+
+/// How the messages of one labelled fraud category were decided.
+#[derive(Debug, Default, Serialize)]
+pub struct LabelRecall {
+    pub messages: usize,
+    /// Warned about or blocked.
+    pub flagged: usize,
+    /// Flagged under the labelled category itself.
+    pub same_category: usize,
+}
+
+/// The fraud category a label names, or `fraud` for a generic fraud label.
+fn fraud_label(label: &str) -> String {
+    let label = label.trim().to_ascii_lowercase();
+    let name = label.strip_prefix("fraud:").unwrap_or(&label);
+    name.parse::<Category>()
+        .map_or_else(|_| "fraud".to_owned(), |c| c.as_str().to_owned())
 }
 
 fn bucket(d: &Decision) -> &'static str {
@@ -90,6 +110,12 @@ pub fn evaluate(
             Class::Fraud => {
                 fraud += 1;
                 fraud_hit += usize::from(is_flagged);
+                let name = fraud_label(&sample.label);
+                let same = is_flagged && decision.category.map(|c| c.as_str()) == Some(&name);
+                let row = report.per_fraud_label.entry(name).or_default();
+                row.messages += 1;
+                row.flagged += usize::from(is_flagged);
+                row.same_category += usize::from(same);
                 !is_flagged
             }
             Class::Spam => {
@@ -188,6 +214,21 @@ pub fn print(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     )?;
     for (category, (n, bad)) in &r.per_category {
         writeln!(out, "  {category:<28} {n:>7} {:>8}", pct(ratio(*bad, *n)))?;
+    }
+    if !r.per_fraud_label.is_empty() {
+        writeln!(
+            out,
+            "\nper labelled fraud category: messages, recall, recall in that category"
+        )?;
+        for (label, row) in &r.per_fraud_label {
+            writeln!(
+                out,
+                "  {label:<28} {:>7} {:>8} {:>8}",
+                row.messages,
+                pct(ratio(row.flagged, row.messages)),
+                pct(ratio(row.same_category, row.messages))
+            )?;
+        }
     }
     Ok(())
 }

@@ -407,3 +407,41 @@ fn eval_sms_measures_rules_with_and_without_the_model() {
         "{normal}"
     );
 }
+
+/// Fraud labels that name a category get their own recall rows, consistent with the
+/// overall fraud recall.
+#[test]
+fn eval_sms_reports_recall_per_labelled_category() {
+    let cg = Cg::new();
+    let file = cg.dir.path().join("labelled.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"label\":\"prize\",\"from\":\"\",\"text\":\"恭喜您中奖，请点击 abc-prize.top 领取奖品\"}\n",
+            "{\"label\":\"fraud:delivery\",\"text\":\"Your package is on hold, update your address at usps-redeliver.top\"}\n",
+            "{\"label\":\"scam\",\"text\":\"hello there\"}\n",
+            "{\"label\":\"normal\",\"text\":\"晚上一起吃饭\"}\n",
+        ),
+    )
+    .unwrap();
+    let r: Value = serde_json::from_str(&cg.ok(&["eval-sms", file.to_str().unwrap(), "--json"]))
+        .expect("json report");
+    let rows = r["per_fraud_label"].as_object().expect("per_fraud_label");
+    let names: Vec<&str> = rows.keys().map(String::as_str).collect();
+    assert_eq!(names, ["delivery", "fraud", "prize"]);
+    let (mut messages, mut flagged) = (0, 0);
+    for row in rows.values() {
+        let n = row["messages"].as_u64().unwrap();
+        let f = row["flagged"].as_u64().unwrap();
+        assert!(
+            row["same_category"].as_u64().unwrap() <= f && f <= n,
+            "{row}"
+        );
+        messages += n;
+        flagged += f;
+    }
+    assert_eq!(messages, 3);
+    let recall = r["fraud_recall"].as_f64().unwrap();
+    assert!((recall - flagged as f64 / 3.0).abs() < 1e-9, "{r}");
+    assert_eq!(rows["fraud"]["flagged"], 0, "a greeting is not fraud: {r}");
+}
