@@ -116,10 +116,19 @@ pub fn describe_key(section: Section, key: &[u8]) -> String {
 }
 
 /// A value as people read it: `block loan_credit 90` for an entry's action, category and
-/// confidence, `weight 60` for an SMS rule, nothing for an official number.
-pub fn describe_value(section: Section, value: u64) -> String {
+/// confidence, `weight 60` for an SMS rule, the signed number of a model entry, nothing
+/// for an official number or a brand.
+pub fn describe_value(section: Section, key: &[u8], value: u64) -> String {
+    use callguard_core::sms::model;
     match section {
         Section::Official => String::new(),
+        Section::SmsRules if key.starts_with(b"brand:") => String::new(),
+        Section::SmsRules
+            if key == b"model:bias" || key.starts_with(model::WEIGHT_PREFIX.as_bytes()) =>
+        {
+            format!("{}", model::unzigzag(value))
+        }
+        Section::SmsRules if key.starts_with(model::KEY_PREFIX.as_bytes()) => format!("{value}"),
         Section::SmsRules => format!("weight {value}"),
         _ => unpack_meta(value).map_or_else(
             || format!("value {value:#x}"),
@@ -159,10 +168,21 @@ mod tests {
         // block (2), loan_credit (index 2), confidence 90.
         let value = 2 | (2 << 2) | (90 << 8);
         assert_eq!(
-            describe_value(Section::Numbers, value),
+            describe_value(Section::Numbers, b"8613800138000", value),
             "block loan_credit 90"
         );
-        assert_eq!(describe_value(Section::Numbers, 3), "value 0x3");
-        assert_eq!(describe_value(Section::SmsRules, 60), "weight 60");
+        assert_eq!(describe_value(Section::Numbers, b"86", 3), "value 0x3");
+        assert_eq!(
+            describe_value(Section::SmsRules, b"prize:won", 60),
+            "weight 60"
+        );
+        assert_eq!(
+            describe_value(Section::SmsRules, b"model:w:0000012", 3),
+            "-2"
+        );
+        assert_eq!(
+            describe_value(Section::SmsRules, b"model:buckets", 1024),
+            "1024"
+        );
     }
 }

@@ -119,8 +119,8 @@ fn compare(section: Section, old: &SortedEntries, new: &SortedEntries, out: &mut
         kind,
         section,
         key: describe_key(section, key),
-        old: old.map(|v| describe_value(section, v)),
-        new: new.map(|v| describe_value(section, v)),
+        old: old.map(|v| describe_value(section, key, v)),
+        new: new.map(|v| describe_value(section, key, v)),
     };
     let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
     loop {
