@@ -102,6 +102,24 @@ impl ListSetBuilder {
         Ok(())
     }
 
+    /// Adds an advisory phrase: wording of warnings *about* fraud (`都是诈骗`, `we will
+    /// never ask`), whose weight is taken off every fraud category of a message that has
+    /// it (see [`crate::sms::phrases`]).
+    pub fn add_sms_advisory(&mut self, phrase: &str, weight: u8) -> Result<()> {
+        let key = format!("{}{}", crate::sms::phrases::ADVISORY_PREFIX, phrase.trim());
+        if phrase.trim().is_empty() || key.len() > MAX_KEY_LEN {
+            return Err(Error::InvalidList(
+                "an SMS phrase must be 1 to about 200 bytes".into(),
+            ));
+        }
+        self.push(
+            Section::SmsRules,
+            key.into_bytes(),
+            u64::from(weight.min(100)),
+        );
+        Ok(())
+    }
+
     /// Adds the publisher's statistical SMS model (see [`crate::sms::model`]), after
     /// checking it reads exactly as the phone will read it.
     pub fn add_sms_model(&mut self, model: &crate::sms::model::ModelParams) -> Result<usize> {

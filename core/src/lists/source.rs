@@ -344,7 +344,6 @@ impl ListSetBuilder {
             self.add_brand(name, domain).map_err(message)?;
             return Ok(1);
         }
-        let category: Category = category.parse().map_err(message)?;
         let weight: u8 = weight
             .trim()
             .parse()
@@ -352,6 +351,12 @@ impl ListSetBuilder {
             .filter(|w| *w <= 100)
             .ok_or("the weight must be 0 to 100")?;
         let phrase = normalize_phrase(phrase);
+        if category.trim() == "advisory" {
+            // `advisory<TAB>70<TAB>都是诈骗`: the wording of a warning about fraud.
+            self.add_sms_advisory(&phrase, weight).map_err(message)?;
+            return Ok(1);
+        }
+        let category: Category = category.parse().map_err(message)?;
         self.add_sms_rule(category, &phrase, weight)
             .map_err(message)?;
         Ok(1)

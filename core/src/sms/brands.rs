@@ -47,9 +47,15 @@ pub fn from_entries<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<Brand> {
 /// The brand that `registrable` imitates, if any.
 pub fn imitated<'b>(brands: &'b [Brand], registrable: &str) -> Option<&'b Brand> {
     let label = registrable.split('.').next().unwrap_or("");
+    // A domain that a listed brand owns is never a lookalike (ups.com is not usps).
+    if brands
+        .iter()
+        .any(|b| b.domains.iter().any(|d| d == registrable))
+    {
+        return None;
+    }
     brands.iter().find(|brand| {
-        let own = brand.domains.iter().any(|d| d == registrable);
-        !own && label
+        label
             .split(['-', '_'])
             .chain(std::iter::once(label))
             .any(|token| looks_like(token, &brand.name))
@@ -126,5 +132,19 @@ mod tests {
         );
         assert!(imitated(&b, "icbc.com.cn").is_none());
         assert!(imitated(&b, "example.com").is_none());
+    }
+
+    #[test]
+    fn one_brand_own_domain_is_never_another_brand_lookalike() {
+        let b = from_entries(
+            ["brand:usps=usps.com", "brand:ups=ups.com"]
+                .iter()
+                .map(|s| s.as_bytes()),
+        );
+        assert!(imitated(&b, "ups.com").is_none());
+        assert_eq!(
+            imitated(&b, "usps-redelivery.top").map(|b| b.name.as_str()),
+            Some("usps")
+        );
     }
 }

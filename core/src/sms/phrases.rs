@@ -7,6 +7,15 @@
 //!
 //! A message's score in a category is the sum of the weights of the distinct rules that
 //! matched; the matched phrases are kept for the explanation.
+//!
+//! Two refinements keep everyday text clean:
+//! - a part that starts with a Latin letter only matches at the start of a word, so
+//!   `etc` (China's toll tags) does not fire inside `vetclinic.com`, nor `win` inside
+//!   `twin`; endings stay free, so `prize` still matches `prizes`;
+//! - **advisory** rules (key `advisory:phrase`) recognise warnings *about* fraud ("冒充客服
+//!   …都是诈骗", "we will never ask for your code"): their weight is taken off every fraud
+//!   category, because a bank's or the police's warning uses the very words of the scams
+//!   it describes.
 
 use std::collections::HashMap;
 
@@ -15,9 +24,13 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::normalize::normalize;
 use crate::decide::Category;
 
+/// The key prefix of advisory rules.
+pub const ADVISORY_PREFIX: &str = "advisory:";
+
 /// One rule, with its parts as pattern ids.
 struct Rule {
-    category: Category,
+    /// `None` for an advisory rule.
+    category: Option<Category>,
     weight: u32,
     required: Vec<usize>,
     forbidden: Vec<usize>,
@@ -30,6 +43,8 @@ pub struct PhraseMatcher {
     rules: Vec<Rule>,
     /// Pattern id → the rules that need it.
     by_pattern: Vec<Vec<usize>>,
+    /// Pattern id → whether it starts with a Latin letter (and so must start a word).
+    word_start: Vec<bool>,
 }
 
 /// A category's score and the phrases that made it.
@@ -57,8 +72,12 @@ impl PhraseMatcher {
             let Some((category, phrase)) = key.split_once(':') else {
                 continue;
             };
-            let Ok(category) = category.parse::<Category>() else {
-                continue;
+            let category = match category {
+                "advisory" => None,
+                name => match name.parse::<Category>() {
+                    Ok(category) => Some(category),
+                    Err(_) => continue,
+                },
             };
             let mut required = Vec::new();
             let mut forbidden = Vec::new();
@@ -98,6 +117,10 @@ impl PhraseMatcher {
                 by_pattern[id].push(index);
             }
         }
+        let word_start = patterns
+            .iter()
+            .map(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .collect();
         let automaton = (!patterns.is_empty())
             .then(|| {
                 AhoCorasickBuilder::new()
@@ -110,6 +133,7 @@ impl PhraseMatcher {
             automaton,
             rules,
             by_pattern,
+            word_start,
         }
     }
 
@@ -130,9 +154,13 @@ impl PhraseMatcher {
         };
         let mut matched = vec![false; self.by_pattern.len()];
         let mut candidates = Vec::new();
+        let bytes = normalized.as_bytes();
         for found in automaton.find_overlapping_iter(normalized) {
             let id = found.pattern().as_usize();
-            if !matched[id] {
+            let inside_word = self.word_start[id]
+                && found.start() > 0
+                && bytes[found.start() - 1].is_ascii_alphabetic();
+            if !matched[id] && !inside_word {
                 matched[id] = true;
                 candidates.extend_from_slice(&self.by_pattern[id]);
             }
@@ -140,6 +168,7 @@ impl PhraseMatcher {
         candidates.sort_unstable();
         candidates.dedup();
         let mut scores: Vec<CategoryScore> = Vec::new();
+        let mut advisory = 0;
         for index in candidates {
             let rule = &self.rules[index];
             let fires = rule.required.iter().all(|&id| matched[id])
@@ -147,17 +176,29 @@ impl PhraseMatcher {
             if !fires {
                 continue;
             }
-            match scores.iter_mut().find(|s| s.category == rule.category) {
+            let Some(category) = rule.category else {
+                advisory += rule.weight;
+                continue;
+            };
+            match scores.iter_mut().find(|s| s.category == category) {
                 Some(s) => {
                     s.score += rule.weight;
                     s.phrases.push(rule.text.clone());
                 }
                 None => scores.push(CategoryScore {
-                    category: rule.category,
+                    category,
                     score: rule.weight,
                     phrases: vec![rule.text.clone()],
                 }),
             }
+        }
+        if advisory > 0 {
+            for s in &mut scores {
+                if !matches!(s.category, Category::Spam | Category::Telemarketing) {
+                    s.score = s.score.saturating_sub(advisory);
+                }
+            }
+            scores.retain(|s| s.score > 0);
         }
         scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
         for s in &mut scores {
@@ -201,6 +242,43 @@ mod tests {
             "a code alone stays clean"
         );
         assert_eq!(m.score(&normalize("把收到的验证码告诉我一下"))[0].score, 80);
+    }
+
+    #[test]
+    fn latin_parts_match_at_word_starts_only() {
+        let m = matcher(&[("prize:etc&[link]", 60), ("prize:win", 50)]);
+        assert!(m
+            .score(&normalize("Book at oakvetclinic.com [link]"))
+            .is_empty());
+        assert!(m.score(&normalize("a twin room")).is_empty());
+        assert_eq!(m.score(&normalize("ETC认证失效 [link]"))[0].score, 60);
+        assert_eq!(m.score(&normalize("you win! and twin"))[0].score, 50);
+        assert_eq!(
+            m.score(&normalize("winners all"))[0].score,
+            50,
+            "endings are free"
+        );
+    }
+
+    #[test]
+    fn advisories_take_weight_off_fraud_but_not_off_advertising() {
+        let m = matcher(&[
+            ("fake_customer_service:冒充客服", 60),
+            ("fake_customer_service:退款", 30),
+            ("spam:退订", 60),
+            ("advisory:都是诈骗", 70),
+        ]);
+        let scores = m.score(&normalize("冒充客服退款的都是诈骗！退订回T"));
+        let got: Vec<(Category, u32)> = scores.iter().map(|s| (s.category, s.score)).collect();
+        assert_eq!(
+            got,
+            [
+                (Category::Spam, 60),
+                (Category::FakeCustomerService, 90 - 70)
+            ]
+        );
+        let scores = m.score(&normalize("我是客服，冒充客服退款请加微信"));
+        assert_eq!(scores[0].score, 90);
     }
 
     #[test]
