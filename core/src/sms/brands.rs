@@ -54,20 +54,30 @@ pub fn imitated<'b>(brands: &'b [Brand], registrable: &str) -> Option<&'b Brand>
     {
         return None;
     }
-    brands.iter().find(|brand| {
-        label
-            .split(['-', '_'])
-            .chain(std::iter::once(label))
-            .any(|token| looks_like(token, &brand.name))
-    })
+    let tokens: Vec<&str> = label
+        .split(['-', '_'])
+        .chain(std::iter::once(label))
+        .collect();
+    // The brand a token names exactly, before one it merely resembles.
+    brands
+        .iter()
+        .find(|brand| tokens.iter().any(|t| *t == brand.name))
+        .or_else(|| {
+            brands
+                .iter()
+                .find(|brand| tokens.iter().any(|t| looks_like(t, &brand.name)))
+        })
 }
 
-/// Equal, or one edit away for names of 4 letters or more, or containing the name.
+/// Equal; or, for names of 4 letters or more, containing the name or one edit away.
+/// Shorter names only match a whole token: `ups` must not match `groups` or `startups`.
 fn looks_like(token: &str, name: &str) -> bool {
-    if token == name || (token.len() > name.len() && token.contains(name)) {
+    if token == name {
         return true;
     }
-    name.len() >= 4 && edit_distance_at_most_one(token, name)
+    name.len() >= 4
+        && ((token.len() > name.len() && token.contains(name))
+            || edit_distance_at_most_one(token, name))
 }
 
 fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
@@ -142,6 +152,14 @@ mod tests {
                 .map(|s| s.as_bytes()),
         );
         assert!(imitated(&b, "ups.com").is_none());
+        assert!(
+            imitated(&b, "groups.io").is_none(),
+            "a short name matches whole tokens"
+        );
+        assert_eq!(
+            imitated(&b, "ups-parcel.top").map(|b| b.name.as_str()),
+            Some("ups")
+        );
         assert_eq!(
             imitated(&b, "usps-redelivery.top").map(|b| b.name.as_str()),
             Some("usps")
