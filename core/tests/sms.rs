@@ -225,3 +225,27 @@ fn premium_rate_numbers_in_the_text_are_a_marker_rules_can_use() {
         "premium number but no prize"
     );
 }
+
+#[test]
+fn a_link_to_a_brands_own_domain_is_not_a_link_for_the_rules() {
+    let engine = Engine::open_in_memory(EngineConfig::new(region("GB"))).unwrap();
+    let mut b = ListSet::builder("own-links", 1);
+    b.add_sms_rule(Category::Delivery, "[link]&parcel", 60)
+        .unwrap();
+    b.add_brand("royalmail", "royalmail.com").unwrap();
+    engine.replace_lists(b.build().unwrap());
+    let check = |text: &str| engine.check_sms(&SmsInput::new("", text)).unwrap();
+    assert_eq!(
+        check("Your parcel is held, rebook at royalmail.com/redelivery").action,
+        Action::Allow
+    );
+    assert_eq!(
+        check("Your parcel is held, rebook at royalmail-redelivery.top/x").action,
+        Action::Warn,
+        "a lookalike is still a link, and suspicious"
+    );
+    assert_eq!(
+        check("Your parcel is held, rebook at parcel-help.top/x").action,
+        Action::Warn
+    );
+}

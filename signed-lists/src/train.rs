@@ -70,7 +70,7 @@ impl TrainOptions {
             max_weights: 60_000,
             holdout_percent: 20,
             validation_percent: 10,
-            max_false_label: 0.01,
+            max_false_label: 0.0025,
             region,
         }
     }

@@ -69,7 +69,7 @@ fn a_trained_model_is_signed_served_installed_and_measured_on_held_out_messages(
     assert_eq!(with["messages"].as_u64(), Some(held_out));
     // One rule labels little; the signed model labels most held-out spam.
     assert!(rate(&without, "spam_labelled_rate") < 0.2, "{without}");
-    assert!(rate(&with, "spam_labelled_rate") > 0.8, "{with}");
+    assert!(rate(&with, "spam_labelled_rate") > 0.7, "{with}");
     // It labels (allowed by default) and never warns on its own.
     assert!(rate(&with, "normal_labelled_rate") < 0.05, "{with}");
     assert_eq!(

@@ -44,6 +44,13 @@ pub fn from_entries<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<Brand> {
     brands
 }
 
+/// Whether `link` goes to a listed brand's own registrable domain.
+pub fn is_own_domain(brands: &[Brand], link: &super::links::Link) -> bool {
+    link.registrable
+        .as_deref()
+        .is_some_and(|r| brands.iter().any(|b| b.domains.iter().any(|d| d == r)))
+}
+
 /// The brand that `registrable` imitates, if any.
 pub fn imitated<'b>(brands: &'b [Brand], registrable: &str) -> Option<&'b Brand> {
     let label = registrable.split('.').next().unwrap_or("");

@@ -41,8 +41,8 @@ pub const BLOCK_SCORE: u32 = 100;
 /// shortener, whose destination cannot be checked offline.
 const SHORTENER_BOOST: u32 = 10;
 
-/// Appended to the normalised text when the message has a link, so that a rule such as
-/// `[link]&点击` can require one. (A sender who types `[link]` only satisfies the marker
+/// Appended to the normalised text when the message has a link to somewhere other than a
+/// listed brand's own domain, so that a rule such as `[link]&点击` can require one. (A sender who types `[link]` only satisfies the marker
 /// part; the rule's words must still be there.)
 pub const MARKER_LINK: &str = "[link]";
 /// Appended when a link goes through a known shortener.
@@ -94,31 +94,61 @@ impl SmsIndex {
     }
 }
 
-/// The normalised text with the markers of what the scan found appended, as the phrase
-/// rules and the model read it (`[link]&点击` needs a link and the word).
-fn scanned_text(text: &str, found: &[links::Link], written: &[PhoneNumber]) -> String {
-    let mut normalized = normalize::normalize(text);
-    for (present, marker) in [
-        (!found.is_empty(), MARKER_LINK),
-        (any_shortened(found), MARKER_SHORT_LINK),
-        (found.iter().any(|l| l.is_ip), MARKER_IP_LINK),
-        (!written.is_empty(), MARKER_NUMBER),
-        (written.iter().any(number::is_premium_rate), MARKER_PREMIUM),
-    ] {
-        if present {
-            normalized.push(' ');
-            normalized.push_str(marker);
-        }
-    }
-    normalized
+/// What the scan of links and numbers found, as the markers rules and the model read.
+struct Scan {
+    /// A link to somewhere other than a listed brand's own domain.
+    unverified_link: bool,
+    /// Any link at all.
+    any_link: bool,
+    shortened: bool,
+    ip_link: bool,
+    number: bool,
+    premium: bool,
 }
 
-/// What the phrase rules and the model read for `text` in `home`: exactly what
-/// [`crate::Engine::check_sms`] computes, for the publisher's trainer.
+impl Scan {
+    fn new(found: &[links::Link], written: &[PhoneNumber], brands: &[brands::Brand]) -> Scan {
+        Scan {
+            unverified_link: found.iter().any(|l| !brands::is_own_domain(brands, l)),
+            any_link: !found.is_empty(),
+            shortened: any_shortened(found),
+            ip_link: found.iter().any(|l| l.is_ip),
+            number: !written.is_empty(),
+            premium: written.iter().any(number::is_premium_rate),
+        }
+    }
+
+    /// `text` with the markers appended. For the rules, `[link]` means a link that is not
+    /// a listed brand's own domain (a courier's real tracking link is not a scam signal);
+    /// for the model, any link, since the trainer has no brand list.
+    fn mark(&self, mut text: String, for_rules: bool) -> String {
+        let link = if for_rules {
+            self.unverified_link
+        } else {
+            self.any_link
+        };
+        for (present, marker) in [
+            (link, MARKER_LINK),
+            (self.shortened, MARKER_SHORT_LINK),
+            (self.ip_link, MARKER_IP_LINK),
+            (self.number, MARKER_NUMBER),
+            (self.premium, MARKER_PREMIUM),
+        ] {
+            if present {
+                text.push(' ');
+                text.push_str(marker);
+            }
+        }
+        text
+    }
+}
+
+/// What the model reads for `text` in `home`: exactly what [`crate::Engine::check_sms`]
+/// gives it, for the publisher's trainer.
 pub fn model_input(text: &str, home: crate::Region) -> String {
     let found = links::extract(text);
     let written = text_numbers::extract(text, home);
-    scanned_text(text, &found, &written)
+    Scan::new(&found, &written, &[]).mark(normalize::normalize(text), false)
 }
 
 fn any_shortened(found: &[links::Link]) -> bool {
@@ -196,13 +226,20 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             });
         }
     }
-    let normalized = scanned_text(text, &found, &written);
-    let scores = index.phrases.score(&normalized);
-    let unwanted = index
+    let scan = Scan::new(&found, &written, &index.brands);
+    let normalized = normalize::normalize(text);
+    let for_model = index
         .model
         .as_ref()
         .filter(|_| ctx.use_sms_model)
-        .map(|m| (m.probability(&normalized), m.threshold()))
+        .map(|_| scan.mark(normalized.clone(), false));
+    let for_rules = scan.mark(normalized, true);
+    let scores = index.phrases.score(&for_rules);
+    let unwanted = index
+        .model
+        .as_ref()
+        .zip(for_model.as_deref())
+        .map(|(m, text)| (m.probability(text), m.threshold()))
         .filter(|(p, threshold)| p >= threshold)
         .map(|(p, _)| p);
     let mut flagged = false;
