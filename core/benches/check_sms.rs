@@ -129,5 +129,35 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, scaling);
+/// The demo list's SMS section compiled from scratch (about 1,900 rules and brands and a
+/// 60k-weight model): what the first SMS after the list is loaded pays, once, beside one
+/// warm `check_sms` on the same list.
+fn index_build(c: &mut Criterion) {
+    use callguard_core::lists::source::{SourceKind, SourceOptions};
+    use callguard_core::sms::SmsIndex;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
+    let mut b = ListSet::builder("demo", 1);
+    for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
+        let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo source");
+        b.add_source(kind, kind.file_name(), file, &SourceOptions::default())
+            .expect("demo source reads");
+    }
+    let lists = b.build().expect("lists");
+    let engine =
+        Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
+    let input = message();
+    let mut group = c.benchmark_group("sms_index_demo_list");
+    group.sample_size(20);
+    group.bench_function("compile_rules_and_model", |b| {
+        b.iter(|| SmsIndex::build(black_box(&lists)))
+    });
+    engine.replace_lists(lists);
+    engine.check_sms(&input).expect("decision");
+    group.bench_function("warm_check_sms", |b| {
+        b.iter(|| engine.check_sms(black_box(&input)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, scaling, index_build);
 criterion_main!(benches);
