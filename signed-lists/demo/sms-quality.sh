@@ -9,7 +9,8 @@
 #    demo/sources/sms_model.tsv and the held-out messages (target/sms-quality/).
 # 2. publish.sh signs the sources, the model included, into demo/site.
 # 3. `callguard eval-sms` runs on each held-out set, with and without the model, in
-#    the same run, on the demo list installed from the site.
+#    the same run, on the demo list installed from the site; then on the synthetic set
+#    in eval/, which carries fraud labels by category.
 #
 # Training is deterministic: the same data always gives the same sms_model.tsv.
 set -euo pipefail
@@ -42,6 +43,28 @@ for set in uci mudou; do
     for mode in --without-model ""; do
         echo "== held-out $set, region $region, ${mode:-rules and model}"
         "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$out/holdout-$set.jsonl"
+        echo
+    done
+
+# The synthetic set written blind (eval/README.md): fraud recall per category.
+for set in zh en; do
+    region=CN
+    [[ $set == en ]] && region=US
+    for mode in --without-model ""; do
+        echo "== synthetic $set, region $region, ${mode:-rules and model}"
+        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$demo/eval/synthetic-$set.jsonl"
+        echo
+    done
+done
+done
+
+# The synthetic set written blind (eval/README.md): fraud recall per category.
+for set in zh en; do
+    region=CN
+    [[ $set == en ]] && region=US
+    for mode in --without-model ""; do
+        echo "== synthetic $set, region $region, ${mode:-rules and model}"
+        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$demo/eval/synthetic-$set.jsonl"
         echo
     done
 done
