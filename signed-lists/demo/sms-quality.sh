@@ -45,17 +45,6 @@ for set in uci mudou; do
         "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$out/holdout-$set.jsonl"
         echo
     done
-
-# The synthetic set written blind (eval/README.md): fraud recall per category.
-for set in zh en; do
-    region=CN
-    [[ $set == en ]] && region=US
-    for mode in --without-model ""; do
-        echo "== synthetic $set, region $region, ${mode:-rules and model}"
-        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$demo/eval/synthetic-$set.jsonl"
-        echo
-    done
-done
 done
 
 # The synthetic set written blind (eval/README.md): fraud recall per category.
