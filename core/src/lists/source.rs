@@ -350,16 +350,21 @@ impl ListSetBuilder {
             .ok()
             .filter(|w| *w <= 100)
             .ok_or("the weight must be 0 to 100")?;
-        let phrase = normalize_phrase(phrase);
+        let phrases = expand_alternatives(phrase)?;
         if category.trim() == "advisory" {
             // `advisory<TAB>70<TAB>都是诈骗`: the wording of a warning about fraud.
-            self.add_sms_advisory(&phrase, weight).map_err(message)?;
-            return Ok(1);
+            for phrase in &phrases {
+                self.add_sms_advisory(&normalize_phrase(phrase), weight)
+                    .map_err(message)?;
+            }
+            return Ok(phrases.len());
         }
         let category: Category = category.parse().map_err(message)?;
-        self.add_sms_rule(category, &phrase, weight)
-            .map_err(message)?;
-        Ok(1)
+        for phrase in &phrases {
+            self.add_sms_rule(category, &normalize_phrase(phrase), weight)
+                .map_err(message)?;
+        }
+        Ok(phrases.len())
     }
 }
 
@@ -429,6 +434,63 @@ fn domain_line_hosts(line: &str) -> std::result::Result<Vec<&str>, String> {
 
 /// The form phrases are stored in: the engine's own matching form
 /// ([`crate::sms::normalize::normalize`]), so what is published is what matches.
+/// The most rules one source line may stand for.
+pub const MAX_RULES_PER_LINE: usize = 10_000;
+
+/// Expands a source phrase's alternatives into the rules it stands for: a part `a|b`
+/// means "a or b", so `[link]&冻结|停用` is the two rules `[link]&冻结` and `[link]&停用`,
+/// each with the line's weight (they add up like any two rules), and `x|y&u|v` is the
+/// four pairs. A negated part `!a|b` means neither may appear. The signed list holds the
+/// expanded rules, so the phone only ever sees plain `&` and `!` parts; this is how one
+/// readable line carries a word list.
+fn expand_alternatives(phrase: &str) -> std::result::Result<Vec<String>, String> {
+    let mut positive: Vec<Vec<&str>> = Vec::new();
+    let mut negative: Vec<&str> = Vec::new();
+    for part in phrase.split('&') {
+        let (negated, body) = match part.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, part),
+        };
+        let alternatives: Vec<&str> = body.split('|').collect();
+        if alternatives.len() > 1 && alternatives.iter().any(|a| a.trim().is_empty()) {
+            return Err("an alternative in a|b is empty".into());
+        }
+        if negated {
+            negative.extend(alternatives);
+        } else {
+            positive.push(alternatives);
+        }
+    }
+    let count = positive
+        .iter()
+        .try_fold(1usize, |n, alts| n.checked_mul(alts.len()))
+        .filter(|n| *n <= MAX_RULES_PER_LINE)
+        .ok_or_else(|| format!("the line stands for more than {MAX_RULES_PER_LINE} rules"))?;
+    let mut rules: Vec<String> = Vec::with_capacity(count);
+    rules.push(String::new());
+    for alternatives in &positive {
+        rules = rules
+            .iter()
+            .flat_map(|prefix| {
+                alternatives.iter().map(move |a| {
+                    if prefix.is_empty() {
+                        (*a).to_owned()
+                    } else {
+                        format!("{prefix}&{a}")
+                    }
+                })
+            })
+            .collect();
+    }
+    for rule in &mut rules {
+        for n in &negative {
+            rule.push_str("&!");
+            rule.push_str(n);
+        }
+    }
+    Ok(rules)
+}
+
 fn normalize_phrase(phrase: &str) -> String {
     crate::sms::normalize::normalize(phrase)
 }
@@ -555,6 +617,24 @@ mod tests {
         let report = read(SourceKind::DomainList, "domains.txt", text, None);
         assert_eq!(report.added, 5);
         assert_eq!(lines(&report), [9, 10, 11, 12, 13]);
+    }
+
+    #[test]
+    fn alternatives_expand_into_the_rules_they_stand_for() {
+        assert_eq!(expand_alternatives("安全账户").unwrap(), ["安全账户"]);
+        assert_eq!(
+            expand_alternatives("[link]&冻结|停用&!谨防|反诈").unwrap(),
+            ["[link]&冻结&!谨防&!反诈", "[link]&停用&!谨防&!反诈"]
+        );
+        assert_eq!(
+            expand_alternatives("a|b&x|y").unwrap(),
+            ["a&x", "a&y", "b&x", "b&y"]
+        );
+        assert!(expand_alternatives("a||b").is_err());
+        let huge = vec!["a|b|c|d|e|f|g|h|i|j"; 5].join("&");
+        assert!(expand_alternatives(&huge)
+            .unwrap_err()
+            .contains("more than"));
     }
 
     #[test]
