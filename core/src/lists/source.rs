@@ -444,8 +444,7 @@ pub const MAX_RULES_PER_LINE: usize = 10_000;
 /// expanded rules, so the phone only ever sees plain `&` and `!` parts; this is how one
 /// readable line carries a word list.
 fn expand_alternatives(phrase: &str) -> std::result::Result<Vec<String>, String> {
-    let mut positive: Vec<Vec<&str>> = Vec::new();
-    let mut negative: Vec<&str> = Vec::new();
+    let mut rules: Vec<String> = vec![String::new()];
     for part in phrase.split('&') {
         let (negated, body) = match part.strip_prefix('!') {
             Some(rest) => (true, rest),
@@ -455,38 +454,33 @@ fn expand_alternatives(phrase: &str) -> std::result::Result<Vec<String>, String>
         if alternatives.len() > 1 && alternatives.iter().any(|a| a.trim().is_empty()) {
             return Err("an alternative in a|b is empty".into());
         }
-        if negated {
-            negative.extend(alternatives);
+        // The parts keep their order, so a line without `|` is exactly one rule.
+        let pieces: Vec<String> = if negated {
+            vec![alternatives
+                .iter()
+                .map(|a| format!("!{a}"))
+                .collect::<Vec<_>>()
+                .join("&")]
         } else {
-            positive.push(alternatives);
+            alternatives.iter().map(|a| (*a).to_owned()).collect()
+        };
+        if rules.len().saturating_mul(pieces.len()) > MAX_RULES_PER_LINE {
+            return Err(format!(
+                "the line stands for more than {MAX_RULES_PER_LINE} rules"
+            ));
         }
-    }
-    let count = positive
-        .iter()
-        .try_fold(1usize, |n, alts| n.checked_mul(alts.len()))
-        .filter(|n| *n <= MAX_RULES_PER_LINE)
-        .ok_or_else(|| format!("the line stands for more than {MAX_RULES_PER_LINE} rules"))?;
-    let mut rules: Vec<String> = Vec::with_capacity(count);
-    rules.push(String::new());
-    for alternatives in &positive {
         rules = rules
             .iter()
             .flat_map(|prefix| {
-                alternatives.iter().map(move |a| {
+                pieces.iter().map(move |piece| {
                     if prefix.is_empty() {
-                        (*a).to_owned()
+                        piece.clone()
                     } else {
-                        format!("{prefix}&{a}")
+                        format!("{prefix}&{piece}")
                     }
                 })
             })
             .collect();
-    }
-    for rule in &mut rules {
-        for n in &negative {
-            rule.push_str("&!");
-            rule.push_str(n);
-        }
     }
     Ok(rules)
 }
@@ -622,6 +616,11 @@ mod tests {
     #[test]
     fn alternatives_expand_into_the_rules_they_stand_for() {
         assert_eq!(expand_alternatives("安全账户").unwrap(), ["安全账户"]);
+        assert_eq!(
+            expand_alternatives("a&!b&c").unwrap(),
+            ["a&!b&c"],
+            "without `|` a line is its one rule, parts in order"
+        );
         assert_eq!(
             expand_alternatives("[link]&冻结|停用&!谨防|反诈").unwrap(),
             ["[link]&冻结&!谨防&!反诈", "[link]&停用&!谨防&!反诈"]
