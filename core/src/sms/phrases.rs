@@ -41,8 +41,11 @@ struct Rule {
 pub struct PhraseMatcher {
     automaton: Option<AhoCorasick>,
     rules: Vec<Rule>,
-    /// Pattern id → the rules that need it.
-    by_pattern: Vec<Vec<usize>>,
+    /// Pattern id → the rules it anchors. Each rule is anchored at the one of its
+    /// required parts that the fewest rules need, so a common part (`[link]`, `账户`)
+    /// does not make every message evaluate hundreds of rules, and no rule is evaluated
+    /// twice.
+    by_anchor: Vec<Vec<usize>>,
     /// Pattern id → whether it starts with a Latin letter (and so must start a word).
     word_start: Vec<bool>,
 }
@@ -107,14 +110,25 @@ impl PhraseMatcher {
                     weight: weight.min(100) as u32,
                     required,
                     forbidden,
-                    text: phrase.to_owned(),
+                    // What was found, for the explanation; the absent parts say nothing.
+                    text: phrase
+                        .split('&')
+                        .filter(|p| !p.starts_with('!'))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
                 });
             }
         }
-        let mut by_pattern = vec![Vec::new(); patterns.len()];
+        let mut needed_by = vec![0usize; patterns.len()];
+        for rule in &rules {
+            for &id in &rule.required {
+                needed_by[id] += 1;
+            }
+        }
+        let mut by_anchor = vec![Vec::new(); patterns.len()];
         for (index, rule) in rules.iter().enumerate() {
-            for &id in rule.required.iter().chain(&rule.forbidden) {
-                by_pattern[id].push(index);
+            if let Some(&anchor) = rule.required.iter().min_by_key(|&&id| (needed_by[id], id)) {
+                by_anchor[anchor].push(index);
             }
         }
         let word_start = patterns
@@ -132,7 +146,7 @@ impl PhraseMatcher {
         PhraseMatcher {
             automaton,
             rules,
-            by_pattern,
+            by_anchor,
             word_start,
         }
     }
@@ -152,27 +166,31 @@ impl PhraseMatcher {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
-        let mut matched = vec![false; self.by_pattern.len()];
-        let mut candidates = Vec::new();
+        // One bit per pattern: with 100k rules a bitset is 12 kB to clear per message,
+        // where a `Vec<bool>` would be 100 kB.
+        let mut matched = PatternSet::new(self.by_anchor.len());
+        let mut found_ids = Vec::new();
         let bytes = normalized.as_bytes();
         for found in automaton.find_overlapping_iter(normalized) {
             let id = found.pattern().as_usize();
             let inside_word = self.word_start[id]
                 && found.start() > 0
                 && bytes[found.start() - 1].is_ascii_alphabetic();
-            if !matched[id] && !inside_word {
-                matched[id] = true;
-                candidates.extend_from_slice(&self.by_pattern[id]);
+            if !inside_word && matched.insert(id) {
+                found_ids.push(id);
             }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut scores: Vec<CategoryScore> = Vec::new();
+        // A rule can only fire if its anchor was found; it is evaluated once, there.
+        let candidates = found_ids
+            .iter()
+            .flat_map(|id| self.by_anchor[*id].iter().copied());
+        // Category → (score, the rules that fired).
+        let mut fired: Vec<(Category, u32, Vec<usize>)> = Vec::new();
         let mut advisory = 0;
         for index in candidates {
             let rule = &self.rules[index];
-            let fires = rule.required.iter().all(|&id| matched[id])
-                && !rule.forbidden.iter().any(|&id| matched[id]);
+            let fires = rule.required.iter().all(|&id| matched.contains(id))
+                && !rule.forbidden.iter().any(|&id| matched.contains(id));
             if !fires {
                 continue;
             }
@@ -180,31 +198,60 @@ impl PhraseMatcher {
                 advisory += rule.weight;
                 continue;
             };
-            match scores.iter_mut().find(|s| s.category == category) {
-                Some(s) => {
-                    s.score += rule.weight;
-                    s.phrases.push(rule.text.clone());
+            match fired.iter_mut().find(|(c, _, _)| *c == category) {
+                Some((_, score, rules)) => {
+                    *score += rule.weight;
+                    rules.push(index);
                 }
-                None => scores.push(CategoryScore {
-                    category,
-                    score: rule.weight,
-                    phrases: vec![rule.text.clone()],
-                }),
+                None => fired.push((category, rule.weight, vec![index])),
             }
         }
         if advisory > 0 {
-            for s in &mut scores {
-                if !matches!(s.category, Category::Spam | Category::Telemarketing) {
-                    s.score = s.score.saturating_sub(advisory);
+            for (category, score, _) in &mut fired {
+                if !matches!(category, Category::Spam | Category::Telemarketing) {
+                    *score = score.saturating_sub(advisory);
                 }
             }
-            scores.retain(|s| s.score > 0);
+            fired.retain(|(_, score, _)| *score > 0);
         }
+        let mut scores: Vec<CategoryScore> = fired
+            .into_iter()
+            .map(|(category, score, mut rules)| {
+                rules.sort_by_key(|i| (std::cmp::Reverse(self.rules[*i].weight), *i));
+                CategoryScore {
+                    category,
+                    score,
+                    phrases: rules
+                        .iter()
+                        .take(3)
+                        .map(|i| self.rules[*i].text.clone())
+                        .collect(),
+                }
+            })
+            .collect();
         scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
-        for s in &mut scores {
-            s.phrases.truncate(3);
-        }
         scores
+    }
+}
+
+/// A set of pattern ids, one bit each.
+struct PatternSet(Vec<u64>);
+
+impl PatternSet {
+    fn new(len: usize) -> PatternSet {
+        PatternSet(vec![0; len.div_ceil(64)])
+    }
+
+    /// Adds `id`; whether it was new.
+    fn insert(&mut self, id: usize) -> bool {
+        let (word, bit) = (id / 64, 1u64 << (id % 64));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+
+    fn contains(&self, id: usize) -> bool {
+        self.0[id / 64] & (1u64 << (id % 64)) != 0
     }
 }
 
@@ -226,6 +273,13 @@ mod tests {
         let scores = m.score(&normalize("您的资金已被冻结，请转入安全 账 户"));
         assert_eq!(scores[0].category, Category::OfficialImpersonation);
         assert_eq!(scores[0].score, 110);
+        assert_eq!(scores[0].phrases, ["安全账户", "冻结"], "strongest first");
+        let m = matcher(&[("account_phishing:验证码&告诉&!请勿告诉", 80)]);
+        assert_eq!(
+            m.score(&normalize("验证码告诉我"))[0].phrases,
+            ["验证码 + 告诉"],
+            "explained by what was found"
+        );
         assert_eq!(scores.len(), 1);
     }
 
