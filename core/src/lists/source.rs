@@ -630,7 +630,7 @@ mod tests {
             ["a&x", "a&y", "b&x", "b&y"]
         );
         assert!(expand_alternatives("a||b").is_err());
-        let huge = vec!["a|b|c|d|e|f|g|h|i|j"; 5].join("&");
+        let huge = ["a|b|c|d|e|f|g|h|i|j"; 5].join("&");
         assert!(expand_alternatives(&huge)
             .unwrap_err()
             .contains("more than"));
