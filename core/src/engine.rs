@@ -84,6 +84,20 @@ pub struct UpdateStatus {
     pub last_attempt: Option<UpdateLogEntry>,
 }
 
+/// What the SMS section of the list in use holds: the `sms_rules` entry count mixes
+/// phrase rules, brands and model weights, so this says which is which.
+#[derive(Debug, Clone, Serialize)]
+pub struct SmsSummary {
+    /// Phrase and advisory rules.
+    pub phrase_rules: usize,
+    /// Brands whose lookalike links are suspicious.
+    pub brands: usize,
+    /// The statistical model's non-zero weights, if the list has a usable model.
+    pub model_weights: Option<usize>,
+    /// Whether decisions use that model (`EngineConfig::sms_model`).
+    pub model_in_use: bool,
+}
+
 /// An update older than this makes the list stale.
 const STALE_AFTER_SECS: u64 = 2 * 86_400;
 
@@ -96,6 +110,8 @@ pub struct Status {
     pub lists: BTreeMap<String, u64>,
     /// Entries per section of the list in use, by section name.
     pub list_entries: BTreeMap<String, u64>,
+    /// What the list's SMS section holds, compiled.
+    pub sms: SmsSummary,
     /// User rules.
     pub rules: usize,
     /// Stored history entries.
@@ -396,10 +412,19 @@ impl Engine {
             .iter()
             .map(|s| (s.name().to_owned(), lists.len(*s) as u64))
             .collect();
+        let index = lists.sms_index();
+        let model_weights = index.model.as_ref().map(|m| m.nonzero_weights());
+        let sms = SmsSummary {
+            phrase_rules: index.phrases.len(),
+            brands: index.brands.len(),
+            model_weights,
+            model_in_use: model_weights.is_some() && self.config.sms_model,
+        };
         Ok(Status {
             home_region: snapshot.settings.home_region,
             lists: crate::lists::versions(&lists),
             list_entries,
+            sms,
             rules: snapshot.rules.len(),
             history_entries: store.history_count()?,
             schema_version: store.schema_version()?,

@@ -54,7 +54,7 @@ pub mod wire;
 pub use decide::{
     Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,
 };
-pub use engine::{Engine, EngineConfig, Status, UpdateStatus};
+pub use engine::{Engine, EngineConfig, SmsSummary, Status, UpdateStatus};
 pub use error::{Error, Result};
 pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};

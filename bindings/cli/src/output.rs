@@ -97,6 +97,16 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
         .map(|(section, n)| format!("{n} {section}"))
         .collect();
     writeln!(out, "entries        {}", entries.join(", "))?;
+    let model = match (s.sms.model_weights, s.sms.model_in_use) {
+        (Some(n), true) => format!("a model of {n} weights"),
+        (Some(n), false) => format!("a model of {n} weights, switched off"),
+        (None, _) => "no model".to_owned(),
+    };
+    writeln!(
+        out,
+        "sms            {} phrase rules, {} brands, {model}",
+        s.sms.phrase_rules, s.sms.brands
+    )?;
     writeln!(out, "rules          {}", s.rules)?;
     writeln!(out, "history        {} entries", s.history_entries)?;
     match &s.database {

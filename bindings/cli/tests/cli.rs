@@ -445,3 +445,20 @@ fn eval_sms_reports_recall_per_labelled_category() {
     assert!((recall - flagged as f64 / 3.0).abs() < 1e-9, "{r}");
     assert_eq!(rows["fraud"]["flagged"], 0, "a greeting is not fraud: {r}");
 }
+
+/// `status` says what the SMS section holds, apart from its raw entry count.
+#[test]
+fn status_describes_the_sms_section() {
+    let cg = Cg::new();
+    let s: Value = serde_json::from_str(&cg.ok(&["status", "--json"])).expect("status");
+    let sms = &s["sms"];
+    let rules = sms["phrase_rules"].as_u64().unwrap();
+    let weights = sms["model_weights"]
+        .as_u64()
+        .expect("the demo list has a model");
+    let entries = s["list_entries"]["sms_rules"].as_u64().unwrap();
+    assert!(rules > 0 && weights > 0, "{sms}");
+    assert!(rules + weights <= entries, "{s}");
+    assert_eq!(sms["model_in_use"], true);
+    assert!(cg.ok(&["status"]).contains("phrase rules"));
+}
