@@ -226,6 +226,12 @@ impl From<core::Status> for Status {
             home_region: s.home_region.to_string(),
             lists: s.lists.into_iter().collect(),
             list_entries: s.list_entries.into_iter().collect(),
+            sms: SmsSummary {
+                phrase_rules: s.sms.phrase_rules as u64,
+                brands: s.sms.brands as u64,
+                model_weights: s.sms.model_weights.map(|n| n as u64),
+                model_in_use: s.sms.model_in_use,
+            },
             rules: s.rules as u64,
             history_entries: s.history_entries,
             schema_version: s.schema_version,

@@ -243,6 +243,8 @@ pub struct Status {
     pub lists: HashMap<String, u64>,
     /// Section name (`numbers`, `prefixes`, `official`, `domains`, `sms_rules`) → entries.
     pub list_entries: HashMap<String, u64>,
+    /// What the SMS section holds, which its raw entry count does not say.
+    pub sms: SmsSummary,
     /// User rules.
     pub rules: u64,
     /// Stored history entries.
@@ -253,6 +255,19 @@ pub struct Status {
     pub database: Option<String>,
     /// Signed-list updates.
     pub update: UpdateStatus,
+}
+
+/// What the list's SMS section holds: phrase rules, brands and the publisher's model.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SmsSummary {
+    /// Phrase and advisory rules.
+    pub phrase_rules: u64,
+    /// Brands whose lookalike links are suspicious.
+    pub brands: u64,
+    /// The statistical model's non-zero weights, if the list has a usable model.
+    pub model_weights: Option<u64>,
+    /// Whether decisions use that model.
+    pub model_in_use: bool,
 }
 
 /// How new list content arrived.

@@ -112,6 +112,8 @@ final class EngineTests: XCTestCase {
         let status = try engine.status()
         XCTAssertEqual(status.homeRegion, "CN")
         XCTAssertEqual(status.update.installed?.seq, 1)
+        XCTAssertGreaterThan(status.sms.phraseRules, 1000)
+        XCTAssertTrue(status.sms.modelInUse)
     }
 
     func testTheCallDirectoryExportIsStrictlyAscending() throws {

@@ -95,6 +95,11 @@ class EngineApiTest {
             assertEquals(mapOf("default" to 1UL), status.lists)
             assertTrue(status.listEntries.getValue("numbers") > 100UL)
             assertTrue(status.listEntries.getValue("official") > 10UL)
+            // The demo SMS section: phrase rules, brands and the publisher's model.
+            assertTrue(status.sms.phraseRules > 1000UL)
+            assertTrue(status.sms.brands > 10UL)
+            assertTrue(status.sms.modelWeights!! > 0UL)
+            assertTrue(status.sms.modelInUse)
             assertNotNull(status.database)
             assertTrue(status.schemaVersion >= 1)
             val installed = status.update.installed!!
