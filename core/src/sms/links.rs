@@ -33,8 +33,12 @@ static DOTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*\.\s*\}|【\s*\.\s*】)\s*")
         .expect("static regex")
 });
-static SPACED_DOT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([a-z0-9])[ \t]*[.。][ \t]*([a-z0-9])").expect("static regex"));
+/// Spaces slipped around a dot (`example . com`, `example .com`). A dot that ends a word
+/// and is followed by a space is a full stop: "reply YES or NO. To opt out" must not
+/// become the host `no.to`.
+static SPACED_DOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([a-z0-9])(?:[ \t]+[.。][ \t]*|[.。])([a-z0-9])").expect("static regex")
+});
 static HOST: LazyLock<Regex> = LazyLock::new(|| {
     let label = r"[a-z0-9\u{00c0}-\u{024f}\u{0370}-\u{03ff}\u{0400}-\u{04ff}](?:[a-z0-9\u{00c0}-\u{024f}\u{0370}-\u{03ff}\u{0400}-\u{04ff}_-]{0,62})";
     Regex::new(&format!(r"(?:(?:https?|hxxps?)://)?((?:{label}\.)+(?:xn--[a-z0-9-]{{2,59}}|[a-z]{{2,63}}))(?:[:/?#]|(?-u:\b)|$)"))
@@ -175,6 +179,7 @@ mod tests {
         assert_eq!(hosts("ｅｘａｍｐｌｅ．ｃｏｍ"), ["example.com"]);
         assert_eq!(hosts("exam\u{200b}ple.com"), ["example.com"]);
         assert_eq!(hosts("example . com"), ["example.com"]);
+        assert_eq!(hosts("example .com/x"), ["example.com"]);
         assert_eq!(hosts("http://192.168.10.1:8080/login"), ["192.168.10.1"]);
         assert_eq!(hosts("bücher.de"), ["xn--bcher-kva.de"]);
         assert_eq!(
@@ -187,6 +192,10 @@ mod tests {
     fn ignores_things_that_are_not_domains() {
         assert!(hosts("see the file report.txt and e.g. version 1.2.3").is_empty());
         assert!(hosts("余额 1,234.56 元").is_empty());
+        assert!(
+            hosts("Card ending 5521. Reply YES or NO. To opt out reply STOP.").is_empty(),
+            "full stops are not dots of a host"
+        );
     }
 
     #[test]
