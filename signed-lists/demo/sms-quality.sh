@@ -47,13 +47,13 @@ for set in uci mudou; do
     done
 done
 
-# The synthetic set written blind (eval/README.md): fraud recall per category.
-for set in zh en; do
-    region=CN
-    [[ $set == en ]] && region=US
+# The synthetic sets written blind (eval/README.md): fraud recall per category.
+for set in synthetic-zh:CN synthetic-en:US synthetic2-zh:CN synthetic2-en-us:US synthetic2-en-gb:GB; do
+    file="${set%%:*}"
+    region="${set##*:}"
     for mode in --without-model ""; do
-        echo "== synthetic $set, region $region, ${mode:-rules and model}"
-        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$demo/eval/synthetic-$set.jsonl"
+        echo "== $file, region $region, ${mode:-rules and model}"
+        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$demo/eval/$file.jsonl"
         echo
     done
 done
