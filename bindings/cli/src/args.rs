@@ -57,6 +57,10 @@ pub struct EvalSms {
     /// measure what the model adds)
     #[arg(long)]
     pub without_model: bool,
+    /// Judge each message as if received in its sender's country (for files that mix
+    /// countries); senders without one use the home region
+    #[arg(long)]
+    pub home_from_sender: bool,
 }
 
 #[derive(Debug, Args)]

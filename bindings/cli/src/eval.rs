@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use callguard_core::sms::labelled::{class_of, Class, Sample};
-use callguard_core::{Action, Category, Decision, Engine, SmsInput};
+use callguard_core::{Action, Category, Decision, Engine, ReasonCode, SmsInput};
 use serde::Serialize;
 
 /// The counts behind every figure.
@@ -31,6 +31,9 @@ pub struct Report {
     pub false_positive_rate: Option<f64>,
     /// Normal messages given a category but allowed (advertising labels on notices).
     pub normal_labelled_rate: Option<f64>,
+    /// Messages warned about or blocked only because the sender is abroad (the
+    /// overseas-SMS policy), not for anything in the text.
+    pub flagged_by_sender_policy_only: usize,
     pub precision: Option<f64>,
 }
 
@@ -67,7 +70,7 @@ fn ratio(num: usize, den: usize) -> Option<f64> {
 
 /// Decides every sample and counts; with `errors`, writes the misses to `errors`.
 pub fn evaluate(
-    engine: &Engine,
+    decide: &mut dyn FnMut(&Sample) -> io::Result<Decision>,
     samples: &[Sample],
     mut errors: Option<&mut dyn Write>,
 ) -> io::Result<Report> {
@@ -83,10 +86,15 @@ pub fn evaluate(
             report.unknown_labels += 1;
             continue;
         };
-        let decision = engine
-            .check_sms(&SmsInput::new(sample.from.clone(), sample.text.clone()))
-            .map_err(|e| io::Error::other(e.to_string()))?;
+        let decision = decide(sample)?;
         let is_flagged = decision.action >= Action::Warn;
+        report.flagged_by_sender_policy_only += usize::from(
+            is_flagged
+                && decision
+                    .reasons
+                    .iter()
+                    .all(|r| r.code == ReasonCode::OverseasSms),
+        );
         let class_name = format!("{class:?}").to_lowercase();
         *report
             .confusion
@@ -156,6 +164,13 @@ fn pct(value: Option<f64>) -> String {
     value.map_or_else(|| "n/a".to_owned(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// Decides a sample on `engine`, as the phone would.
+pub fn check(engine: &Engine, sample: &Sample) -> io::Result<Decision> {
+    engine
+        .check_sms(&SmsInput::new(sample.from.clone(), sample.text.clone()))
+        .map_err(|e| io::Error::other(e.to_string()))
+}
+
 /// The human report.
 pub fn print(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     writeln!(
@@ -212,6 +227,15 @@ pub fn print(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         out,
         "\nper predicted category (warn/block): flagged, precision"
     )?;
+    if r.flagged_by_sender_policy_only > 0 {
+        writeln!(
+            out,
+            "\nnote: {} message(s) were flagged only because the sender is abroad (the \
+             overseas-SMS policy); --home-from-sender judges each message in its sender's \
+             country",
+            r.flagged_by_sender_policy_only
+        )?;
+    }
     for (category, (n, bad)) in &r.per_category {
         writeln!(out, "  {category:<28} {n:>7} {:>8}", pct(ratio(*bad, *n)))?;
     }

@@ -10,6 +10,7 @@ mod demo;
 mod eval;
 mod output;
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -182,26 +183,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         }
         Command::EvalSms(e) => {
             opener.sms_model = !e.without_model;
-            let engine = opener.open()?;
-            let file = std::fs::File::open(&e.file)?;
-            let (samples, skipped) =
-                callguard_core::sms::labelled::read_samples(std::io::BufReader::new(file))?;
-            let mut errors = Vec::new();
-            let mut report = eval::evaluate(
-                &engine,
-                &samples,
-                e.errors.then_some(&mut errors as &mut dyn Write),
-            )?;
-            report.skipped_lines = skipped;
-            if e.json {
-                output::json(out, &report)?;
-            } else {
-                eval::print(out, &report)?;
-            }
-            if e.errors {
-                writeln!(out, "\nerrors (label, decision, reasons, text):")?;
-                out.write_all(&errors)?;
-            }
+            eval_sms(&opener, &e, out)?;
         }
         Command::Status(f) => {
             let status = opener.open()?.status()?;
@@ -227,7 +209,61 @@ fn print_decision(
     }
 }
 
+/// `eval-sms`: decides every labelled message and prints the figures.
+fn eval_sms(opener: &Opener, e: &args::EvalSms, out: &mut dyn Write) -> Result<(), CliError> {
+    let engine = opener.open()?;
+    let file = std::fs::File::open(&e.file)?;
+    let (samples, skipped) =
+        callguard_core::sms::labelled::read_samples(std::io::BufReader::new(file))?;
+    let mut errors = Vec::new();
+    // With --home-from-sender, one engine per sender country, opened on first use.
+    let home = engine.settings().home_region;
+    let mut by_region: HashMap<Region, Engine> = HashMap::new();
+    let mut decide =
+        |sample: &callguard_core::sms::labelled::Sample| -> io::Result<callguard_core::Decision> {
+            let region = e
+                .home_from_sender
+                .then(|| callguard_core::number::parse(&sample.from, home).ok())
+                .flatten()
+                .and_then(|n| n.region())
+                .filter(|r| *r != home);
+            let Some(region) = region else {
+                return eval::check(&engine, sample);
+            };
+            let regional = match by_region.entry(region) {
+                Entry::Occupied(found) => found.into_mut(),
+                Entry::Vacant(slot) => {
+                    let mut regional = opener.clone();
+                    regional.region_override = Some(region);
+                    slot.insert(
+                        regional
+                            .open()
+                            .map_err(|e| io::Error::other(e.to_string()))?,
+                    )
+                }
+            };
+            eval::check(regional, sample)
+        };
+    let mut report = eval::evaluate(
+        &mut decide,
+        &samples,
+        e.errors.then_some(&mut errors as &mut dyn Write),
+    )?;
+    report.skipped_lines = skipped;
+    if e.json {
+        output::json(out, &report)?;
+    } else {
+        eval::print(out, &report)?;
+    }
+    if e.errors {
+        writeln!(out, "\nerrors (label, decision, reasons, text):")?;
+        out.write_all(&errors)?;
+    }
+    Ok(())
+}
+
 /// Opens the engine only for commands that need it (`normalize --batch` does not).
+#[derive(Clone)]
 struct Opener {
     data_dir: Option<PathBuf>,
     region_override: Option<Region>,

@@ -462,3 +462,31 @@ fn status_describes_the_sms_section() {
     assert_eq!(sms["model_in_use"], true);
     assert!(cg.ok(&["status"]).contains("phrase rules"));
 }
+
+/// A file that mixes countries: at home in CN, an American's ordinary text from a +1
+/// number is warned about by the overseas-SMS policy; `--home-from-sender` judges it in
+/// its sender's country, and the report says which warnings came from the sender alone.
+#[test]
+fn eval_sms_can_judge_each_message_in_its_senders_country() {
+    let cg = Cg::new();
+    let file = cg.dir.path().join("mixed.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"label\":\"normal\",\"from\":\"+1 202 555 0143\",\"text\":\"Running late, see you at 7\"}\n",
+            "{\"label\":\"normal\",\"from\":\"+86 138 0013 8000\",\"text\":\"晚上一起吃饭\"}\n",
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let at_home: Value =
+        serde_json::from_str(&cg.ok(&["eval-sms", path, "--json"])).expect("report");
+    assert_eq!(at_home["flagged_by_sender_policy_only"], 1, "{at_home}");
+    assert_eq!(at_home["false_positive_rate"], 0.5);
+    let each: Value =
+        serde_json::from_str(&cg.ok(&["eval-sms", path, "--json", "--home-from-sender"]))
+            .expect("report");
+    assert_eq!(each["flagged_by_sender_policy_only"], 0, "{each}");
+    assert_eq!(each["false_positive_rate"], 0.0);
+    assert!(cg.ok(&["eval-sms", path]).contains("--home-from-sender"));
+}
