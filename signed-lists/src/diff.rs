@@ -183,9 +183,31 @@ impl fmt::Display for Change {
 }
 
 impl fmt::Display for ListDiff {
+    /// One line per change, except the model's weights: a retrained model changes most
+    /// of its tens of thousands of weights, which say nothing one by one, so they are
+    /// counted on one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (mut added, mut removed, mut changed) = (0, 0, 0);
         for change in &self.changes {
+            if change.section == Section::SmsRules
+                && change
+                    .key
+                    .starts_with(callguard_core::sms::model::WEIGHT_PREFIX)
+            {
+                match change.kind {
+                    ChangeKind::Added => added += 1,
+                    ChangeKind::Removed => removed += 1,
+                    ChangeKind::Changed => changed += 1,
+                }
+                continue;
+            }
             writeln!(f, "{}", change.to_string().trim_end())?;
+        }
+        if added + removed + changed > 0 {
+            writeln!(
+                f,
+                "~ sms_rules SMS model weights: {added} added, {removed} removed, {changed} changed"
+            )?;
         }
         write!(
             f,
@@ -197,5 +219,40 @@ impl fmt::Display for ListDiff {
             self.count(ChangeKind::Removed),
             self.count(ChangeKind::Changed)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: ChangeKind, key: &str) -> Change {
+        Change {
+            kind,
+            section: Section::SmsRules,
+            key: key.into(),
+            old: Some("1".into()),
+            new: Some("2".into()),
+        }
+    }
+
+    #[test]
+    fn model_weights_are_counted_on_one_line() {
+        let diff = ListDiff {
+            list: "default".into(),
+            from: 1,
+            to: 2,
+            changes: vec![
+                change(ChangeKind::Changed, "model:w:0000001"),
+                change(ChangeKind::Added, "model:w:0000002"),
+                change(ChangeKind::Changed, "model:w:0000003"),
+                change(ChangeKind::Added, "prize:you have won"),
+            ],
+        };
+        let text = diff.to_string();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(text.contains("prize:you have won"));
+        assert!(text.contains("SMS model weights: 1 added, 0 removed, 2 changed"));
+        assert!(text.ends_with("2 added, 0 removed, 2 changed"), "{text}");
     }
 }
