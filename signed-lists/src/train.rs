@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use callguard_core::sms::labelled::{class_of, read_samples, Class, Sample};
 use callguard_core::sms::model::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
 use callguard_core::sms::model_input;
+use callguard_core::sms::normalize::normalize;
 use callguard_core::Region;
 use serde::Serialize;
 
@@ -109,8 +110,11 @@ enum Part {
     Training,
 }
 
-fn part_of(prepared: &str, options: &TrainOptions) -> Part {
-    let hash = prepared.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+/// The part of a message, from a hash of its normalised text alone: not of the scan's
+/// markers, so that a change in link or number detection does not move messages
+/// between the parts.
+fn part_of(normalized: &str, options: &TrainOptions) -> Part {
+    let hash = normalized.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     let slot = (hash % 100) as u8;
@@ -241,13 +245,14 @@ pub fn train<'a>(
         };
         report.messages += 1;
         let unwanted = class != Class::Normal;
-        let prepared = model_input(&sample.text, options.region);
+        let normalized = normalize(&sample.text);
         // A repeated text would weigh twice in training and count twice in a measure.
-        if !seen.insert(prepared.clone()) {
+        if !seen.insert(normalized.clone()) {
             report.duplicates_skipped += 1;
             continue;
         }
-        match part_of(&prepared, options) {
+        let prepared = model_input(&sample.text, options.region);
+        match part_of(&normalized, options) {
             Part::HeldOut => held_out.push(sample),
             Part::Validation => validation.push((prepared, unwanted)),
             Part::Training => training.push(example(&prepared, unwanted, options.buckets)),

@@ -164,10 +164,19 @@ fn is_marketing(category: Category) -> bool {
 /// Adds every signal of `text` to the verdict.
 pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
     let index = ctx.lists.sms_index();
-    let name = ctx.lists.name();
     let found = links::extract(text);
-    let shortened = any_shortened(&found);
-    for link in &found {
+    link_signals(verdict, ctx, index, &found);
+    let written = text_numbers::extract(text, ctx.settings.home_region);
+    number_signals(verdict, ctx, &written);
+    let scan = Scan::new(&found, &written, &index.brands);
+    text_signals(verdict, ctx, index, &scan, text);
+}
+
+/// `sms_domain` for links to listed domains, `sms_link_suspicious` for IP hosts,
+/// mixed-script punycode and brand lookalikes.
+fn link_signals(verdict: &mut Verdict, ctx: &Context<'_>, index: &SmsIndex, found: &[links::Link]) {
+    let name = ctx.lists.name();
+    for link in found {
         if let Some((domain, meta)) = (!link.is_ip)
             .then(|| ctx.lists.domain(&link.host))
             .flatten()
@@ -206,8 +215,12 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             });
         }
     }
-    let written = text_numbers::extract(text, ctx.settings.home_region);
-    for number in &written {
+}
+
+/// `sms_number` for listed numbers written in the text.
+fn number_signals(verdict: &mut Verdict, ctx: &Context<'_>, written: &[PhoneNumber]) {
+    let name = ctx.lists.name();
+    for number in written {
         let hit = ctx
             .lists
             .number(number.key())
@@ -226,95 +239,36 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
             });
         }
     }
-    let scan = Scan::new(&found, &written, &index.brands);
+}
+
+/// `sms_phrase` and `sms_model`: the phrase rules' leading fraud category (lifted by a
+/// confident model), advertising, and the model's own `spam` label.
+fn text_signals(
+    verdict: &mut Verdict,
+    ctx: &Context<'_>,
+    index: &SmsIndex,
+    scan: &Scan,
+    text: &str,
+) {
     let normalized = normalize::normalize(text);
-    let for_model = index
-        .model
-        .as_ref()
-        .filter(|_| ctx.use_sms_model)
-        .map(|_| scan.mark(normalized.clone(), false));
-    let for_rules = scan.mark(normalized, true);
-    let scores = index.phrases.score(&for_rules);
     let unwanted = index
         .model
         .as_ref()
-        .zip(for_model.as_deref())
-        .map(|(m, text)| (m.probability(text), m.threshold()))
+        .filter(|_| ctx.use_sms_model)
+        .map(|m| {
+            let p = m.probability(&scan.mark(normalized.clone(), false));
+            (p, m.threshold())
+        })
         .filter(|(p, threshold)| p >= threshold)
         .map(|(p, _)| p);
-    let mut flagged = false;
-    if let Some(top) = scores.iter().find(|s| !is_marketing(s.category)) {
-        let rules_score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
-        // The model lifts a fraud category the rules already point to, never one alone.
-        let lift = match unwanted {
-            Some(p)
-                if p >= model::BOOST_PROBABILITY
-                    && (model::MODEL_SUPPORT..BLOCK_SCORE).contains(&rules_score) =>
-            {
-                model::MODEL_BOOST
-            }
-            _ => 0,
-        };
-        let score = rules_score + lift;
-        let action = if score >= BLOCK_SCORE {
-            Some(Action::Block)
-        } else if score >= WARN_SCORE {
-            Some(Action::Warn)
-        } else {
-            None
-        };
-        if let Some(action) = action {
-            flagged = true;
-            let via = if shortened {
-                ", with a shortened link"
-            } else {
-                ""
-            };
-            verdict.add(Match {
-                tier: Tier::List,
-                action,
-                category: Some(top.category),
-                code: ReasonCode::SmsPhrase,
-                detail: format!(
-                    "phrases of a {} (score {rules_score}{via}): {}",
-                    top.category.describe(),
-                    top.phrases.join(", ")
-                ),
-                what: top.category.describe().into(),
-            });
-            if let (Some(p), true) = (unwanted, lift > 0) {
-                verdict.add(Match {
-                    tier: Tier::List,
-                    action,
-                    category: Some(top.category),
-                    code: ReasonCode::SmsModel,
-                    detail: format!(
-                        "the publisher's model finds the text unwanted ({:.0}%), adding {lift} to the score",
-                        p * 100.0
-                    ),
-                    what: top.category.describe().into(),
-                });
-            }
-        }
-    }
+    let scores = index.phrases.score(&scan.mark(normalized, true));
+    let fraud = scores.iter().find(|s| !is_marketing(s.category));
+    let flagged = fraud.is_some_and(|top| fraud_signal(verdict, top, scan.shortened, unwanted));
     let advert = scores
         .iter()
         .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE);
-    if let (None, None, Some(p)) = (advert, flagged.then_some(()), unwanted) {
-        verdict.add(Match {
-            tier: Tier::List,
-            action: ctx.settings.sms_spam,
-            category: Some(Category::Spam),
-            code: ReasonCode::SmsModel,
-            detail: format!(
-                "the publisher's model finds the text unwanted ({:.0}%)",
-                p * 100.0
-            ),
-            what: Category::Spam.describe().into(),
-        });
-    }
-    if let Some(ad) = advert {
-        verdict.add(Match {
+    match (advert, unwanted) {
+        (Some(ad), _) => verdict.add(Match {
             tier: Tier::List,
             action: ctx.settings.sms_spam,
             category: Some(ad.category),
@@ -325,6 +279,78 @@ pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
                 ad.phrases.join(", ")
             ),
             what: ad.category.describe().into(),
+        }),
+        (None, Some(p)) if !flagged => verdict.add(Match {
+            tier: Tier::List,
+            action: ctx.settings.sms_spam,
+            category: Some(Category::Spam),
+            code: ReasonCode::SmsModel,
+            detail: format!(
+                "the publisher's model finds the text unwanted ({:.0}%)",
+                p * 100.0
+            ),
+            what: Category::Spam.describe().into(),
+        }),
+        _ => {}
+    }
+}
+
+/// Warns or blocks for the leading fraud category when its score (with the shortener
+/// boost and a confident model's lift) reaches the thresholds; whether it did.
+fn fraud_signal(
+    verdict: &mut Verdict,
+    top: &CategoryScore,
+    shortened: bool,
+    unwanted: Option<f32>,
+) -> bool {
+    let rules_score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
+    // The model lifts a fraud category the rules already point to, never one alone.
+    let lift = match unwanted {
+        Some(p)
+            if p >= model::BOOST_PROBABILITY
+                && (model::MODEL_SUPPORT..BLOCK_SCORE).contains(&rules_score) =>
+        {
+            model::MODEL_BOOST
+        }
+        _ => 0,
+    };
+    let score = rules_score + lift;
+    let action = if score >= BLOCK_SCORE {
+        Action::Block
+    } else if score >= WARN_SCORE {
+        Action::Warn
+    } else {
+        return false;
+    };
+    let via = if shortened {
+        ", with a shortened link"
+    } else {
+        ""
+    };
+    verdict.add(Match {
+        tier: Tier::List,
+        action,
+        category: Some(top.category),
+        code: ReasonCode::SmsPhrase,
+        detail: format!(
+            "phrases of a {} (score {rules_score}{via}): {}",
+            top.category.describe(),
+            top.phrases.join(", ")
+        ),
+        what: top.category.describe().into(),
+    });
+    if let (Some(p), true) = (unwanted, lift > 0) {
+        verdict.add(Match {
+            tier: Tier::List,
+            action,
+            category: Some(top.category),
+            code: ReasonCode::SmsModel,
+            detail: format!(
+                "the publisher's model finds the text unwanted ({:.0}%), adding {lift} to the score",
+                p * 100.0
+            ),
+            what: top.category.describe().into(),
         });
     }
+    true
 }
