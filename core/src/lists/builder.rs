@@ -88,25 +88,20 @@ impl ListSetBuilder {
         phrase: &str,
         weight: u8,
     ) -> Result<()> {
-        let key = format!("{}:{}", category.as_str(), phrase.trim());
-        if phrase.trim().is_empty() || key.len() > MAX_KEY_LEN {
-            return Err(Error::InvalidList(
-                "an SMS phrase must be 1 to about 200 bytes".into(),
-            ));
-        }
-        self.push(
-            Section::SmsRules,
-            key.into_bytes(),
-            u64::from(weight.min(100)),
-        );
-        Ok(())
+        self.push_sms_phrase(&format!("{}:", category.as_str()), phrase, weight)
     }
 
     /// Adds an advisory phrase: wording of warnings *about* fraud (`都是诈骗`, `we will
     /// never ask`), whose weight is taken off every fraud category of a message that has
     /// it (see [`crate::sms::phrases`]).
     pub fn add_sms_advisory(&mut self, phrase: &str, weight: u8) -> Result<()> {
-        let key = format!("{}{}", crate::sms::phrases::ADVISORY_PREFIX, phrase.trim());
+        self.push_sms_phrase(crate::sms::phrases::ADVISORY_PREFIX, phrase, weight)
+    }
+
+    /// An SMS section entry `prefix + phrase` → weight (at most 100), for rules and
+    /// advisories alike.
+    fn push_sms_phrase(&mut self, prefix: &str, phrase: &str, weight: u8) -> Result<()> {
+        let key = format!("{prefix}{}", phrase.trim());
         if phrase.trim().is_empty() || key.len() > MAX_KEY_LEN {
             return Err(Error::InvalidList(
                 "an SMS phrase must be 1 to about 200 bytes".into(),
