@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use callguard_core::sms::labelled::{class_of, Class, Sample};
-use callguard_core::{Action, Category, Decision, Engine, ReasonCode, SmsInput};
+use callguard_core::sms::labelled::{category_of, class_of, Class, Sample};
+use callguard_core::{Action, Decision, Engine, ReasonCode, SmsInput};
 use serde::Serialize;
 
 /// The counts behind every figure.
@@ -49,10 +49,7 @@ pub struct LabelRecall {
 
 /// The fraud category a label names, or `fraud` for a generic fraud label.
 fn fraud_label(label: &str) -> String {
-    let label = label.trim().to_ascii_lowercase();
-    let name = label.strip_prefix("fraud:").unwrap_or(&label);
-    name.parse::<Category>()
-        .map_or_else(|_| "fraud".to_owned(), |c| c.as_str().to_owned())
+    category_of(label).map_or_else(|| "fraud".to_owned(), |c| c.as_str().to_owned())
 }
 
 fn bucket(d: &Decision) -> &'static str {

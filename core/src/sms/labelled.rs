@@ -26,6 +26,12 @@ pub enum Class {
     Fraud,
 }
 
+/// The category a label names, written bare (`loan_credit`) or as `fraud:loan_credit`.
+pub fn category_of(label: &str) -> Option<Category> {
+    let label = label.trim().to_ascii_lowercase();
+    label.strip_prefix("fraud:").unwrap_or(&label).parse().ok()
+}
+
 /// Reads a label; `None` for one this command does not know.
 pub fn class_of(label: &str) -> Option<Class> {
     let label = label.trim().to_ascii_lowercase();
@@ -39,7 +45,7 @@ pub fn class_of(label: &str) -> Option<Class> {
         }
         "spam" | "1" | "ad" | "ads" | "marketing" => Some(Class::Spam),
         "fraud" | "scam" | "smishing" | "phishing" => Some(Class::Fraud),
-        other => other.parse::<Category>().ok().map(|c| match c {
+        other => category_of(other).map(|c| match c {
             Category::Spam | Category::Telemarketing => Class::Spam,
             _ => Class::Fraud,
         }),
