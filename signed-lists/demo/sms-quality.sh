@@ -37,23 +37,17 @@ SIGNED_LISTS="$bin/signed-lists" "$demo/publish.sh"
 
 rm -rf "$out/data"
 "$bin/callguard" --data-dir "$out/data" update --files "$demo/site" --root "$demo/keys/root.json" >/dev/null
-for set in uci mudou; do
-    region=CN
-    [[ $set == uci ]] && region=GB
-    for mode in --without-model ""; do
-        echo "== held-out $set, region $region, ${mode:-rules and model}"
-        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$out/holdout-$set.jsonl"
-        echo
-    done
-done
-
-# The synthetic sets written blind (eval/README.md): fraud recall per category.
-for set in synthetic-zh:CN synthetic-en:US synthetic2-zh:CN synthetic2-en-us:US synthetic2-en-gb:GB; do
-    file="${set%%:*}"
+# Each set in its home region: the held-out shared messages (UCI is British), then the
+# synthetic sets written blind (eval/README.md), which carry fraud labels by category.
+for set in "$out/holdout-uci.jsonl:GB" "$out/holdout-mudou.jsonl:CN" \
+    "$demo/eval/synthetic-zh.jsonl:CN" "$demo/eval/synthetic-en.jsonl:US" \
+    "$demo/eval/synthetic2-zh.jsonl:CN" "$demo/eval/synthetic2-en-us.jsonl:US" \
+    "$demo/eval/synthetic2-en-gb.jsonl:GB"; do
+    file="${set%:*}"
     region="${set##*:}"
     for mode in --without-model ""; do
-        echo "== $file, region $region, ${mode:-rules and model}"
-        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$demo/eval/$file.jsonl"
+        echo "== $(basename "$file" .jsonl), region $region, ${mode:-rules and model}"
+        "$bin/callguard" --data-dir "$out/data" --region "$region" eval-sms $mode "$file"
         echo
     done
 done
