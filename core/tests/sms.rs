@@ -4,37 +4,45 @@
 mod common;
 
 use callguard_core::{
-    Action, Category, Engine, EngineConfig, EntryMeta, ListSet, ReasonCode, SmsInput,
+    Action, Category, Engine, EngineConfig, EntryMeta, ListSet, ListSetBuilder, ReasonCode,
+    SmsInput,
 };
 use common::region;
 
 fn engine() -> Engine {
-    let engine = Engine::open_in_memory(EngineConfig::new(region("CN"))).unwrap();
-    let mut b = ListSet::builder("sms-test", 1);
-    b.add_domain(
-        "icbc-refund.top",
-        EntryMeta::new(Action::Block, Category::FakeCustomerService, 90),
-    )
-    .unwrap();
-    b.add_number(
-        "+8617000000200",
-        EntryMeta::new(Action::Block, Category::LoanCredit, 90),
-    )
-    .unwrap();
-    b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
+    engine_with("CN", |b| {
+        b.add_domain(
+            "icbc-refund.top",
+            EntryMeta::new(Action::Block, Category::FakeCustomerService, 90),
+        )
         .unwrap();
-    b.add_sms_rule(Category::OfficialImpersonation, "冻结", 40)
+        b.add_number(
+            "+8617000000200",
+            EntryMeta::new(Action::Block, Category::LoanCredit, 90),
+        )
         .unwrap();
-    b.add_sms_rule(
-        Category::AccountPhishing,
-        "验证码&告诉&!勿告诉&!不要告诉",
-        80,
-    )
-    .unwrap();
-    b.add_sms_rule(Category::Prize, "you have won", 60).unwrap();
-    b.add_sms_rule(Category::Spam, "退订", 30).unwrap();
-    b.add_sms_rule(Category::Spam, "优惠", 30).unwrap();
-    b.add_brand("icbc", "icbc.com.cn").unwrap();
+        b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
+            .unwrap();
+        b.add_sms_rule(Category::OfficialImpersonation, "冻结", 40)
+            .unwrap();
+        b.add_sms_rule(
+            Category::AccountPhishing,
+            "验证码&告诉&!勿告诉&!不要告诉",
+            80,
+        )
+        .unwrap();
+        b.add_sms_rule(Category::Prize, "you have won", 60).unwrap();
+        b.add_sms_rule(Category::Spam, "退订", 30).unwrap();
+        b.add_sms_rule(Category::Spam, "优惠", 30).unwrap();
+        b.add_brand("icbc", "icbc.com.cn").unwrap();
+    })
+}
+
+/// An engine at home in `home` with a list of only what `fill` adds.
+fn engine_with(home: &str, fill: impl FnOnce(&mut ListSetBuilder)) -> Engine {
+    let engine = Engine::open_in_memory(EngineConfig::new(region(home))).unwrap();
+    let mut b = ListSet::builder("sms-case", 1);
+    fill(&mut b);
     engine.replace_lists(b.build().unwrap());
     engine
 }
@@ -150,10 +158,7 @@ fn bad_input_gets_a_decision() {
 
 #[test]
 fn a_bank_short_code_in_international_form_is_a_spoof() {
-    let engine = Engine::open_in_memory(EngineConfig::new(region("CN"))).unwrap();
-    let mut b = ListSet::builder("sms-official", 1);
-    b.add_official(region("CN"), "95588").unwrap();
-    engine.replace_lists(b.build().unwrap());
+    let engine = engine_with("CN", |b| b.add_official(region("CN"), "95588").unwrap());
     let real = engine
         .check_sms(&SmsInput::new("95588", "您的账户支出 100 元"))
         .unwrap();
@@ -173,13 +178,12 @@ fn a_bank_short_code_in_international_form_is_a_spoof() {
 
 #[test]
 fn rules_can_require_a_link_or_a_number() {
-    let engine = Engine::open_in_memory(EngineConfig::new(region("CN"))).unwrap();
-    let mut b = ListSet::builder("markers", 1);
-    b.add_sms_rule(Category::Delivery, "[link]&包裹", 60)
-        .unwrap();
-    b.add_sms_rule(Category::Prize, "[number]&claim", 60)
-        .unwrap();
-    engine.replace_lists(b.build().unwrap());
+    let engine = engine_with("CN", |b| {
+        b.add_sms_rule(Category::Delivery, "[link]&包裹", 60)
+            .unwrap();
+        b.add_sms_rule(Category::Prize, "[number]&claim", 60)
+            .unwrap();
+    });
     let check = |text: &str| engine.check_sms(&SmsInput::new("", text)).unwrap();
     assert_eq!(
         check("您的包裹异常，请点击 sf-kuaidi.top/a 处理").action,
@@ -200,11 +204,10 @@ fn rules_can_require_a_link_or_a_number() {
 
 #[test]
 fn premium_rate_numbers_in_the_text_are_a_marker_rules_can_use() {
-    let engine = Engine::open_in_memory(EngineConfig::new(region("GB"))).unwrap();
-    let mut b = ListSet::builder("premium", 1);
-    b.add_sms_rule(Category::Prize, "[premium]&won", 60)
-        .unwrap();
-    engine.replace_lists(b.build().unwrap());
+    let engine = engine_with("GB", |b| {
+        b.add_sms_rule(Category::Prize, "[premium]&won", 60)
+            .unwrap();
+    });
     let check = |text: &str| engine.check_sms(&SmsInput::new("", text)).unwrap();
     // 0906 is a UK premium-rate range; 020 is London, 07 a mobile.
     assert_eq!(
@@ -228,12 +231,11 @@ fn premium_rate_numbers_in_the_text_are_a_marker_rules_can_use() {
 
 #[test]
 fn a_link_to_a_brands_own_domain_is_not_a_link_for_the_rules() {
-    let engine = Engine::open_in_memory(EngineConfig::new(region("GB"))).unwrap();
-    let mut b = ListSet::builder("own-links", 1);
-    b.add_sms_rule(Category::Delivery, "[link]&parcel", 60)
-        .unwrap();
-    b.add_brand("royalmail", "royalmail.com").unwrap();
-    engine.replace_lists(b.build().unwrap());
+    let engine = engine_with("GB", |b| {
+        b.add_sms_rule(Category::Delivery, "[link]&parcel", 60)
+            .unwrap();
+        b.add_brand("royalmail", "royalmail.com").unwrap();
+    });
     let check = |text: &str| engine.check_sms(&SmsInput::new("", text)).unwrap();
     assert_eq!(
         check("Your parcel is held, rebook at royalmail.com/redelivery").action,
