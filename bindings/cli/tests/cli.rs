@@ -41,6 +41,14 @@ impl Cg {
         serde_json::from_str(&self.ok(&all)).expect("json decision")
     }
 
+    /// `eval-sms FILE --json` with `args` before the command and `extra` after it.
+    fn eval_sms(&self, args: &[&str], file: &std::path::Path, extra: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["eval-sms", file.to_str().expect("utf-8 path"), "--json"]);
+        all.extend_from_slice(extra);
+        serde_json::from_str(&self.ok(&all)).expect("json report")
+    }
+
     fn stdin(&self, args: &[&str], input: impl Into<Vec<u8>>) -> String {
         let out = self
             .cmd()
@@ -385,12 +393,7 @@ fn a_corrupt_database_is_reported_and_kept() {
 fn eval_sms_measures_rules_with_and_without_the_model() {
     let cg = Cg::new();
     let file = shared_data("sms/uci_sms_spam.tsv");
-    let file = file.to_str().expect("utf-8 path");
-    let run = |extra: &[&str]| -> Value {
-        let mut args = vec!["--region", "GB", "eval-sms", file, "--json"];
-        args.extend_from_slice(extra);
-        serde_json::from_str(&cg.ok(&args)).expect("json report")
-    };
+    let run = |extra: &[&str]| cg.eval_sms(&["--region", "GB"], &file, extra);
     let rate = |r: &Value, key: &str| r[key].as_f64().expect(key);
     let rules = run(&["--without-model"]);
     let both = run(&[]);
@@ -424,8 +427,7 @@ fn eval_sms_reports_recall_per_labelled_category() {
         ),
     )
     .unwrap();
-    let r: Value = serde_json::from_str(&cg.ok(&["eval-sms", file.to_str().unwrap(), "--json"]))
-        .expect("json report");
+    let r = cg.eval_sms(&[], &file, &[]);
     let rows = r["per_fraud_label"].as_object().expect("per_fraud_label");
     let names: Vec<&str> = rows.keys().map(String::as_str).collect();
     assert_eq!(names, ["delivery", "fraud", "prize"]);
@@ -478,15 +480,13 @@ fn eval_sms_can_judge_each_message_in_its_senders_country() {
         ),
     )
     .unwrap();
-    let path = file.to_str().unwrap();
-    let at_home: Value =
-        serde_json::from_str(&cg.ok(&["eval-sms", path, "--json"])).expect("report");
+    let at_home = cg.eval_sms(&[], &file, &[]);
     assert_eq!(at_home["flagged_by_sender_policy_only"], 1, "{at_home}");
     assert_eq!(at_home["false_positive_rate"], 0.5);
-    let each: Value =
-        serde_json::from_str(&cg.ok(&["eval-sms", path, "--json", "--home-from-sender"]))
-            .expect("report");
+    let each = cg.eval_sms(&[], &file, &["--home-from-sender"]);
     assert_eq!(each["flagged_by_sender_policy_only"], 0, "{each}");
     assert_eq!(each["false_positive_rate"], 0.0);
-    assert!(cg.ok(&["eval-sms", path]).contains("--home-from-sender"));
+    assert!(cg
+        .ok(&["eval-sms", file.to_str().unwrap()])
+        .contains("--home-from-sender"));
 }
