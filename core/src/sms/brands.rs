@@ -48,17 +48,21 @@ pub fn from_entries<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<Brand> {
 pub fn is_own_domain(brands: &[Brand], link: &super::links::Link) -> bool {
     link.registrable
         .as_deref()
-        .is_some_and(|r| brands.iter().any(|b| b.domains.iter().any(|d| d == r)))
+        .is_some_and(|r| owned(brands, r))
+}
+
+/// Whether a listed brand owns the registrable domain `registrable`.
+fn owned(brands: &[Brand], registrable: &str) -> bool {
+    brands
+        .iter()
+        .any(|b| b.domains.iter().any(|d| d == registrable))
 }
 
 /// The brand that `registrable` imitates, if any.
 pub fn imitated<'b>(brands: &'b [Brand], registrable: &str) -> Option<&'b Brand> {
     let label = registrable.split('.').next().unwrap_or("");
     // A domain that a listed brand owns is never a lookalike (ups.com is not usps).
-    if brands
-        .iter()
-        .any(|b| b.domains.iter().any(|d| d == registrable))
-    {
+    if owned(brands, registrable) {
         return None;
     }
     let tokens: Vec<&str> = label

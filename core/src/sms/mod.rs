@@ -111,7 +111,9 @@ impl Scan {
         Scan {
             unverified_link: found.iter().any(|l| !brands::is_own_domain(brands, l)),
             any_link: !found.is_empty(),
-            shortened: any_shortened(found),
+            shortened: found
+                .iter()
+                .any(|l| l.registrable.as_deref().is_some_and(links::is_shortener)),
             ip_link: found.iter().any(|l| l.is_ip),
             number: !written.is_empty(),
             premium: written.iter().any(number::is_premium_rate),
@@ -149,12 +151,6 @@ pub fn model_input(text: &str, home: crate::Region) -> String {
     let found = links::extract(text);
     let written = text_numbers::extract(text, home);
     Scan::new(&found, &written, &[]).mark(normalize::normalize(text), false)
-}
-
-fn any_shortened(found: &[links::Link]) -> bool {
-    found
-        .iter()
-        .any(|l| l.registrable.as_deref().is_some_and(links::is_shortener))
 }
 
 fn is_marketing(category: Category) -> bool {
