@@ -5,7 +5,9 @@
 //! drops them. A writer changes SQLite under a mutex, then publishes a fresh snapshot.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use arc_swap::ArcSwap;
@@ -14,13 +16,15 @@ use serde::Serialize;
 use crate::decide::number_rules::Context;
 use crate::decide::{self, CallInput, Decision, SmsInput};
 use crate::error::Result;
-use crate::lists::ListSet;
+use crate::lists::{guard, ListSet};
 use crate::region::Region;
 use crate::store::{
     Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, Settings, Store, UpdateLogEntry,
     UserRule,
 };
-use crate::update::{self, Fetcher, FileMap, InstallStep, UpdateError, UpdateReport, Updater};
+use crate::update::{
+    self, Fetcher, FileMap, InstallStep, Refused, UpdateError, UpdateReport, Updater,
+};
 use crate::wire::Section;
 
 /// The database file name inside the data directory.
@@ -82,6 +86,10 @@ pub struct UpdateStatus {
     pub stale: bool,
     /// The last attempt and what happened.
     pub last_attempt: Option<UpdateLogEntry>,
+    /// Why the installed list is not the one in use, when it failed its checks (a file
+    /// missing, truncated, swapped or damaged): decisions then use the bundled list (or
+    /// none), and the next update reinstalls from the snapshot. The list is also stale.
+    pub list_problem: Option<String>,
 }
 
 /// What the SMS section of the list in use holds: the `sms_rules` entry count mixes
@@ -139,6 +147,13 @@ pub struct Engine {
     lists_dir: Option<PathBuf>,
     update_lock: Mutex<()>,
     crash_after: Mutex<Option<InstallStep>>,
+    /// The installed list that failed its checks, while it is not reinstalled.
+    refused: Mutex<Option<Refused>>,
+    /// The bundled list verified by [`Engine::load_bundled`]: what decides while no
+    /// usable signed list is installed.
+    fallback: Mutex<Option<Arc<ListSet>>>,
+    /// SIGBUS faults on list files already handled by this engine.
+    faults_seen: AtomicU64,
 }
 
 impl Engine {
@@ -149,9 +164,16 @@ impl Engine {
         let store = Store::open(&path)?;
         let lists_dir = data_dir.join(LISTS_DIR);
         std::fs::create_dir_all(&lists_dir)?;
-        // Finish or undo an install that a crash interrupted, then map the committed list.
-        let lists = update::recover(&store, &lists_dir, config.list_name.as_deref())?;
-        Engine::with_store(store, config, Some(path), Some(lists_dir), lists)
+        // Finish or undo an install that a crash interrupted, then map the committed list
+        // if its files are still the ones that were installed.
+        let recovered = update::recover(&store, &lists_dir, config.list_name.as_deref())?;
+        let lists = match (&recovered.refused, recovered.lists) {
+            (Some(refused), _) => Some(ListSet::empty().standing_in_for(&refused.name, refused.seq)),
+            (None, lists) => lists,
+        };
+        let engine = Engine::with_store(store, config, Some(path), Some(lists_dir), lists)?;
+        *lock(&engine.refused) = recovered.refused;
+        Ok(engine)
     }
 
     /// An engine whose state lives only in memory.
@@ -176,15 +198,57 @@ impl Engine {
             lists_dir,
             update_lock: Mutex::new(()),
             crash_after: Mutex::new(None),
+            refused: Mutex::new(None),
+            fallback: Mutex::new(None),
+            faults_seen: AtomicU64::new(guard::faults()),
         })
     }
 
-    /// Whether a signed list is installed (the CLI installs its bundled list otherwise).
+    /// Whether a usable signed list is installed: one is committed and its files passed
+    /// their checks. Otherwise the app (and the CLI) decides on its bundled list.
     pub fn has_installed_list(&self) -> Result<bool> {
+        if lock(&self.refused).is_some() {
+            return Ok(false);
+        }
         Ok(self
             .store()
             .installed_list(self.config.list_name.as_deref())?
             .is_some())
+    }
+
+    /// Recomputes the checksums of every file of the list in use, reading it whole. The
+    /// seal checked at open catches missing, truncated and swapped files; this also
+    /// catches a flipped byte. A list that fails is dropped for the bundled one, `status`
+    /// says why, and the next update reinstalls it. Returns whether the list was intact.
+    /// Apps call it from their update job; `status` calls it too.
+    pub fn verify_lists(&self) -> Result<bool> {
+        let current = self.lists.load_full();
+        if current.stands_in_for().is_some() {
+            return Ok(false);
+        }
+        match current.verify() {
+            Ok(()) => Ok(true),
+            Err(err) => {
+                self.refuse_lists(&current, err.to_string());
+                Ok(false)
+            }
+        }
+    }
+
+    /// Stops using `current` (an installed list found damaged) for the bundled list, or
+    /// for no list, and records why.
+    fn refuse_lists(&self, current: &Arc<ListSet>, why: String) {
+        let name = current.name().to_owned();
+        let seq = current.version();
+        let replacement = lock(&self.fallback)
+            .as_ref()
+            .and_then(|f| f.try_clone_owned())
+            .unwrap_or_else(ListSet::empty)
+            .standing_in_for(&name, seq);
+        *lock(&self.refused) = Some(Refused { name, seq, why });
+        let replacement = Arc::new(replacement);
+        // Only if nothing replaced it meanwhile (an update that just installed).
+        self.lists.compare_and_swap(current, replacement);
     }
 
     /// The directory holding the installed list's FST files (`None` in memory or before
@@ -223,6 +287,14 @@ impl Engine {
         if self.has_installed_list()? {
             return Ok(None);
         }
+        if lock(&self.refused).is_some() {
+            // The installed list is damaged, and installing an older bundle over a newer
+            // trusted state would be a rollback: decide on the bundle in memory until the
+            // next update reinstalls the list.
+            let root = self.config.pinned_root.clone().ok_or(UpdateError::NoRoot)?;
+            self.load_bundled(files, &root)?;
+            return Ok(None);
+        }
         self.run_update(files, false, unix_now()).map(Some)
     }
 
@@ -244,7 +316,16 @@ impl Engine {
             check_expiry: false,
         };
         updater.run(files)?;
-        self.lists.store(scratch_lists.load_full());
+        let bundled = scratch_lists.load_full();
+        *lock(&self.fallback) = Some(bundled.clone());
+        let in_use = match lock(&self.refused).as_ref() {
+            Some(refused) => bundled
+                .try_clone_owned()
+                .map(|set| Arc::new(set.standing_in_for(&refused.name, refused.seq)))
+                .unwrap_or(bundled),
+            None => bundled,
+        };
+        self.lists.store(in_use);
         Ok(())
     }
 
@@ -280,6 +361,9 @@ impl Engine {
             check_expiry,
         };
         let result = updater.run(fetcher);
+        if matches!(&result, Ok(report) if report.installed.is_some()) {
+            *lock(&self.refused) = None;
+        }
         let message = match &result {
             Ok(report) => match report.installed {
                 Some(_) => format!("installed {} seq {}", report.list, report.seq),
@@ -311,24 +395,36 @@ impl Engine {
 
     /// Decides a call. Pure: records nothing (see [`screen_call`](Self::screen_call)).
     pub fn check_call(&self, input: &CallInput) -> Result<Decision> {
-        let snapshot = self.snapshot.load();
-        let lists = self.lists.load();
-        decide::check_call(&context(&snapshot, &lists, &self.config), input)
+        self.decide(|cx| decide::check_call(cx, input))
     }
 
     /// Decides an SMS. Pure: records nothing.
     pub fn check_sms(&self, input: &SmsInput) -> Result<Decision> {
+        self.decide(|cx| decide::check_sms(cx, input))
+    }
+
+    /// Runs one decision on the current snapshots. If a list file was truncated under
+    /// it (the SIGBUS guard absorbed a fault, so the list read zeros), the damaged list
+    /// is dropped for the bundled one and the decision is made again.
+    fn decide<T>(&self, run: impl Fn(&Context<'_>) -> Result<T>) -> Result<T> {
         let snapshot = self.snapshot.load();
-        let lists = self.lists.load();
-        decide::check_sms(&context(&snapshot, &lists, &self.config), input)
+        let lists = self.lists.load_full();
+        let outcome =
+            std::panic::catch_unwind(AssertUnwindSafe(|| run(&context(&snapshot, &lists, &self.config))));
+        let faults = guard::faults();
+        if faults == self.faults_seen.load(Ordering::Acquire) || !lists.is_damaged() {
+            self.faults_seen.store(faults, Ordering::Release);
+            return outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        self.faults_seen.store(faults, Ordering::Release);
+        self.refuse_lists(&lists, "a list file was truncated while in use".into());
+        let lists = self.lists.load_full();
+        run(&context(&snapshot, &lists, &self.config))
     }
 
     /// Decides a call and records it in the history, as the apps do.
     pub fn screen_call(&self, input: &CallInput) -> Result<Decision> {
-        let snapshot = self.snapshot.load();
-        let lists = self.lists.load();
-        let (decision, number) =
-            decide::check_call_with_number(&context(&snapshot, &lists, &self.config), input)?;
+        let (decision, number) = self.decide(|cx| decide::check_call_with_number(cx, input))?;
         let subject = number.map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
         self.record(Channel::Call, &subject, &decision)?;
         Ok(decision)
@@ -403,8 +499,10 @@ impl Engine {
         self.store().clear_history()
     }
 
-    /// A summary for `callguard status` and the apps' settings screens.
+    /// A summary for `callguard status` and the apps' settings screens. It checks the
+    /// list in use in full first ([`verify_lists`](Self::verify_lists)).
     pub fn status(&self) -> Result<Status> {
+        self.verify_lists()?;
         let snapshot = self.snapshot.load();
         let lists = self.lists.load();
         let store = self.store();
@@ -429,7 +527,12 @@ impl Engine {
             history_entries: store.history_count()?,
             schema_version: store.schema_version()?,
             database: self.database.clone(),
-            update: update_status(&store, self.config.list_name.as_deref())?,
+            update: update_status(
+                &store,
+                self.config.list_name.as_deref(),
+                lock(&self.refused).as_ref(),
+                lists.stands_in_for().is_some() && lists.version() > 0,
+            )?,
         })
     }
 
@@ -448,7 +551,12 @@ impl Engine {
     }
 }
 
-fn update_status(store: &Store, list_name: Option<&str>) -> Result<UpdateStatus> {
+fn update_status(
+    store: &Store,
+    list_name: Option<&str>,
+    refused: Option<&Refused>,
+    bundled_in_use: bool,
+) -> Result<UpdateStatus> {
     let record = store.trust_record()?;
     let now = unix_now().max(record.latest_known_time.unwrap_or(0));
     let seconds_since_success = record.last_success_at.map(|t| now.saturating_sub(t));
@@ -459,9 +567,30 @@ fn update_status(store: &Store, list_name: Option<&str>) -> Result<UpdateStatus>
         manifest_expires: record.manifest_expires,
         last_success_at: record.last_success_at,
         seconds_since_success,
-        stale: expired || seconds_since_success.is_some_and(|s| s > STALE_AFTER_SECS),
+        stale: refused.is_some()
+            || expired
+            || seconds_since_success.is_some_and(|s| s > STALE_AFTER_SECS),
         last_attempt: store.update_log(1)?.into_iter().next(),
+        list_problem: refused.map(|r| {
+            format!(
+                "the installed list {} seq {} was refused: {}; {} until the next update reinstalls it",
+                r.name,
+                r.seq,
+                r.why,
+                if bundled_in_use {
+                    "deciding on the bundled list"
+                } else {
+                    "no list is in use"
+                }
+            )
+        }),
     })
+}
+
+/// Takes a mutex whose holder may have panicked: the values behind these are replaced
+/// whole, never left half-written.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn unix_now() -> u64 {

@@ -136,6 +136,9 @@ fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::R
             "signed list    none installed (using the embedded default list)"
         )?,
     }
+    if let Some(problem) = &u.list_problem {
+        writeln!(out, "LIST PROBLEM   {problem}")?;
+    }
     if let Some(age) = u.seconds_since_success {
         let stale = if u.stale { "STALE: " } else { "" };
         writeln!(

@@ -216,6 +216,7 @@ impl From<core::UpdateStatus> for UpdateStatus {
             seconds_since_success: u.seconds_since_success,
             stale: u.stale,
             last_attempt: u.last_attempt.map(Into::into),
+            list_problem: u.list_problem,
         }
     }
 }

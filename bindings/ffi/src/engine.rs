@@ -110,11 +110,21 @@ impl Engine {
     }
 
     /// Installs a list shipped inside the app, so it protects before the first download;
-    /// signatures and digests are checked, expiry is not. `None` if a list is installed.
+    /// signatures and digests are checked, expiry is not. `None` if a list is installed,
+    /// and also when the installed list failed its checks at open: the bundle then
+    /// decides from memory until the next update reinstalls the list. Call it at every
+    /// start.
     pub fn install_bundled(&self, files: Vec<UpdateFile>) -> Result<Option<UpdateReport>> {
         let files = file_map(files)?;
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
         Ok(self.core.install_bundled(&files)?.map(Into::into))
+    }
+
+    /// Checks every file of the list in use in full (it reads the whole list); a damaged
+    /// list is dropped for the bundled one and `status().update.listProblem` says why.
+    /// The update job calls it before each update. Returns whether the list was intact.
+    pub fn verify_lists(&self) -> Result<bool> {
+        Ok(self.core.verify_lists()?)
     }
 
     /// Every setting as (key, text value), in a fixed order.

@@ -232,6 +232,9 @@ pub struct UpdateStatus {
     pub stale: bool,
     /// The last attempt.
     pub last_attempt: Option<UpdateAttempt>,
+    /// Why the installed list is not in use (a file missing, truncated or damaged): the
+    /// app shows it; the next update reinstalls the list.
+    pub list_problem: Option<String>,
 }
 
 /// A summary for the app's settings screen.

@@ -20,15 +20,15 @@ use crate::wire::{EntrySink, Section, WireError};
 pub enum FstBytes {
     /// Built in memory.
     Owned(Vec<u8>),
-    /// Mapped from an installed file.
-    Mapped(memmap2::Mmap),
+    /// Mapped from an installed file, with its range registered with the SIGBUS guard.
+    Mapped(super::guard::Guarded),
 }
 
 impl AsRef<[u8]> for FstBytes {
     fn as_ref(&self) -> &[u8] {
         match self {
             FstBytes::Owned(bytes) => bytes,
-            FstBytes::Mapped(map) => map,
+            FstBytes::Mapped(map) => map.as_ref(),
         }
     }
 }
@@ -38,19 +38,125 @@ pub fn file_name(section: Section) -> String {
     format!("{}.fst", section.name())
 }
 
-/// Maps one installed section file.
-pub(crate) fn map_file(path: &Path) -> Result<FstBytes> {
+/// What the installer records of one section file, so that opening the engine can tell
+/// cheaply whether the file on disk is still the one that was verified: its length and
+/// the CRC-32C that the `fst` crate writes into the file's last four bytes (computed over
+/// everything before them). A file of another version, a truncated or extended file, or a
+/// missing one fails this check without reading the whole file; a flipped byte inside
+/// the file is found by [`crate::lists::ListSet::verify`], which recomputes the CRC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSeal {
+    /// The file's length in bytes.
+    pub len: u64,
+    /// The CRC-32C stored in the file's footer.
+    pub crc: u32,
+}
+
+/// The seals of the five section files of a list directory, in [`Section::ALL`] order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirSeal(pub [FileSeal; 5]);
+
+impl DirSeal {
+    /// Reads the seal of every section file in `dir` (a length and four bytes each).
+    pub fn read(dir: &Path) -> Result<DirSeal> {
+        let mut seals = [FileSeal { len: 0, crc: 0 }; 5];
+        for section in Section::ALL {
+            seals[section.index()] = FileSeal::read(&dir.join(file_name(section)))?;
+        }
+        Ok(DirSeal(seals))
+    }
+
+    /// The text form stored in SQLite: `len:crc` per section, comma-separated.
+    pub fn to_text(&self) -> String {
+        self.0
+            .iter()
+            .map(|s| format!("{}:{:08x}", s.len, s.crc))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads the text form back; `None` for anything else (an install from before seals).
+    pub fn from_text(text: &str) -> Option<DirSeal> {
+        let mut seals = [FileSeal { len: 0, crc: 0 }; 5];
+        let mut parts = text.split(',');
+        for seal in &mut seals {
+            let (len, crc) = parts.next()?.split_once(':')?;
+            *seal = FileSeal {
+                len: len.parse().ok()?,
+                crc: u32::from_str_radix(crc, 16).ok()?,
+            };
+        }
+        parts.next().is_none().then_some(DirSeal(seals))
+    }
+}
+
+impl FileSeal {
+    /// The seal of one file on disk.
+    pub fn read(path: &Path) -> Result<FileSeal> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = File::open(path)?;
+        let len = file.metadata()?.len();
+        if len < 4 {
+            return Err(Error::InvalidList(format!(
+                "{} is too short to be an index",
+                file_label(path)
+            )));
+        }
+        file.seek(SeekFrom::Start(len - 4))?;
+        let mut footer = [0u8; 4];
+        file.read_exact(&mut footer)?;
+        Ok(FileSeal {
+            len,
+            crc: u32::from_le_bytes(footer),
+        })
+    }
+}
+
+/// A file's name without its directory, for messages (paths may name the user).
+fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Maps one installed section file; with a seal, only if the file still matches it.
+pub(crate) fn map_file(path: &Path, seal: Option<&FileSeal>) -> Result<FstBytes> {
     let file = File::open(path)?;
-    if file.metadata()?.len() == 0 {
-        return Err(Error::InvalidList(format!("{} is empty", path.display())));
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Err(Error::InvalidList(format!("{} is empty", file_label(path))));
+    }
+    if let Some(seal) = seal {
+        if seal.len != len {
+            return Err(Error::InvalidList(format!(
+                "{} has {len} bytes where {} were installed",
+                file_label(path),
+                seal.len
+            )));
+        }
     }
     // SAFETY: installed list files are written once into a fresh directory, synced and
-    // renamed into place; nothing ever writes to them again (a new version goes to a new
-    // directory, and an old directory is deleted only after no ListSet maps it... or, on
-    // Unix, unlinking keeps the mapping valid). Truncation by another process would be a
-    // bug outside this crate.
+    // renamed into place; nothing in this crate writes to them again (a new version goes
+    // to a new directory, and unlinking an old one keeps its mappings valid on Unix).
+    // Another process or a disk fault may still truncate a file under the mapping; the
+    // SIGBUS guard ([`super::guard`]) turns the fault into a damaged list instead of a
+    // crash.
     let map = unsafe { memmap2::Mmap::map(&file)? };
-    Ok(FstBytes::Mapped(map))
+    if let Some(seal) = seal {
+        let footer = map
+            .len()
+            .checked_sub(4)
+            .and_then(|start| map.get(start..))
+            .and_then(|f| <[u8; 4]>::try_from(f).ok())
+            .map(u32::from_le_bytes);
+        if footer != Some(seal.crc) {
+            return Err(Error::InvalidList(format!(
+                "{} is not the file that was installed (its checksum differs)",
+                file_label(path)
+            )));
+        }
+    }
+    Ok(FstBytes::Mapped(super::guard::Guarded::new(map)))
 }
 
 /// Streams entries into one FST file per section inside `dir`.

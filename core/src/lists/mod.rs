@@ -20,6 +20,7 @@
 mod builder;
 pub mod domain;
 pub mod files;
+pub(crate) mod guard;
 mod meta;
 mod prefix;
 pub mod source;
@@ -55,6 +56,9 @@ pub struct ListSet {
     sections: [Map<FstBytes>; 5],
     /// The SMS section compiled (phrase automaton, brands), built on first use.
     sms_index: OnceLock<SmsIndex>,
+    /// Set when this set stands in for an installed list that was refused as damaged:
+    /// that list's name and sequence number, reported beside every decision.
+    stands_in_for: Option<(String, u64)>,
 }
 
 impl std::fmt::Debug for ListSet {
@@ -85,6 +89,7 @@ impl ListSet {
             version: 0,
             sections,
             sms_index: OnceLock::new(),
+            stands_in_for: None,
         }
     }
 
@@ -115,17 +120,99 @@ impl ListSet {
             version,
             sections,
             sms_index: OnceLock::new(),
+            stands_in_for: None,
         })
     }
 
     /// Memory-maps the FST files that [`files::FstDirWriter`] wrote into `dir`.
     pub fn open_dir(dir: &Path, name: &str, version: u64) -> Result<ListSet> {
+        ListSet::open_sealed(dir, name, version, None)
+    }
+
+    /// Memory-maps the files in `dir` only if each still matches the seal recorded at
+    /// install (its length and footer checksum): a missing, truncated, extended or
+    /// swapped file is refused without reading it whole.
+    pub fn open_sealed(
+        dir: &Path,
+        name: &str,
+        version: u64,
+        seal: Option<&files::DirSeal>,
+    ) -> Result<ListSet> {
         let mut maps = Vec::with_capacity(5);
         for section in Section::ALL {
-            let bytes = files::map_file(&dir.join(files::file_name(section)))?;
-            maps.push(Map::new(bytes).map_err(fst_error)?);
+            let path = dir.join(files::file_name(section));
+            let bytes = files::map_file(&path, seal.map(|s| &s.0[section.index()]))?;
+            maps.push(Map::new(bytes).map_err(|e| {
+                Error::InvalidList(format!("{}: {e}", files::file_name(section)))
+            })?);
         }
         ListSet::from_maps(name, version, maps)
+    }
+
+    /// Recomputes every section's checksum over all of its bytes: finds a flipped byte
+    /// that the cheap seal check at open cannot see. Reads the whole list.
+    pub fn verify(&self) -> Result<()> {
+        for section in Section::ALL {
+            let map = &self.sections[section.index()];
+            if map.as_fst().as_bytes().is_empty() {
+                continue;
+            }
+            map.as_fst().verify().map_err(|_| {
+                Error::InvalidList(format!(
+                    "{} fails its checksum",
+                    files::file_name(section)
+                ))
+            })?;
+        }
+        if self.is_damaged() {
+            return Err(Error::InvalidList(
+                "a list file was truncated while in use".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The bytes of every section, as mapped or held.
+    pub fn byte_size(&self) -> u64 {
+        self.sections
+            .iter()
+            .map(|m| m.as_fst().as_bytes().len() as u64)
+            .sum()
+    }
+
+    /// Whether a file behind this set was truncated under it (the SIGBUS guard absorbed
+    /// a fault in one of its mappings): its contents can no longer be trusted.
+    pub fn is_damaged(&self) -> bool {
+        self.sections.iter().any(|m| match m.as_fst().as_inner() {
+            FstBytes::Mapped(map) => map.faulted(),
+            FstBytes::Owned(_) => false,
+        })
+    }
+
+    /// Marks this set as standing in for the installed list `name` at `seq`, refused as
+    /// damaged; decisions then report both.
+    pub fn standing_in_for(mut self, name: &str, seq: u64) -> ListSet {
+        self.stands_in_for = Some((name.to_owned(), seq));
+        self
+    }
+
+    /// A copy of a set held in memory (a bundled list), or `None` for a mapped one.
+    pub(crate) fn try_clone_owned(&self) -> Option<ListSet> {
+        let mut maps = Vec::with_capacity(5);
+        for map in &self.sections {
+            match map.as_fst().as_inner() {
+                FstBytes::Owned(bytes) => {
+                    maps.push(Map::new(FstBytes::Owned(bytes.clone())).ok()?);
+                }
+                FstBytes::Mapped(_) => return None,
+            }
+        }
+        ListSet::from_maps(&self.name, self.version, maps).ok()
+    }
+
+    /// The refused installed list this set stands in for, if any.
+    pub fn stands_in_for(&self) -> Option<(&str, u64)> {
+        self.stands_in_for.as_ref().map(|(n, s)| (n.as_str(), *s))
     }
 
     /// The list's name, as reported in decisions.
@@ -324,8 +411,16 @@ pub(crate) fn fst_error(err: fst::Error) -> Error {
 }
 
 /// Names and versions of the lists in a set, for [`Decision::lists`](crate::Decision).
+///
+/// A set that stands in for a damaged installed list also names that list, as
+/// `damaged:NAME` with its sequence number, so every decision says that it was not made
+/// on the list the user last installed.
 pub(crate) fn versions(lists: &ListSet) -> BTreeMap<String, u64> {
-    BTreeMap::from([(lists.name.clone(), lists.version)])
+    let mut versions = BTreeMap::from([(lists.name.clone(), lists.version)]);
+    if let Some((name, seq)) = &lists.stands_in_for {
+        versions.insert(format!("damaged:{name}"), *seq);
+    }
+    versions
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The newest schema this build knows.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 const MIGRATIONS: [&str; LATEST as usize] = [
     // 1: settings, user rules, decision history.
@@ -53,6 +53,8 @@ const MIGRATIONS: [&str; LATEST as usize] = [
          ok      INTEGER NOT NULL,
          message TEXT NOT NULL
      );",
+    // 3: the seal of the installed list's files (lengths and checksums), checked at open.
+    "ALTER TABLE installed_list ADD COLUMN files TEXT NOT NULL DEFAULT '';",
 ];
 
 /// Brings the schema up to [`LATEST`].

@@ -27,6 +27,10 @@ pub struct InstalledList {
     pub manifest_version: u64,
     /// When it was installed, Unix seconds.
     pub installed_at: u64,
+    /// The seal of its files (see `lists::files::DirSeal`), checked whenever the engine
+    /// opens; empty for a list installed before seals were recorded.
+    #[serde(skip)]
+    pub files: String,
 }
 
 /// Trusted metadata state.
@@ -96,7 +100,7 @@ impl Store {
 
     /// The installed list called `name`, or the only one when `name` is `None`.
     pub fn installed_list(&self, name: Option<&str>) -> Result<Option<InstalledList>> {
-        let sql = "SELECT name, seq, count, sha256, dir, manifest_version, installed_at FROM installed_list";
+        let sql = "SELECT name, seq, count, sha256, dir, manifest_version, installed_at, files FROM installed_list";
         let map = |row: &rusqlite::Row<'_>| {
             Ok(InstalledList {
                 name: row.get(0)?,
@@ -106,6 +110,7 @@ impl Store {
                 dir: row.get(4)?,
                 manifest_version: row.get::<_, i64>(5)? as u64,
                 installed_at: row.get::<_, i64>(6)? as u64,
+                files: row.get(7)?,
             })
         };
         let found = match name {
@@ -123,6 +128,13 @@ impl Store {
                 .optional()?,
         };
         Ok(found)
+    }
+
+    /// The directories of every installed list: what recovery must never delete.
+    pub fn installed_dirs(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT dir FROM installed_list")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// Commits trusted state and, when given, a newly installed list, in one transaction.
@@ -150,10 +162,11 @@ impl Store {
         }
         if let Some(list) = installed {
             tx.execute(
-                "INSERT INTO installed_list (name, seq, count, sha256, dir, manifest_version, installed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO installed_list (name, seq, count, sha256, dir, manifest_version, installed_at, files)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, count = excluded.count, sha256 = excluded.sha256,
-                   dir = excluded.dir, manifest_version = excluded.manifest_version, installed_at = excluded.installed_at",
+                   dir = excluded.dir, manifest_version = excluded.manifest_version, installed_at = excluded.installed_at,
+                   files = excluded.files",
                 params![
                     list.name,
                     list.seq as i64,
@@ -161,7 +174,8 @@ impl Store {
                     list.sha256,
                     list.dir,
                     list.manifest_version as i64,
-                    list.installed_at as i64
+                    list.installed_at as i64,
+                    list.files
                 ],
             )?;
         }

@@ -17,12 +17,14 @@
 mod fetch;
 #[cfg(feature = "net")]
 mod http;
+mod lock;
 mod run;
 
 pub use fetch::{FetchError, Fetcher, FileMap};
 #[cfg(feature = "net")]
 pub use http::{HttpFetcher, USER_AGENT};
-pub(crate) use run::{recover, Updater};
+pub use lock::LOCK_FILE;
+pub(crate) use run::{recover, Refused, Updater};
 
 use serde::Serialize;
 

@@ -7,8 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwap;
 
 use super::fetch::{FetchError, Fetcher};
+use super::lock::{InstallLock, LOCK_FILE};
 use super::{InstallStep, UpdateError, UpdateReport, Via};
-use crate::lists::files::{sync_dir, FstDirWriter};
+use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
 use crate::lists::ListSet;
 use crate::store::{InstalledList, Store, TrustRecord};
 use crate::trust::{self, limits, BlobRef, ListEntry, Root, TrustError, TrustedState};
@@ -53,6 +54,12 @@ impl Updater<'_> {
     }
 
     pub fn run(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport, UpdateError> {
+        // One install at a time across processes sharing the directory, and recovery in
+        // another process leaves this one's files alone while it is held.
+        let _install_lock = match &self.lists_dir {
+            Some(dir) => Some(InstallLock::acquire(dir).map_err(io)?),
+            None => None,
+        };
         let record = self.store().trust_record().map_err(storage)?;
         let latest = record.latest_known_time.unwrap_or(0);
         let clock_behind = self.now + CLOCK_SLACK_SECS < latest;
@@ -107,9 +114,19 @@ impl Updater<'_> {
             latest_known_time: Some(now),
             last_success_at: Some(now),
         };
-        if let Some(list) = installed.as_ref().filter(|_| {
+        // "Current" means the installed list is the one in use: a list refused as damaged
+        // at open (or truncated since) is reinstalled from the snapshot.
+        let current = self.lists.load_full();
+        let in_use = |list: &InstalledList| {
+            current.name() == list.name
+                && current.version() == list.seq
+                && current.stands_in_for().is_none()
+                && !current.is_damaged()
+        };
+        if let Some(list) = installed.as_ref().filter(|list| {
             Some(timestamp.version) == timestamp_version
                 && manifest_version == Some(timestamp.manifest.version)
+                && in_use(list)
         }) {
             self.store().commit_update(&next, None).map_err(storage)?;
             return Ok(report(
@@ -146,7 +163,7 @@ impl Updater<'_> {
         let previous = installed.filter(|i| i.name == name);
         if let Some(list) = previous
             .as_ref()
-            .filter(|i| i.seq == entry.seq && i.sha256 == entry.sha256)
+            .filter(|i| i.seq == entry.seq && i.sha256 == entry.sha256 && in_use(i))
         {
             self.store().commit_update(&next, None).map_err(storage)?;
             return Ok(report(
@@ -161,12 +178,12 @@ impl Updater<'_> {
             ));
         }
 
-        // The delta base must be the list actually in memory.
-        let current = self.lists.load_full();
+        // The delta base must be the list actually in memory, and intact.
         let base_seq = previous
             .as_ref()
             .map(|p| p.seq)
-            .filter(|seq| current.name() == name && current.version() == *seq);
+            .filter(|seq| current.name() == name && current.version() == *seq)
+            .filter(|_| current.verify().is_ok());
         let delta = base_seq.and_then(|seq| {
             entry
                 .deltas
@@ -317,6 +334,7 @@ impl Updater<'_> {
             dir: String::new(),
             manifest_version,
             installed_at: now,
+            files: String::new(),
         };
         let set = match built {
             Built::Memory(sections) => {
@@ -342,9 +360,11 @@ impl Updater<'_> {
                 std::fs::rename(&tmp, &target).map_err(io)?;
                 sync_dir(lists_dir).map_err(storage)?;
                 self.step(InstallStep::Renamed)?;
-                // Opened before the commit, so files that cannot be mapped never become the
-                // installed list.
-                ListSet::open_dir(&target, name, entry.seq).map_err(storage)?
+                // Sealed and opened before the commit, so files that cannot be mapped never
+                // become the installed list, and every later open checks the same seal.
+                let seal = DirSeal::read(&target).map_err(storage)?;
+                installed.files = seal.to_text();
+                ListSet::open_sealed(&target, name, entry.seq, Some(&seal)).map_err(storage)?
             }
         };
         self.store()
@@ -364,31 +384,101 @@ impl Updater<'_> {
     }
 }
 
-/// Opens the committed list at engine start and deletes whatever an interrupted install
-/// left behind. Returns `None` when no list is installed (or its files are unusable).
+/// Lists whose files together are at most this large are checksummed in full at every
+/// open (a fraction of a millisecond for the demo list); larger ones are checked by their
+/// seal at open and in full by `Engine::verify_lists` and before each update.
+pub(crate) const FULL_VERIFY_AT_OPEN: u64 = 8 << 20;
+
+/// What opening found: the committed list, or why it could not be used.
+pub(crate) struct Recovered {
+    /// The installed list, mapped and checked; `None` when none is installed or it was
+    /// refused.
+    pub lists: Option<ListSet>,
+    /// Why an installed list was refused (a damaged, missing or swapped file), with the
+    /// refused list's name and sequence number.
+    pub refused: Option<Refused>,
+}
+
+/// An installed list that failed its checks.
+#[derive(Debug, Clone)]
+pub(crate) struct Refused {
+    pub name: String,
+    pub seq: u64,
+    pub why: String,
+}
+
+/// Opens the committed list at engine start, and deletes what an interrupted install left
+/// behind, but only what is provably abandoned: while another process holds the install
+/// lock, nothing is deleted, because its staging directory and its freshly renamed list
+/// are live.
 pub(crate) fn recover(
     store: &Store,
     lists_dir: &Path,
     list_name: Option<&str>,
-) -> crate::Result<Option<ListSet>> {
-    let installed = store.installed_list(list_name)?;
-    if let Ok(entries) = std::fs::read_dir(lists_dir) {
-        for entry in entries.flatten() {
-            let keep = installed
-                .as_ref()
-                .is_some_and(|i| !i.dir.is_empty() && entry.file_name() == i.dir.as_str());
-            if !keep {
-                let _ = std::fs::remove_dir_all(entry.path());
+) -> crate::Result<Recovered> {
+    let cleanup_lock = InstallLock::try_acquire(lists_dir)?;
+    if cleanup_lock.is_some() {
+        let keep = store.installed_dirs()?;
+        if let Ok(entries) = std::fs::read_dir(lists_dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let live = name == LOCK_FILE
+                    || keep.iter().any(|dir| !dir.is_empty() && name == dir.as_str());
+                if !live {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
             }
         }
     }
-    let Some(list) = installed.filter(|i| !i.dir.is_empty()) else {
-        return Ok(None);
-    };
-    match ListSet::open_dir(&lists_dir.join(&list.dir), &list.name, list.seq) {
-        Ok(set) if set.counts().iter().sum::<u64>() == list.count => Ok(Some(set)),
-        _ => Ok(None),
+    // Without the lock, an install elsewhere may commit a new list and delete the one
+    // read here between the read and the open: read again when that happens.
+    let attempts = if cleanup_lock.is_some() { 1 } else { 5 };
+    let mut last = None;
+    for attempt in 0..attempts {
+        let Some(list) = store.installed_list(list_name)?.filter(|i| !i.dir.is_empty()) else {
+            return Ok(Recovered {
+                lists: None,
+                refused: None,
+            });
+        };
+        match open_installed(lists_dir, &list) {
+            Ok(set) => {
+                return Ok(Recovered {
+                    lists: Some(set),
+                    refused: None,
+                })
+            }
+            Err(why) => {
+                last = Some(Refused {
+                    name: list.name.clone(),
+                    seq: list.seq,
+                    why,
+                });
+                if attempt + 1 < attempts {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            }
+        }
     }
+    Ok(Recovered {
+        lists: None,
+        refused: last,
+    })
+}
+
+/// Maps an installed list if its files match their seal, count and (when small enough,
+/// or when no seal was recorded) their checksums.
+fn open_installed(lists_dir: &Path, list: &InstalledList) -> Result<ListSet, String> {
+    let seal = DirSeal::from_text(&list.files);
+    let set = ListSet::open_sealed(&lists_dir.join(&list.dir), &list.name, list.seq, seal.as_ref())
+        .map_err(|e| e.to_string())?;
+    if set.counts().iter().sum::<u64>() != list.count {
+        return Err("the list files hold another number of entries than were installed".into());
+    }
+    if seal.is_none() || set.byte_size() <= FULL_VERIFY_AT_OPEN {
+        set.verify().map_err(|e| e.to_string())?;
+    }
+    Ok(set)
 }
 
 #[derive(Default)]
