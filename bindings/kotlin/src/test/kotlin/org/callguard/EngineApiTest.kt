@@ -1,5 +1,6 @@
 package org.callguard
 
+import java.io.File
 import org.callguard.Support.call
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -114,6 +115,31 @@ class EngineApiTest {
             assertEquals(Action.BLOCK, engine.checkCall(call("+8617000945041")).action)
             // A bundled list is not installed over an installed one.
             assertNull(engine.installBundled(Support.siteFiles(Support.demoSite)))
+        }
+    }
+
+    @Test
+    fun `a damaged installed list is refused at open, the bundle decides, and the next update repairs it`() {
+        val dir = Support.tempDir()
+        Support.demoEngine(dir).use { engine ->
+            assertTrue(engine.verifyLists())
+            assertNull(engine.status().update.listProblem)
+        }
+        val listDir = File(dir, "lists").listFiles()!!.single { it.isDirectory }
+        assertTrue(File(listDir, "official.fst").delete())
+        Engine.open(dir.path, "CN", Support.demoRoot).use { engine ->
+            val problem = engine.status().update.listProblem
+            assertNotNull(problem)
+            assertTrue(engine.status().update.stale)
+            // As an app does at every start: the bundle decides until the list is repaired.
+            assertNull(engine.installBundled(Support.siteFiles(Support.demoSite)))
+            val d = engine.checkCall(call("+852 12110"))
+            assertEquals(Action.BLOCK, d.action)
+            assertEquals(1UL, d.lists["damaged:default"])
+            val report = engine.installUpdate(Support.siteFiles(Support.demoSite))
+            assertEquals(UpdateVia.Snapshot, report.installed)
+            assertNull(engine.status().update.listProblem)
+            assertNull(engine.checkCall(call("+852 12110")).lists["damaged:default"])
         }
     }
 
