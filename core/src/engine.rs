@@ -499,6 +499,35 @@ impl Engine {
         self.store().clear_history()
     }
 
+    /// Keeps a report of a number or an SMS sender the user marks as fraud, on the phone
+    /// only: nothing is sent. A number in any form is read in the home region; text with
+    /// letters is a sender name. The note is the user's, kept to one short line.
+    pub fn report(
+        &self,
+        number_or_sender: &str,
+        category: crate::Category,
+        note: &str,
+    ) -> Result<crate::store::Report> {
+        let subject = report_subject(number_or_sender, self.snapshot.load().settings.home_region)?;
+        self.store().add_report(unix_now(), &subject, category, note)
+    }
+
+    /// The reports kept, oldest first (a row this build cannot read is skipped).
+    pub fn reports(&self) -> Result<Vec<crate::store::Report>> {
+        Ok(self.store().reports()?.0)
+    }
+
+    /// The reports in the publisher's `numbers.csv` source format, for the app to hand
+    /// to the share sheet: `signed-lists build` reads it as `reports*.csv`.
+    pub fn export_reports(&self) -> Result<Vec<u8>> {
+        Ok(crate::store::export_csv(&self.store().reports()?.0))
+    }
+
+    /// Deletes every report (after the user shared them, or changed their mind).
+    pub fn clear_reports(&self) -> Result<usize> {
+        self.store().clear_reports()
+    }
+
     /// A summary for `callguard status` and the apps' settings screens. It checks the
     /// list in use in full first ([`verify_lists`](Self::verify_lists)).
     pub fn status(&self) -> Result<Status> {
@@ -591,6 +620,22 @@ fn update_status(
 /// whole, never left half-written.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What a report names: a sender name when the text has letters, else a number read in
+/// `home`. Errors never repeat the text.
+fn report_subject(text: &str, home: Region) -> Result<crate::store::ReportSubject> {
+    use crate::store::ReportSubject;
+    let text = text.trim();
+    if text.chars().any(char::is_alphabetic) {
+        let name: String = text.chars().filter(|c| !c.is_control()).take(64).collect();
+        if name.trim().is_empty() {
+            return Err(crate::Error::InvalidInput("the sender is empty".into()));
+        }
+        return Ok(ReportSubject::Sender(name.trim().to_owned()));
+    }
+    let number = crate::number::parse(text, home)?;
+    Ok(ReportSubject::Number(number.key().to_owned()))
 }
 
 fn unix_now() -> u64 {

@@ -157,7 +157,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let source_bytes: u64 = sources::present(&options.sources)
         .iter()
-        .map(|(_, size)| size)
+        .map(|(_, _, size)| size)
         .sum();
     let progress = Progress::new(options.progress && source_bytes >= LARGE_BUILD_BYTES);
     let sources = sources::read_dir_with(&options.sources, options.region, &progress)?;

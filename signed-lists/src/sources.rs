@@ -38,15 +38,34 @@ impl SourceSet {
     }
 }
 
-/// The source files present in `dir`, with their sizes.
-pub fn present(dir: &Path) -> Vec<(SourceKind, u64)> {
-    SourceKind::ALL
+/// The source files present in `dir`, with their kinds, names and sizes.
+///
+/// Besides the fixed names, every `reports*.csv` is read as numbers: that is what
+/// `callguard reports --export` and the apps' "share reports" write, so a publisher
+/// drops users' exports into the source directory as they are.
+pub fn present(dir: &Path) -> Vec<(SourceKind, String, u64)> {
+    let mut found: Vec<(SourceKind, String, u64)> = SourceKind::ALL
         .into_iter()
         .filter_map(|kind| {
             let meta = dir.join(kind.file_name()).metadata().ok()?;
-            meta.is_file().then_some((kind, meta.len()))
+            meta.is_file()
+                .then(|| (kind, kind.file_name().to_owned(), meta.len()))
         })
-        .collect()
+        .collect();
+    let mut reports: Vec<(SourceKind, String, u64)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_str()?.to_owned();
+            let meta = entry.metadata().ok()?;
+            (name.starts_with("reports") && name.ends_with(".csv") && meta.is_file())
+                .then(|| (SourceKind::Numbers, name, meta.len()))
+        })
+        .collect();
+    reports.sort_by(|a, b| a.1.cmp(&b.1));
+    found.extend(reports);
+    found
 }
 
 /// Reads every source file of `dir`; national numbers are read in `region`. Bad lines
@@ -60,7 +79,7 @@ pub(crate) fn read_dir_with(dir: &Path, region: Region, progress: &Progress) -> 
     if files.is_empty() {
         return Err(Error::NoSources(dir.to_owned()));
     }
-    progress.bytes("reading sources", files.iter().map(|(_, size)| size).sum());
+    progress.bytes("reading sources", files.iter().map(|(_, _, size)| size).sum());
     let options = SourceOptions {
         region: Some(region),
     };
@@ -70,17 +89,16 @@ pub(crate) fn read_dir_with(dir: &Path, region: Region, progress: &Progress) -> 
         files: Vec::new(),
         problems: Vec::new(),
     };
-    for (kind, _) in files {
-        let name = kind.file_name();
-        let path = dir.join(name);
+    for (kind, name, _) in files {
+        let path = dir.join(&name);
         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
         let report = builder
-            .add_source(kind, name, progress.reader(file), &options)
+            .add_source(kind, &name, progress.reader(file), &options)
             .map_err(|e| match e {
                 callguard_core::Error::Io(io) => Error::io(&path, io),
                 other => Error::List(other),
             })?;
-        set.files.push((name.to_owned(), report.added));
+        set.files.push((name, report.added));
         set.problems.extend(report.problems);
     }
     progress.spinner("sorting and merging entries");

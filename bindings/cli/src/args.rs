@@ -41,6 +41,36 @@ pub enum Command {
     EvalSms(EvalSms),
     /// Show the lists in use, how fresh they are, the home region and the database
     Status(JsonFlag),
+    /// Report a number or SMS sender as fraud; the report stays on this device
+    Report(ReportArgs),
+    /// List your reports, export them for a list publisher, or clear them
+    Reports(ReportsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The number (any form, read in the home region) or the SMS sender name
+    pub number_or_sender: String,
+    /// The kind of fraud, e.g. investment, fake_customer_service, loan_credit
+    #[arg(long)]
+    pub category: String,
+    /// A short note of your own (one line, at most 200 characters are kept)
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportsArgs {
+    /// Print the reports as JSON
+    #[arg(long, conflicts_with_all = ["export", "clear"])]
+    pub json: bool,
+    /// Write the reports in the publisher's numbers.csv format to FILE (`signed-lists
+    /// build` reads it from its sources as reports*.csv)
+    #[arg(long, value_name = "FILE", conflicts_with = "clear")]
+    pub export: Option<PathBuf>,
+    /// Delete every report
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]

@@ -185,6 +185,30 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             opener.sms_model = !e.without_model;
             eval_sms(&opener, &e, out)?;
         }
+        Command::Report(r) => {
+            let category = r.category.parse::<callguard_core::Category>()?;
+            let report = opener.open()?.report(&r.number_or_sender, category, &r.note)?;
+            writeln!(
+                out,
+                "reported {} as {}; it stays on this device until you export it",
+                report.subject, report.category
+            )?;
+        }
+        Command::Reports(r) => {
+            let engine = opener.open()?;
+            if r.clear {
+                writeln!(out, "deleted {} reports", engine.clear_reports()?)?;
+            } else if let Some(file) = &r.export {
+                let bytes = engine.export_reports()?;
+                std::fs::write(file, &bytes)?;
+                let count = engine.reports()?.len();
+                writeln!(out, "exported {count} reports to {}", file.display())?;
+            } else if r.json {
+                output::json(out, &engine.reports()?)?;
+            } else {
+                output::reports(out, &engine.reports()?)?;
+            }
+        }
         Command::Status(f) => {
             let status = opener.open()?.status()?;
             if f.json {

@@ -215,3 +215,21 @@ mod tests {
         );
     }
 }
+
+/// The report queue, oldest first.
+pub fn reports(out: &mut dyn Write, reports: &[callguard_core::store::Report]) -> io::Result<()> {
+    if reports.is_empty() {
+        return writeln!(out, "no reports");
+    }
+    for r in reports {
+        writeln!(
+            out,
+            "{}  {:<16} {:<26} {}",
+            callguard_core::time::format_utc(r.at),
+            r.subject.to_string(),
+            r.category.as_str(),
+            r.note
+        )?;
+    }
+    Ok(())
+}

@@ -141,9 +141,11 @@ impl FromStr for Category {
             .copied()
             .find(|c| c.as_str() == wanted)
             .ok_or_else(|| {
+                // The text is not repeated: it may be a number typed in the wrong place.
+                let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
                 Error::InvalidInput(format!(
-                    "unknown category {:?}",
-                    wanted.chars().take(40).collect::<String>()
+                    "unknown category; expected one of {}",
+                    names.join(", ")
                 ))
             })
     }

@@ -5,6 +5,7 @@
 //! snapshot of settings and rules in memory, so the hot path never queries SQLite.
 
 mod history;
+mod reports;
 mod rules;
 pub(crate) mod schema;
 mod settings;
@@ -20,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::region::Region;
 
 pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
+pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
 pub use rules::{RuleKind, RuleTarget, UserRule};
 pub use settings::{Policy, Settings};
 pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The newest schema this build knows.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 const MIGRATIONS: [&str; LATEST as usize] = [
     // 1: settings, user rules, decision history.
@@ -55,6 +55,14 @@ const MIGRATIONS: [&str; LATEST as usize] = [
      );",
     // 3: the seal of the installed list's files (lengths and checksums), checked at open.
     "ALTER TABLE installed_list ADD COLUMN files TEXT NOT NULL DEFAULT '';",
+    // 4: the user's reports of numbers and senders, kept until they share or clear them.
+    "CREATE TABLE reports (
+         id       INTEGER PRIMARY KEY,
+         at       INTEGER NOT NULL,
+         subject  TEXT NOT NULL,
+         category TEXT NOT NULL,
+         note     TEXT NOT NULL
+     );",
 ];
 
 /// Brings the schema up to [`LATEST`].
