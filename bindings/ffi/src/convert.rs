@@ -76,6 +76,41 @@ impl From<core::Category> for Category {
     }
 }
 
+impl From<Category> for core::Category {
+    fn from(c: Category) -> Self {
+        use core::Category as C;
+        match c {
+            Category::OfficialImpersonation => C::OfficialImpersonation,
+            Category::FakeCustomerService => C::FakeCustomerService,
+            Category::LoanCredit => C::LoanCredit,
+            Category::Investment => C::Investment,
+            Category::AcquaintanceImpersonation => C::AcquaintanceImpersonation,
+            Category::TaskScam => C::TaskScam,
+            Category::Prize => C::Prize,
+            Category::Delivery => C::Delivery,
+            Category::AccountPhishing => C::AccountPhishing,
+            Category::Romance => C::Romance,
+            Category::GamingTrade => C::GamingTrade,
+            Category::Telemarketing => C::Telemarketing,
+            Category::Spam => C::Spam,
+            Category::ReportedFraud => C::ReportedFraud,
+        }
+    }
+}
+
+impl From<core::store::Report> for Report {
+    fn from(r: core::store::Report) -> Self {
+        Report {
+            id: r.id,
+            at: r.at,
+            is_sender_name: matches!(r.subject, core::store::ReportSubject::Sender(_)),
+            subject: r.subject.to_string(),
+            category: r.category.into(),
+            note: r.note,
+        }
+    }
+}
+
 impl From<core::ReasonCode> for ReasonCode {
     fn from(c: core::ReasonCode) -> Self {
         use core::ReasonCode as R;

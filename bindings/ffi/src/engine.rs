@@ -120,6 +120,35 @@ impl Engine {
         Ok(self.core.install_bundled(&files)?.map(Into::into))
     }
 
+    /// Keeps a report of a number (any form, read in the home region) or an SMS sender
+    /// name the user marks as fraud. Nothing is sent anywhere.
+    pub fn report(
+        &self,
+        number_or_sender: String,
+        category: Category,
+        note: String,
+    ) -> Result<Report> {
+        Ok(self
+            .core
+            .report(&number_or_sender, category.into(), &note)?
+            .into())
+    }
+
+    /// The reports kept, oldest first.
+    pub fn reports(&self) -> Result<Vec<Report>> {
+        Ok(self.core.reports()?.into_iter().map(Into::into).collect())
+    }
+
+    /// The reports as the publisher's `numbers.csv` source, for the share sheet.
+    pub fn export_reports(&self) -> Result<Vec<u8>> {
+        Ok(self.core.export_reports()?)
+    }
+
+    /// Deletes every report; returns how many.
+    pub fn clear_reports(&self) -> Result<u64> {
+        Ok(self.core.clear_reports()? as u64)
+    }
+
     /// Checks every file of the list in use in full (it reads the whole list); a damaged
     /// list is dropped for the bundled one and `status().update.listProblem` says why.
     /// The update job calls it before each update. Returns whether the list was intact.

@@ -162,6 +162,23 @@ pub struct UserRule {
     pub created_at: i64,
 }
 
+/// A number or SMS sender the user reported; kept on the phone until they share it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Report {
+    /// Row id.
+    pub id: i64,
+    /// When, Unix seconds.
+    pub at: u64,
+    /// `+` and E.164 digits for a number, else the sender name as received.
+    pub subject: String,
+    /// Whether `subject` is a sender name rather than a number.
+    pub is_sender_name: bool,
+    /// The kind of fraud the user saw.
+    pub category: Category,
+    /// The user's note (one line, at most 200 characters).
+    pub note: String,
+}
+
 /// Whether a history entry was a call or an SMS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Channel {

@@ -119,6 +119,25 @@ class EngineApiTest {
     }
 
     @Test
+    fun `reports stay on the phone and export as the publisher's source`() {
+        Support.demoEngine().use { engine ->
+            val r = engine.report("+855 12 345 678", Category.INVESTMENT, "promised 30%, a month")
+            assertEquals("+85512345678", r.subject)
+            assertFalse(r.isSenderName)
+            assertTrue(engine.report("BANK-ALERT", Category.ACCOUNT_PHISHING, "").isSenderName)
+            assertEquals(2, engine.reports().size)
+            val csv = String(engine.exportReports(), Charsets.UTF_8)
+            assertTrue(csv.contains("number,action,category,confidence,note\n"), csv)
+            assertTrue(csv.contains("+85512345678,warn,investment,50,\"promised 30%, a month\"\n"), csv)
+            assertThrows(CallguardException.InvalidInput::class.java) {
+                engine.report("", Category.SPAM, "")
+            }
+            assertEquals(2UL, engine.clearReports())
+            assertTrue(engine.reports().isEmpty())
+        }
+    }
+
+    @Test
     fun `a damaged installed list is refused at open, the bundle decides, and the next update repairs it`() {
         val dir = Support.tempDir()
         Support.demoEngine(dir).use { engine ->
