@@ -117,14 +117,18 @@ mod tests {
     fn splits_lines_and_strips_line_ends() {
         assert_eq!(
             all(b"a\r\nbc\n\nlast", 8),
-            [Some(b"a".to_vec()), Some(b"bc".to_vec()), Some(vec![]), Some(b"last".to_vec())]
+            [
+                Some(b"a".to_vec()),
+                Some(b"bc".to_vec()),
+                Some(vec![]),
+                Some(b"last".to_vec())
+            ]
         );
         assert!(all(b"", 8).is_empty());
-        assert_eq!(all(b"12345678\n123456789\nok", 8), [
-            Some(b"12345678".to_vec()),
-            None,
-            Some(b"ok".to_vec())
-        ]);
+        assert_eq!(
+            all(b"12345678\n123456789\nok", 8),
+            [Some(b"12345678".to_vec()), None, Some(b"ok".to_vec())]
+        );
     }
 
     #[test]

@@ -25,7 +25,11 @@ pub fn parse() -> Cli {
 /// What a usage error says: its kind, and for the kinds where clap names the argument's
 /// definition (never what was typed), that name and the possible values.
 pub fn usage_message(err: &clap::Error) -> String {
-    let mut message = err.kind().as_str().unwrap_or("invalid arguments").to_owned();
+    let mut message = err
+        .kind()
+        .as_str()
+        .unwrap_or("invalid arguments")
+        .to_owned();
     let names_definition = matches!(
         err.kind(),
         ErrorKind::InvalidValue

@@ -13,13 +13,22 @@ use serde_json::{Map, Value};
 pub enum Request {
     /// Decide a call.
     Call {
+        /// The presented number, as written.
         number: String,
+        /// The caller is in the address book.
         contact: bool,
+        /// STIR/SHAKEN result.
         verification: Verification,
+        /// How the number was presented.
         presentation: Presentation,
     },
     /// Decide an SMS.
-    Sms { from: String, text: String },
+    Sms {
+        /// The sender: a number, a short code or a name.
+        from: String,
+        /// The message, empty when absent.
+        text: String,
+    },
 }
 
 /// Why a line is not a request; never quotes the line.
@@ -27,7 +36,10 @@ pub enum Request {
 pub enum RequestError {
     /// Not JSON at all; only the position is told.
     #[error("not valid JSON (at column {column})")]
-    Syntax { column: usize },
+    Syntax {
+        /// Where the JSON stopped making sense.
+        column: usize,
+    },
     /// The JSON ends before the value does.
     #[error("the JSON ends early")]
     Truncated,
@@ -40,7 +52,9 @@ pub enum RequestError {
     /// A field this kind of request does not have.
     #[error("a field that a {kind} request does not have (it has {allowed})")]
     UnknownField {
+        /// The request's kind.
         kind: &'static str,
+        /// The fields it has.
         allowed: &'static str,
     },
     /// A required field is absent.
@@ -49,7 +63,9 @@ pub enum RequestError {
     /// A field of the wrong type or value.
     #[error("\"{field}\" must be {expected}")]
     Field {
+        /// The field.
         field: &'static str,
+        /// What it must be.
         expected: &'static str,
     },
 }
@@ -68,7 +84,12 @@ pub fn parse(line: &str) -> Result<Request, RequestError> {
     };
     match fields.get("kind").and_then(Value::as_str) {
         Some("call") => {
-            only(&fields, CALL_FIELDS, "call", "number, contact, verification, presentation")?;
+            only(
+                &fields,
+                CALL_FIELDS,
+                "call",
+                "number, contact, verification, presentation",
+            )?;
             Ok(Request::Call {
                 number: string(&fields, "number")?.ok_or(RequestError::Missing("number"))?,
                 contact: match fields.get("contact") {

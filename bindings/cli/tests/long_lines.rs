@@ -68,7 +68,9 @@ fn eval_sms_skips_a_huge_line_and_reads_the_rest() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut text = b"fraud\t".to_vec();
     text.resize(HUGE, b'x');
-    text.extend_from_slice("\nham\t您的验证码是 123456\nfraud\t您的账户涉嫌洗钱，请转入安全账户\n".as_bytes());
+    text.extend_from_slice(
+        "\nham\t您的验证码是 123456\nfraud\t您的账户涉嫌洗钱，请转入安全账户\n".as_bytes(),
+    );
     let file = dir.path().join("labelled.tsv");
     std::fs::write(&file, text).expect("write");
     let out = run(

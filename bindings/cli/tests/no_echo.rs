@@ -69,7 +69,10 @@ impl Cg {
         let run = self.run(args, b"");
         let mut problems = Vec::new();
         if run.code == Some(0) || run.stderr.trim().is_empty() {
-            problems.push(format!("{args:?} did not fail with an error: {:?}", run.code));
+            problems.push(format!(
+                "{args:?} did not fail with an error: {:?}",
+                run.code
+            ));
         }
         let found = leaks(&run.stderr);
         if !found.is_empty() || run.stderr.contains("panicked") {
@@ -80,7 +83,10 @@ impl Cg {
 
     /// Runs a line mode on `lines`; every line must be answered, errors quoting nothing.
     fn lines_quietly(&self, args: &[&str], lines: &[Vec<u8>]) -> Vec<String> {
-        let input: Vec<u8> = lines.iter().flat_map(|l| [l.as_slice(), b"\n"].concat()).collect();
+        let input: Vec<u8> = lines
+            .iter()
+            .flat_map(|l| [l.as_slice(), b"\n"].concat())
+            .collect();
         let run = self.run(args, &input);
         let mut problems = Vec::new();
         if run.code != Some(0) || !leaks(&run.stderr).is_empty() {

@@ -144,7 +144,10 @@ mod tests {
         input.extend_from_slice(b"\nspam\twin now\r\n");
         let (samples, skipped) = read_samples(input.as_slice()).unwrap();
         assert_eq!((samples.len(), skipped), (1, 1));
-        assert_eq!((samples[0].label.as_str(), samples[0].text.as_str()), ("spam", "win now"));
+        assert_eq!(
+            (samples[0].label.as_str(), samples[0].text.as_str()),
+            ("spam", "win now")
+        );
     }
 
     #[test]

@@ -253,7 +253,11 @@ mod tests {
         ] {
             let found = extract(text);
             assert_eq!(found.len(), 1, "{text}: {found:?}");
-            assert_eq!((found[0].host.as_str(), found[0].is_ip), (host, true), "{text}");
+            assert_eq!(
+                (found[0].host.as_str(), found[0].is_ip),
+                (host, true),
+                "{text}"
+            );
         }
     }
 
