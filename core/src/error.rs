@@ -17,8 +17,9 @@ pub enum Error {
     #[error("invalid number: {0}")]
     InvalidNumber(#[from] NumberError),
 
-    /// A region code that is not a two-letter region with a calling code.
-    #[error("invalid region {0:?}: expected a two-letter region code such as CN or US")]
+    /// A region code that is not a two-letter region with a calling code. The detail
+    /// says why, without quoting the input.
+    #[error("invalid region ({0}): expected a two-letter region code such as CN or US")]
     InvalidRegion(String),
 
     /// A setting key or value that the engine does not accept.

@@ -41,6 +41,7 @@
 pub mod decide;
 mod engine;
 mod error;
+pub mod lines;
 pub mod lists;
 pub mod number;
 mod region;

@@ -67,31 +67,27 @@ impl FromStr for Region {
 
     /// Accepts two letters in any case (`cn`, `CN`); rejects regions without a calling code.
     fn from_str(input: &str) -> Result<Self, Self::Err> {
+        // The errors never quote the input: a region column may hold a phone number.
+        let invalid = |why: &str| Error::InvalidRegion(why.to_owned());
         let trimmed = input.trim();
         let bytes = trimmed.as_bytes();
         if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_alphabetic) {
-            return Err(Error::InvalidRegion(printable(trimmed)));
+            return Err(invalid("not two letters"));
         }
         let letters = [bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase()];
-        let upper =
-            std::str::from_utf8(&letters).map_err(|_| Error::InvalidRegion(printable(trimmed)))?;
+        let upper = std::str::from_utf8(&letters).map_err(|_| invalid("not two letters"))?;
         let library = rlibphonenumber::Region::from_str(upper)
-            .map_err(|_| Error::InvalidRegion(upper.to_owned()))?;
+            .map_err(|_| invalid("no region has that code"))?;
         let code = PHONE_NUMBER_UTIL
             .get_country_code_for_region(library)
             .and_then(|c| u16::try_from(c).ok())
             .filter(|c| *c > 0)
-            .ok_or_else(|| Error::InvalidRegion(upper.to_owned()))?;
+            .ok_or_else(|| invalid("the region has no calling code"))?;
         Ok(Region {
             letters,
             calling_code: code,
         })
     }
-}
-
-/// Keeps error messages short and free of control characters.
-fn printable(input: &str) -> String {
-    input.chars().filter(|c| !c.is_control()).take(16).collect()
 }
 
 impl fmt::Display for Region {

@@ -59,6 +59,8 @@ fn listed_domains_match_by_suffix_however_written() {
         "退款请点击icbc-refund[.]top",
         "退款请点击 ｉｃｂｃ－ｒｅｆｕｎｄ．ｔｏｐ",
         "退款请点击 icbc-refund\u{200b}.top",
+        "退款请点击 http://%69cbc-refund.top/a",
+        "退款请点击 www.%69%43BC-refund.%74op/a",
     ] {
         let d = sms(&e, text);
         assert_eq!(d.action, Action::Block, "{text}: {d:?}");
@@ -74,6 +76,10 @@ fn suspicious_links_warn() {
         "login at http://103.22.4.5/icbc",
         "verify at icbc-secure.xyz now",
         "visit xn--pple-43d.com",
+        "login at http://0x7f000001/icbc",
+        "login at http://2130706433/icbc",
+        "login at http://127.1/icbc",
+        "login at http://[::1]/icbc",
     ] {
         let d = sms(&e, text);
         assert_eq!(d.action, Action::Warn, "{text}: {d:?}");

@@ -2,7 +2,61 @@
 
 use std::path::PathBuf;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Parses the command line, or exits: with help or the version as asked, or with a
+/// usage error (exit code 2) that does not quote the arguments, which may hold numbers.
+pub fn parse() -> Cli {
+    Cli::try_parse().unwrap_or_else(|err| match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+        _ => {
+            eprintln!(
+                "error: {}\n\nFor more information, try '--help'.",
+                usage_message(&err)
+            );
+            std::process::exit(2)
+        }
+    })
+}
+
+/// What a usage error says: its kind, and for the kinds where clap names the argument's
+/// definition (never what was typed), that name and the possible values.
+pub fn usage_message(err: &clap::Error) -> String {
+    let mut message = err
+        .kind()
+        .as_str()
+        .unwrap_or("invalid arguments")
+        .to_owned();
+    let names_definition = matches!(
+        err.kind(),
+        ErrorKind::InvalidValue
+            | ErrorKind::ValueValidation
+            | ErrorKind::MissingRequiredArgument
+            | ErrorKind::ArgumentConflict
+            | ErrorKind::NoEquals
+            | ErrorKind::TooManyValues
+            | ErrorKind::TooFewValues
+            | ErrorKind::WrongNumberOfValues
+    );
+    if !names_definition {
+        return message;
+    }
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    if let Some(arg) = text(ContextKind::InvalidArg) {
+        message.push_str(&format!(": {arg}"));
+    }
+    if let Some(values) = text(ContextKind::ValidValue) {
+        message.push_str(&format!(" (possible values: {values})"));
+    }
+    message
+}
 
 /// Callguard: decide whether a call or SMS is allowed, warned about or blocked, offline.
 #[derive(Debug, Parser)]

@@ -1,37 +1,21 @@
 //! Line-oriented modes: `check batch` (JSON lines) and `normalize --batch` (TSV lines).
 //!
-//! Input is read as bytes, so a line of invalid UTF-8 gets an error on its own line and
-//! the rest go on. Output keeps one line per input line, in order.
+//! Input is read as bytes, in bounded memory: a line of invalid UTF-8, or one longer than
+//! [`MAX_LINE_BYTES`], gets an error on its own line and the rest go on. Output keeps one
+//! line per input line, in order. No error line quotes the input (it may hold numbers
+//! and message text): it names the field or the kind of fault instead.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 
-use callguard_core::{number, CallInput, Engine, Presentation, Region, SmsInput, Verification};
-use serde::Deserialize;
+use callguard_core::lines::{BoundedLines, Line};
+use callguard_core::{number, CallInput, Engine, Region, SmsInput};
 
 use crate::output;
+use crate::request::{self, Request};
 
-/// One request of `check batch`.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-enum Request {
-    Call {
-        number: String,
-        #[serde(default)]
-        contact: bool,
-        #[serde(default)]
-        verification: Verification,
-        #[serde(default)]
-        presentation: Presentation,
-    },
-    Sms {
-        from: String,
-        #[serde(default)]
-        text: String,
-    },
-}
-
-/// Longest line read; longer lines are answered with an error and skipped.
-const MAX_LINE_BYTES: usize = 1 << 20;
+/// Longest line read; a longer one is skipped unread and answered with an error. A
+/// request is a number and at most one SMS, far shorter.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// Reads lines, answering each with `answer` (which never fails for bad input).
 fn for_each_line(
@@ -39,38 +23,25 @@ fn for_each_line(
     out: &mut dyn Write,
     mut answer: impl FnMut(Result<&str, String>, &mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut reader = input;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let read = reader
-            .by_ref()
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)?;
-        if read == 0 {
-            return Ok(());
-        }
-        let line = if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-            // Skip the rest of an over-long line.
-            let mut rest = Vec::new();
-            reader.read_until(b'\n', &mut rest)?;
-            Err(format!("line longer than {MAX_LINE_BYTES} bytes"))
-        } else {
-            let trimmed = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-            std::str::from_utf8(trimmed).map_err(|_| "line is not valid UTF-8".to_owned())
+    let mut lines = BoundedLines::new(input, MAX_LINE_BYTES);
+    while let Some(line) = lines.next_line()? {
+        let line = match line {
+            Line::Text(bytes) => {
+                std::str::from_utf8(bytes).map_err(|_| "line is not valid UTF-8".to_owned())
+            }
+            Line::TooLong => Err(format!("line longer than {MAX_LINE_BYTES} bytes, skipped")),
         };
         answer(line, out)?;
         out.flush()?;
     }
+    Ok(())
 }
 
 /// `callguard check batch`.
 pub fn check(engine: &Engine, input: impl BufRead, out: &mut dyn Write) -> io::Result<()> {
     for_each_line(input, out, |line, out| {
         let result = line.and_then(|text| {
-            let request: Request =
-                serde_json::from_str(text).map_err(|e| format!("bad request: {e}"))?;
+            let request = request::parse(text).map_err(|e| format!("bad request: {e}"))?;
             let decision = match request {
                 Request::Call {
                     number,

@@ -9,6 +9,7 @@ mod batch;
 mod demo;
 mod eval;
 mod output;
+mod request;
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::io::{self, Write};
@@ -22,7 +23,6 @@ use callguard_core::update::FileMap;
 use callguard_core::{
     number, CallInput, Engine, EngineConfig, Presentation, Region, RuleKind, SmsInput, Verification,
 };
-use clap::Parser;
 
 /// The home region until the user sets one: the examples and the default list are CN's.
 const DEFAULT_REGION: &str = "CN";
@@ -39,7 +39,7 @@ enum CliError {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = args::parse();
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match run(cli, &mut out) {

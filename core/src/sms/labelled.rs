@@ -13,6 +13,7 @@ use std::io::{self, BufRead};
 use serde::{Deserialize, Serialize};
 
 use crate::decide::Category;
+use crate::lines::{BoundedLines, Line};
 
 /// The label classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -70,18 +71,26 @@ pub struct Sample {
     pub text: String,
 }
 
-/// Reads TSV or JSON lines; returns the samples and the number of unreadable lines.
+/// Longest line read; a longer one is skipped (in bounded memory) and counted as
+/// unreadable. An SMS, even a long concatenated one, is far shorter.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Reads TSV or JSON lines; returns the samples and the number of unreadable lines
+/// (not UTF-8, malformed, or longer than [`MAX_LINE_BYTES`]).
 pub fn read_samples(input: impl BufRead) -> io::Result<(Vec<Sample>, usize)> {
     let mut samples = Vec::new();
     let mut skipped = 0;
     let mut json = None;
-    for line in input.split(b'\n') {
-        let line = line?;
-        let Ok(text) = std::str::from_utf8(&line) else {
+    let mut lines = BoundedLines::new(input, MAX_LINE_BYTES);
+    while let Some(line) = lines.next_line()? {
+        let Line::Text(line) = line else {
             skipped += 1;
             continue;
         };
-        let text = text.trim_end_matches('\r');
+        let Ok(text) = std::str::from_utf8(line) else {
+            skipped += 1;
+            continue;
+        };
         if text.trim().is_empty() {
             continue;
         }
@@ -126,6 +135,19 @@ mod tests {
         assert_eq!(class_of("loan_credit"), Some(Class::Fraud));
         assert_eq!(class_of("telemarketing"), Some(Class::Spam));
         assert_eq!(class_of("???"), None);
+    }
+
+    #[test]
+    fn an_over_long_line_is_skipped_and_the_next_read() {
+        let mut input = b"ham\t".to_vec();
+        input.resize(20 << 20, b'x');
+        input.extend_from_slice(b"\nspam\twin now\r\n");
+        let (samples, skipped) = read_samples(input.as_slice()).unwrap();
+        assert_eq!((samples.len(), skipped), (1, 1));
+        assert_eq!(
+            (samples[0].label.as_str(), samples[0].text.as_str()),
+            ("spam", "win now")
+        );
     }
 
     #[test]

@@ -2,12 +2,17 @@
 //! dots, `[.]` or `(.)`, with spaces or zero-width characters slipped in, as IDN or
 //! punycode, or with an IP address as the host.
 //!
-//! Hosts are normalised with IDNA (lower case, no trailing dot) and kept only when they
-//! end in a suffix of the Public Suffix List (through the `psl` crate), which is what
-//! tells `icbc-verify.top` from `file.txt` or `e.g.`.
+//! Hosts are normalised as a browser would (the WHATWG host parser of the `url` crate:
+//! percent-decoding, IDNA, lower case; IPv4 in hex, octal, decimal or shortened form and
+//! IPv6 literals read as addresses), so `%69cbc-refund.top` is `icbc-refund.top` and
+//! `http://0x7f000001/` an IP host. Domains are kept only when they end in a suffix of
+//! the Public Suffix List (through the `psl` crate), which is what tells
+//! `icbc-verify.top` from `file.txt` or `e.g.`.
 
 use std::net::Ipv4Addr;
 use std::sync::LazyLock;
+
+use url::Host;
 
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
@@ -24,7 +29,7 @@ pub struct Link {
     pub host: String,
     /// The registrable domain (`login.icbc-verify.top` → `icbc-verify.top`).
     pub registrable: Option<String>,
-    /// The host is an IPv4 address.
+    /// The host is an IP address (v4 in any form, or a v6 literal).
     pub is_ip: bool,
 }
 
@@ -39,10 +44,17 @@ static DOTS: LazyLock<Regex> = LazyLock::new(|| {
 static SPACED_DOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([a-z0-9])(?:[ \t]+[.。][ \t]*|[.。])([a-z0-9])").expect("static regex")
 });
+/// A host written without a scheme; a letter may be percent-encoded (`%69cbc.top`).
 static HOST: LazyLock<Regex> = LazyLock::new(|| {
-    let label = r"[a-z0-9\u{00c0}-\u{024f}\u{0370}-\u{03ff}\u{0400}-\u{04ff}](?:[a-z0-9\u{00c0}-\u{024f}\u{0370}-\u{03ff}\u{0400}-\u{04ff}_-]{0,62})";
-    Regex::new(&format!(r"(?:(?:https?|hxxps?)://)?((?:{label}\.)+(?:xn--[a-z0-9-]{{2,59}}|[a-z]{{2,63}}))(?:[:/?#]|(?-u:\b)|$)"))
+    let letters = r"a-z0-9\u{00c0}-\u{024f}\u{0370}-\u{03ff}\u{0400}-\u{04ff}";
+    let label = format!(r"(?:[{letters}]|%[0-9a-f]{{2}})(?:[{letters}_-]|%[0-9a-f]{{2}}){{0,62}}");
+    Regex::new(&format!(r"(?:(?:https?|hxxps?)://)?((?:{label}\.)+(?:xn--[a-z0-9-]{{2,59}}|(?:[a-z]|%[0-9a-f]{{2}}){{2,63}}))(?:[:/?#]|(?-u:\b)|$)"))
         .expect("static regex")
+});
+/// The authority of a link written with a scheme (`http://user@host:port`), in the
+/// characters a URL's authority may have; the host in it may be any WHATWG host.
+static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:https?|hxxps?)://([a-z0-9._~%!$&'()*+,;=:@\[\]-]+)").expect("static regex")
 });
 static IPV4: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9.])((?:\d{1,3}\.){3}\d{1,3})(?:[^0-9.]|$)").expect("static regex")
@@ -63,54 +75,69 @@ fn link_view(text: &str) -> String {
 /// The distinct links of a message, in order of appearance, at most [`MAX_LINKS`].
 pub fn extract(text: &str) -> Vec<Link> {
     let view = link_view(text);
+    let dotted_quads = IPV4.captures_iter(&view).filter_map(|caps| {
+        let ip = caps.get(1)?.as_str().parse::<Ipv4Addr>().ok()?;
+        Some(Host::Ipv4(ip))
+    });
+    let authorities = AUTHORITY
+        .captures_iter(&view)
+        .filter_map(|caps| Host::parse(authority_host(caps.get(1)?.as_str())).ok());
+    let bare = HOST
+        .captures_iter(&view)
+        .filter_map(|caps| Host::parse(caps.get(1)?.as_str().trim_end_matches('.')).ok());
     let mut links: Vec<Link> = Vec::new();
-    for caps in IPV4.captures_iter(&view) {
+    for host in dotted_quads.chain(authorities).chain(bare) {
         if links.len() >= MAX_LINKS {
             break;
         }
-        if let Some(ip) = caps
-            .get(1)
-            .and_then(|m| m.as_str().parse::<Ipv4Addr>().ok())
-        {
-            let host = ip.to_string();
-            if !links.iter().any(|l| l.host == host) {
-                links.push(Link {
-                    host,
-                    registrable: None,
-                    is_ip: true,
-                });
+        if let Some(link) = link_to(host) {
+            if !links.iter().any(|l| l.host == link.host) {
+                links.push(link);
             }
         }
     }
-    for caps in HOST.captures_iter(&view) {
-        if links.len() >= MAX_LINKS {
-            break;
-        }
-        let Some(raw) = caps.get(1).map(|m| m.as_str()) else {
-            continue;
-        };
-        let Ok(host) = idna::domain_to_ascii(raw.trim_end_matches('.')) else {
-            continue;
-        };
-        if host.is_empty() || links.iter().any(|l| l.host == host) {
-            continue;
-        }
-        let Some(domain) = psl::domain(host.as_bytes()) else {
-            continue;
-        };
-        if !domain.suffix().is_known() {
-            continue;
-        }
-        let registrable = std::str::from_utf8(domain.as_bytes())
-            .ok()
-            .map(str::to_owned);
-        links.push(Link {
+    links
+}
+
+/// The host of an authority: without `user@`, without `:port`, a v6 literal kept in
+/// its brackets.
+fn authority_host(authority: &str) -> &str {
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match host.find(']') {
+        Some(end) if host.starts_with('[') => &host[..=end],
+        _ => host.split(':').next().unwrap_or(host),
+    }
+}
+
+/// The link to a parsed host; `None` for a domain outside the Public Suffix List.
+fn link_to(host: Host<String>) -> Option<Link> {
+    let (host, is_ip) = match host {
+        Host::Ipv4(ip) => (ip.to_string(), true),
+        Host::Ipv6(ip) => (ip.to_string(), true),
+        Host::Domain(domain) => (domain.trim_end_matches('.').to_owned(), false),
+    };
+    if is_ip {
+        return Some(Link {
             host,
-            registrable,
-            is_ip: false,
+            registrable: None,
+            is_ip,
         });
     }
-    links
+    if host.is_empty() {
+        return None;
+    }
+    let domain = psl::domain(host.as_bytes())?;
+    if !domain.suffix().is_known() {
+        return None;
+    }
+    let registrable = std::str::from_utf8(domain.as_bytes())
+        .ok()
+        .map(str::to_owned);
+    Some(Link {
+        host,
+        registrable,
+        is_ip,
+    })
 }
 
 /// Whether a label of `host` decodes to letters of more than one of Latin, Greek and
@@ -205,6 +232,62 @@ mod tests {
         assert!(!mixes_scripts("xn--bcher-kva.de"));
         assert!(is_shortener("t.cn"));
         assert!(!is_shortener("icbc.com.cn"));
+    }
+
+    #[test]
+    fn hosts_are_read_as_a_browser_reads_them() {
+        assert_eq!(hosts("http://%65vil.top/x"), ["evil.top"]);
+        assert_eq!(hosts("go to %65vil.top/x"), ["evil.top"]);
+        assert_eq!(hosts("https://user@%45VIL.top:8443/x"), ["evil.top"]);
+        assert_eq!(hosts("http://bücher.de/"), ["xn--bcher-kva.de"]);
+        for (text, host) in [
+            ("http://0x7f000001/", "127.0.0.1"),
+            ("http://2130706433/", "127.0.0.1"),
+            ("http://127.1/", "127.0.0.1"),
+            ("http://0177.0.0.1/", "127.0.0.1"),
+            ("hxxp://0x7f.1:80/a", "127.0.0.1"),
+            ("http://[::1]/", "::1"),
+            ("http://[::1]:8080/login", "::1"),
+            ("http://127.0.0.%31/", "127.0.0.1"),
+            ("点击http://2130706433领取", "127.0.0.1"),
+        ] {
+            let found = extract(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(
+                (found[0].host.as_str(), found[0].is_ip),
+                (host, true),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_without_a_scheme_are_not_ip_hosts() {
+        assert!(extract("余额 1,234.56 元, version 1.2.3, call 2130706433").is_empty());
+    }
+
+    proptest::proptest! {
+        /// A listed domain written with random percent-encoding of its letters and random
+        /// case is still that domain, with a scheme or without.
+        #[test]
+        fn percent_encoded_domains_are_decoded(
+            domain in proptest::sample::select(vec!["icbc-refund.top", "login.evil-bank.xyz", "sf-kuaidi.com.cn"]),
+            ways in proptest::collection::vec(0u8..4, 32),
+            scheme in proptest::sample::select(vec!["http://", "https://", ""]),
+        ) {
+            let written: String = domain
+                .chars()
+                .zip(ways.iter().cycle())
+                .map(|(c, way)| match (c.is_ascii_alphabetic(), way) {
+                    (true, 1) => c.to_ascii_uppercase().to_string(),
+                    (true, 2) => format!("%{:02x}", c as u32),
+                    (true, 3) => format!("%{:02X}", c.to_ascii_uppercase() as u32),
+                    _ => c.to_string(),
+                })
+                .collect();
+            let text = format!("点击 {scheme}{written}/a 领取");
+            proptest::prop_assert_eq!(hosts(&text), vec![domain.to_owned()], "{}", text);
+        }
     }
 
     #[test]

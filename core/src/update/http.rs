@@ -63,7 +63,8 @@ impl Fetcher for HttpFetcher {
         response
             .take(max_len + 1)
             .read_to_end(&mut body)
-            .map_err(|e| FetchError::Failed(format!("reading the response: {e}")))?;
+            // The kind only: reqwest's message may quote the URL.
+            .map_err(|e| FetchError::Failed(format!("reading the response: {}", e.kind())))?;
         if body.len() as u64 > max_len {
             return Err(FetchError::TooLarge(max_len));
         }
@@ -71,6 +72,8 @@ impl Fetcher for HttpFetcher {
     }
 }
 
+/// What went wrong, by kind only: reqwest's own message quotes the URL, which the user
+/// typed and may hold anything.
 fn without_url(err: &reqwest::Error) -> String {
     let kind = if err.is_timeout() {
         "timed out"
@@ -79,5 +82,5 @@ fn without_url(err: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    format!("{kind}: {err}")
+    kind.to_owned()
 }
