@@ -15,6 +15,11 @@ use crate::error::{Error, Result};
 use crate::number;
 use crate::region::Region;
 
+/// The most digits a stored number or prefix may have: more than any parse yields, so
+/// that everything [`RuleTarget::parse`] accepts is read back by
+/// [`RuleTarget::from_canonical`].
+const MAX_KEY_DIGITS: usize = 32;
+
 /// Allow or block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,8 +90,37 @@ impl RuleTarget {
             }
             return Ok(RuleTarget::Prefix(body.to_owned()));
         }
+        // The same parse as the decision's, so the rule's key is the key a check of the
+        // same typed text computes in the same home region.
         let parsed = number::parse(text, home).map_err(|e| Error::InvalidRule(format!("{e}")))?;
-        Ok(RuleTarget::Number(parsed.key().to_owned()))
+        let key = parsed.key();
+        if key.is_empty() || key.len() > MAX_KEY_DIGITS || !key.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::InvalidRule("the number is too long".into()));
+        }
+        Ok(RuleTarget::Number(key.to_owned()))
+    }
+
+    /// Reads a target back from its canonical text (what [`Display`](fmt::Display)
+    /// prints and the database stores), without parsing a number again: a number's
+    /// digits are exactly the key [`crate::decide`] computes for the typed text, and a
+    /// second trip through libphonenumber can change or refuse them (`+855025212110`).
+    /// `None` if the text is not a canonical form.
+    pub fn from_canonical(text: &str) -> Option<RuleTarget> {
+        if let Some(country) = text.strip_prefix("country:") {
+            return parse_country(country).ok().map(RuleTarget::Country);
+        }
+        let (body, prefix) = match text.strip_prefix('+')?.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (text.strip_prefix('+')?, false),
+        };
+        if body.is_empty() || body.len() > MAX_KEY_DIGITS || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(if prefix {
+            RuleTarget::Prefix(body.to_owned())
+        } else {
+            RuleTarget::Number(body.to_owned())
+        })
     }
 
     /// Whether this target covers a number with these E.164 digits and region.
@@ -113,7 +147,8 @@ fn parse_country(text: &str) -> Result<Region> {
 }
 
 impl fmt::Display for RuleTarget {
-    /// The canonical text form, which [`RuleTarget::parse`] reads back in any region.
+    /// The canonical text form, stored in the database and read back unchanged by
+    /// [`RuleTarget::from_canonical`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RuleTarget::Number(n) => write!(f, "+{n}"),
