@@ -232,4 +232,36 @@ mod tests {
         assert!(RuleTarget::Country(kh).matches("85512345678", Some(kh)));
         assert!(RuleTarget::Number("85512345678".into()).matches("85512345678", None));
     }
+
+    #[test]
+    fn errors_never_echo_the_text() {
+        for bad in [
+            "13800138000000000000000000",
+            "+013800138*",
+            "138001*",
+            "+1380013800000000000*",
+            "country:13800138",
+            "country:+13800",
+            "+999 138 0013 8000",
+        ] {
+            let message = RuleTarget::parse(bad, cn()).unwrap_err().to_string();
+            assert!(!message.contains("138"), "{message}");
+        }
+    }
+
+    #[test]
+    fn canonical_forms_read_back_without_a_parse() {
+        // `+855025212110` is not what libphonenumber makes of that text, but it is what a
+        // check of `00252 12110` in KH computes, so it must read back as itself.
+        for canonical in ["+855025212110", "+8601272700000000", "+855*", "country:KH"] {
+            let target = RuleTarget::from_canonical(canonical).unwrap();
+            assert_eq!(target.to_string(), canonical);
+        }
+        for not_canonical in ["", "+", "+*", "855", "+85 5", "+12a", "country:", "country:XX"] {
+            assert_eq!(RuleTarget::from_canonical(not_canonical), None, "{not_canonical:?}");
+        }
+        let kh: Region = "KH".parse().unwrap();
+        let typed = RuleTarget::parse("00252 12110", kh).unwrap();
+        assert_eq!(RuleTarget::from_canonical(&typed.to_string()), Some(typed));
+    }
 }

@@ -230,4 +230,35 @@ mod tests {
         }
         assert_eq!(s, before);
     }
+
+    #[test]
+    fn errors_never_echo_the_value() {
+        let mut s = cn();
+        for (key, value, says) in [
+            ("allowed-countries", "KH,+8613800138000", "item 2"),
+            ("allowed-countries", "13800138000", "item 1"),
+            ("allowed-countries", "KH MM 8613800138000zz", "item 3"),
+            ("home-region", "13800138000", "home-region"),
+            ("overseas-calls", "13800138000", "overseas-calls"),
+            ("history-retention-days", "13800138000", "history-retention-days"),
+            ("13800138000", "1", "unknown key"),
+        ] {
+            let message = s.set(key, value).unwrap_err().to_string();
+            assert!(message.contains(says), "{message}");
+            assert!(!message.contains("138"), "{message}");
+        }
+    }
+
+    #[test]
+    fn calling_codes_are_kept_as_calling_codes() {
+        let mut s = cn();
+        s.set("allowed-countries", "+1, us, +44").unwrap();
+        assert_eq!(s.get("allowed-countries").unwrap(), "US,+1,+44");
+        let jm: Region = "JM".parse().unwrap();
+        assert!(s.is_allowed_country(Some(jm), 1));
+        // A value stored before calling codes were kept reads as regions.
+        s.set("allowed-countries", "GB,US").unwrap();
+        assert!(!s.is_allowed_country(Some(jm), 1));
+        assert!(s.is_allowed_country(Some("US".parse().unwrap()), 1));
+    }
 }
