@@ -372,13 +372,11 @@ impl Engine {
     /// or fails a decision.
     fn record(&self, channel: Channel, subject: &str, decision: &Decision) {
         let retention = self.snapshot.load().settings.history_retention_days;
-        let written = self
-            .store_within(RECORD_WAIT)
-            .is_some_and(|mut store| {
-                store
-                    .add_history(channel, subject, decision, retention)
-                    .is_ok()
-            });
+        let written = self.store_within(RECORD_WAIT).is_some_and(|mut store| {
+            store
+                .add_history(channel, subject, decision, retention)
+                .is_ok()
+        });
         if !written {
             self.history_dropped.fetch_add(1, Ordering::Relaxed);
         }

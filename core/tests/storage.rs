@@ -21,14 +21,21 @@ fn open(dir: &Path) -> Engine {
 
 fn open_in(dir: &Path, home: &str) -> Engine {
     let engine = open(dir);
-    engine.set_setting("home-region", home).expect("home region");
+    engine
+        .set_setting("home-region", home)
+        .expect("home region");
     engine
 }
 
 fn is_user_block(engine: &Engine, typed: &str) -> bool {
-    let decision = engine.check_call(&CallInput::number(typed)).expect("a decision");
+    let decision = engine
+        .check_call(&CallInput::number(typed))
+        .expect("a decision");
     decision.action == Action::Block
-        && decision.reasons.iter().any(|r| r.code == ReasonCode::UserBlock)
+        && decision
+            .reasons
+            .iter()
+            .any(|r| r.code == ReasonCode::UserBlock)
 }
 
 /// Issue 9 item 1: a rule the engine accepted made every later open fail.
@@ -47,7 +54,9 @@ fn an_accepted_rule_reads_back_and_the_engine_still_opens() {
     assert_eq!(engine.rules().len(), 1);
     assert_eq!(engine.rules()[0].target.to_string(), printed);
     assert!(is_user_block(&engine, "01272700000000"));
-    engine.check_call(&CallInput::number("110")).expect("check call 110");
+    engine
+        .check_call(&CallInput::number("110"))
+        .expect("check call 110");
     assert_eq!(engine.remove_rule(None, &printed).unwrap(), 1);
     assert_eq!(engine.status().unwrap().unreadable_rows, 0);
 }
@@ -63,7 +72,10 @@ fn a_rule_matches_what_its_printed_form_means() {
     let engine = open(dir.path());
     assert_eq!(engine.rules()[0].target.to_string(), printed);
     assert!(is_user_block(&engine, "00252 12110"));
-    assert_eq!(engine.remove_rule(Some(RuleKind::Block), &printed).unwrap(), 1);
+    assert_eq!(
+        engine.remove_rule(Some(RuleKind::Block), &printed).unwrap(),
+        1
+    );
     assert!(engine.rules().is_empty());
 }
 
@@ -90,29 +102,32 @@ fn unreadable_rows_are_skipped_and_counted() {
     let status = engine.status().unwrap();
     assert_eq!(status.unreadable_rows, 3);
     assert_eq!(engine.rules().len(), 1);
-    assert_eq!(engine.settings().overseas_calls, Action::Warn, "the default");
+    assert_eq!(
+        engine.settings().overseas_calls,
+        Action::Warn,
+        "the default"
+    );
     assert_eq!(engine.history(10).unwrap().len(), 1);
     assert!(is_user_block(&engine, "+85512345678"));
     assert_eq!(engine.remove_rule(None, "+85512345678").unwrap(), 1);
 }
 
 fn typed_number() -> impl Strategy<Value = (String, String)> {
-    let home = prop::sample::select(vec!["CN", "KH", "US", "GB", "JM", "DE", "IN", "FR", "JP", "SO"]);
+    let home = prop::sample::select(vec![
+        "CN", "KH", "US", "GB", "JM", "DE", "IN", "FR", "JP", "SO",
+    ]);
     let lead = prop::sample::select(vec!["", "+", "00", "0", "011", "+0", "00 0"]);
     let sep = prop::sample::select(vec!["", " ", "-", "(", ")", "."]);
-    (
-        home,
-        lead,
-        prop::collection::vec(("[0-9]{1,4}", sep), 1..5),
-    )
-        .prop_map(|(home, lead, parts)| {
+    (home, lead, prop::collection::vec(("[0-9]{1,4}", sep), 1..5)).prop_map(
+        |(home, lead, parts)| {
             let mut text = lead.to_owned();
             for (digits, sep) in parts {
                 text.push_str(&digits);
                 text.push_str(sep);
             }
             (home.to_owned(), text)
-        })
+        },
+    )
 }
 
 fn typed_target() -> impl Strategy<Value = (String, String)> {
@@ -186,11 +201,13 @@ fn setting_value() -> impl Strategy<Value = String> {
     ]);
     let sep = prop::sample::select(vec![",", " ", ";", ", "]);
     prop_oneof![
-        prop::sample::select(vec!["allow", "warn", "block", "maybe", " Warn ", "0", "3650", "3651", "-1", "007", "KH", "cn", "AC", "001"])
-            .prop_map(str::to_owned),
-        prop::collection::vec((item, sep), 0..5).prop_map(|items| {
-            items.into_iter().map(|(i, s)| format!("{i}{s}")).collect()
-        }),
+        prop::sample::select(vec![
+            "allow", "warn", "block", "maybe", " Warn ", "0", "3650", "3651", "-1", "007", "KH",
+            "cn", "AC", "001"
+        ])
+        .prop_map(str::to_owned),
+        prop::collection::vec((item, sep), 0..5)
+            .prop_map(|items| { items.into_iter().map(|(i, s)| format!("{i}{s}")).collect() }),
         "\\PC{0,12}",
     ]
 }
@@ -294,7 +311,10 @@ fn an_empty_database_beside_other_state_is_refused() {
         other => panic!("expected DatabaseEmpty, got {other:?}"),
     }
     assert_eq!(std::fs::read(dir.path().join(DB)).unwrap(), b"");
-    assert_eq!(std::fs::read(lists.join("numbers.fst")).unwrap(), b"list bytes");
+    assert_eq!(
+        std::fs::read(lists.join("numbers.fst")).unwrap(),
+        b"list bytes"
+    );
 }
 
 /// A 0-byte database alone (or beside an empty lists directory) is a new database.

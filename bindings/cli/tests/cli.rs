@@ -504,16 +504,14 @@ fn accepted_rules_read_back_and_remove_by_their_printed_form() {
             .strip_prefix("added: block ")
             .expect("the printed rule")
             .to_owned();
-        let list: Value =
-            serde_json::from_str(&cg.ok(&["rules", "list", "--json"])).expect("json");
+        let list: Value = serde_json::from_str(&cg.ok(&["rules", "list", "--json"])).expect("json");
         assert_eq!(list[0]["target"], printed.as_str(), "{home}");
         assert_eq!(cg.decision(&[typed])["reasons"][0]["code"], "user_block");
         cg.ok(&["check", "call", "110"]);
         let status: Value = serde_json::from_str(&cg.ok(&["status", "--json"])).expect("json");
         assert_eq!(status["unreadable_rows"], 0);
         cg.ok(&["rules", "remove", &printed]);
-        let list: Value =
-            serde_json::from_str(&cg.ok(&["rules", "list", "--json"])).expect("json");
+        let list: Value = serde_json::from_str(&cg.ok(&["rules", "list", "--json"])).expect("json");
         assert_eq!(list.as_array().map(Vec::len), Some(0), "{home}");
     }
     assert!(cg.ok(&["status"]).contains("0 stored rows skipped"));

@@ -17,8 +17,9 @@ struct KindIndex {
     numbers: HashMap<String, usize>,
     prefixes: HashMap<String, usize>,
     countries: HashMap<Region, usize>,
-    /// The longest prefix held, so a lookup probes no longer ones.
-    longest_prefix: usize,
+    /// Bit `n` is set when a prefix of `n` digits is held, so a lookup probes only the
+    /// lengths that exist (prefixes have 1 to 15 digits).
+    prefix_lengths: u32,
 }
 
 impl KindIndex {
@@ -29,7 +30,9 @@ impl KindIndex {
                 self.numbers.entry(n.clone()).or_insert(position);
             }
             RuleTarget::Prefix(p) => {
-                self.longest_prefix = self.longest_prefix.max(p.len());
+                if let Some(bit) = 1u32.checked_shl(p.len() as u32) {
+                    self.prefix_lengths |= bit;
+                }
                 self.prefixes.entry(p.clone()).or_insert(position);
             }
             RuleTarget::Country(c) => {
@@ -41,8 +44,8 @@ impl KindIndex {
     fn first_match(&self, key: &str, region: Option<Region>) -> Option<usize> {
         let number = self.numbers.get(key).copied();
         let country = region.and_then(|r| self.countries.get(&r).copied());
-        let longest = self.longest_prefix.min(key.len());
-        let prefix = (1..=longest)
+        let prefix = (1..=key.len().min(31))
+            .filter(|&len| self.prefix_lengths & (1 << len) != 0)
             .filter(|&len| key.is_char_boundary(len))
             .filter_map(|len| self.prefixes.get(&key[..len]).copied())
             .min();

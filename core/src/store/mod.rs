@@ -83,7 +83,9 @@ impl Store {
         let mut settings = Settings::defaults(default_region);
         let mut unreadable = 0;
         let mut stmt = self.conn.prepare("SELECT key, value FROM settings")?;
-        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
         for row in rows {
             let Ok((key, value)) = row else {
                 unreadable += 1;

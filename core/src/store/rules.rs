@@ -19,6 +19,8 @@ use crate::region::Region;
 /// that everything [`RuleTarget::parse`] accepts is read back by
 /// [`RuleTarget::from_canonical`].
 const MAX_KEY_DIGITS: usize = 32;
+/// The most digits a prefix may have: an E.164 number has at most 15.
+const MAX_PREFIX_DIGITS: usize = 15;
 
 /// Allow or block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -80,7 +82,7 @@ impl RuleTarget {
                 )
             })?;
             if body.is_empty()
-                || body.len() > 15
+                || body.len() > MAX_PREFIX_DIGITS
                 || !body.bytes().all(|b| b.is_ascii_digit())
                 || body.starts_with('0')
             {
@@ -94,7 +96,8 @@ impl RuleTarget {
         // same typed text computes in the same home region.
         let parsed = number::parse(text, home).map_err(|e| Error::InvalidRule(format!("{e}")))?;
         let key = parsed.key();
-        if key.is_empty() || key.len() > MAX_KEY_DIGITS || !key.bytes().all(|b| b.is_ascii_digit()) {
+        if key.is_empty() || key.len() > MAX_KEY_DIGITS || !key.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(Error::InvalidRule("the number is too long".into()));
         }
         Ok(RuleTarget::Number(key.to_owned()))
@@ -113,7 +116,12 @@ impl RuleTarget {
             Some(body) => (body, true),
             None => (text.strip_prefix('+')?, false),
         };
-        if body.is_empty() || body.len() > MAX_KEY_DIGITS || !body.bytes().all(|b| b.is_ascii_digit()) {
+        let longest = if prefix {
+            MAX_PREFIX_DIGITS
+        } else {
+            MAX_KEY_DIGITS
+        };
+        if body.is_empty() || body.len() > longest || !body.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         Some(if prefix {
@@ -257,8 +265,21 @@ mod tests {
             let target = RuleTarget::from_canonical(canonical).unwrap();
             assert_eq!(target.to_string(), canonical);
         }
-        for not_canonical in ["", "+", "+*", "855", "+85 5", "+12a", "country:", "country:XX"] {
-            assert_eq!(RuleTarget::from_canonical(not_canonical), None, "{not_canonical:?}");
+        for not_canonical in [
+            "",
+            "+",
+            "+*",
+            "855",
+            "+85 5",
+            "+12a",
+            "country:",
+            "country:XX",
+        ] {
+            assert_eq!(
+                RuleTarget::from_canonical(not_canonical),
+                None,
+                "{not_canonical:?}"
+            );
         }
         let kh: Region = "KH".parse().unwrap();
         let typed = RuleTarget::parse("00252 12110", kh).unwrap();

@@ -97,7 +97,7 @@ impl Settings {
                 return Err(Error::InvalidSetting(format!(
                     "unknown key; keys are {}",
                     Settings::KEYS.join(", ")
-                )))
+                )));
             }
         }
         Ok(())
@@ -240,7 +240,11 @@ mod tests {
             ("allowed-countries", "KH MM 8613800138000zz", "item 3"),
             ("home-region", "13800138000", "home-region"),
             ("overseas-calls", "13800138000", "overseas-calls"),
-            ("history-retention-days", "13800138000", "history-retention-days"),
+            (
+                "history-retention-days",
+                "13800138000",
+                "history-retention-days",
+            ),
             ("13800138000", "1", "unknown key"),
         ] {
             let message = s.set(key, value).unwrap_err().to_string();
