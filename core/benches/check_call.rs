@@ -35,6 +35,10 @@
 //! | `sqlite_parse_and_lookup` | `number::parse`, then the same query          | `check_call`     |
 //!
 //! plus `sqlite_lookup_default_locking` and `sqlite_parse_and_lookup_default_locking`.
+//!
+//! First, group `user_rules` times `check_call` with no user rules (`no_rules`) and with
+//! 100k of them (`100k_rules`: exact numbers, prefixes and countries, none matching the
+//! queries), in the same run: the rules are indexed, so the two should be close.
 //! `sqlite_parse_and_lookup` does less than `check_call` (no user rules, no official or
 //! prefix check, no `Decision` built), so the end-to-end ratio favours SQLite.
 //!
@@ -91,6 +95,7 @@ fn main() {
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
     let home: Region = "CN".parse().expect("CN is a region");
+    bench_user_rules(&mut criterion, home);
     for size in list_sizes() {
         let fixture = Fixture::build(size, home);
         fixture.check_answers(home);
@@ -483,4 +488,69 @@ fn summarise(f: &Fixture, home: Region) {
         100.0 * parse / check,
         100.0 * fst / check,
     );
+}
+
+/// User rules in the rules benchmark: enough that a linear scan would show.
+const USER_RULES: usize = 100_000;
+
+/// `check_call` with no user rules and with [`USER_RULES`] of them, none matching.
+fn bench_user_rules(criterion: &mut Criterion, home: Region) {
+    let empty = Engine::open_in_memory(EngineConfig::new(home)).expect("open the engine");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    drop(Engine::open(dir.path(), EngineConfig::new(home)).expect("create the database"));
+    {
+        // Inserted directly: adding them one by one republishes the snapshot each time.
+        let mut db = Connection::open(dir.path().join("callguard.sqlite"))
+            .expect("open the engine's database");
+        let tx = db.transaction().expect("begin");
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO rules (kind, target, created_at) VALUES (?1, ?2, 0)",
+                )
+                .expect("prepare");
+            let mut rng = StdRng::seed_from_u64(LIST_SEED ^ 0xBEEF);
+            for i in 0..USER_RULES {
+                let kind = if i % 3 == 0 { "allow" } else { "block" };
+                // Numbers and prefixes outside the +86 1 mobile range the queries use.
+                let target = match i % 10 {
+                    0 => format!("+8620{}*", rng.random_range(0..100_000u32)),
+                    1 => "country:MM".to_owned(),
+                    _ => format!("+8621{:08}", rng.random_range(0..100_000_000u32)),
+                };
+                insert
+                    .execute(params![kind, target])
+                    .expect("insert a rule");
+            }
+        }
+        tx.commit().expect("commit");
+    }
+    let ruled = Engine::open(dir.path(), EngineConfig::new(home)).expect("reopen the engine");
+    assert!(ruled.rules().len() > USER_RULES / 2, "the rules were read");
+    let mut rng = StdRng::seed_from_u64(QUERY_SEED);
+    let queries: Vec<Query> = (0..QUERIES)
+        .map(|_| {
+            let n = random_mobile(&mut rng);
+            Query {
+                e164: format!("+{n}"),
+                key: n.to_string(),
+                id: i64::try_from(n).expect("13 digits fit in an i64"),
+                call: CallInput::number(format!("+{n}")),
+                listed: false,
+            }
+        })
+        .collect();
+    for q in &queries {
+        let a = empty.check_call(&q.call).expect("check_call");
+        let b = ruled.check_call(&q.call).expect("check_call");
+        assert_eq!(a.action, b.action, "no rule matches {}", q.e164);
+    }
+    let mut group = criterion.benchmark_group("user_rules");
+    bench(&mut group, "no_rules", &queries, |q| {
+        empty.check_call(&q.call)
+    });
+    bench(&mut group, "100k_rules", &queries, |q| {
+        ruled.check_call(&q.call)
+    });
+    group.finish();
 }

@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use serde::Serialize;
 
 use crate::decide::number_rules::Context;
+use crate::decide::rule_index::RuleIndex;
 use crate::decide::{self, CallInput, Decision, SmsInput};
 use crate::error::Result;
 use crate::lists::{guard, ListSet};
@@ -106,6 +108,10 @@ pub struct SmsSummary {
     pub model_in_use: bool,
 }
 
+/// How long recording a decision waits for the store's mutex; SQLite's own wait is
+/// [`crate::store::HISTORY_BUSY_TIMEOUT`].
+const RECORD_WAIT: Duration = Duration::from_millis(30);
+
 /// An update older than this makes the list stale.
 const STALE_AFTER_SECS: u64 = 2 * 86_400;
 
@@ -130,11 +136,20 @@ pub struct Status {
     pub database: Option<PathBuf>,
     /// Signed-list updates.
     pub update: UpdateStatus,
+    /// Stored rules, settings and history entries this build could not read: skipped
+    /// (a setting keeps its default), never fatal. Non-zero means a damaged database or
+    /// one written by a different build.
+    pub unreadable_rows: u64,
+    /// Decisions this engine made but could not record in the history (database locked
+    /// or read-only) since it opened. The decisions themselves were returned.
+    pub history_dropped: u64,
 }
 
 struct Snapshot {
     settings: Settings,
-    rules: Vec<UserRule>,
+    rules: RuleIndex,
+    /// Stored rules and settings that could not be read.
+    unreadable: usize,
 }
 
 /// The Callguard engine. `Send + Sync`; share it behind an `Arc`.
@@ -154,6 +169,7 @@ pub struct Engine {
     fallback: Mutex<Option<Arc<ListSet>>>,
     /// SIGBUS faults on list files already handled by this engine.
     faults_seen: AtomicU64,
+    history_dropped: AtomicU64,
 }
 
 impl Engine {
@@ -201,6 +217,7 @@ impl Engine {
             refused: Mutex::new(None),
             fallback: Mutex::new(None),
             faults_seen: AtomicU64::new(guard::faults()),
+            history_dropped: AtomicU64::new(0),
         })
     }
 
@@ -426,7 +443,7 @@ impl Engine {
     pub fn screen_call(&self, input: &CallInput) -> Result<Decision> {
         let (decision, number) = self.decide(|cx| decide::check_call_with_number(cx, input))?;
         let subject = number.map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
-        self.record(Channel::Call, &subject, &decision)?;
+        self.record(Channel::Call, &subject, &decision);
         Ok(decision)
     }
 
@@ -440,14 +457,40 @@ impl Engine {
             .filter(|c| !c.is_control())
             .take(64)
             .collect();
-        self.record(Channel::Sms, &subject, &decision)?;
+        self.record(Channel::Sms, &subject, &decision);
         Ok(decision)
     }
 
-    fn record(&self, channel: Channel, subject: &str, decision: &Decision) -> Result<()> {
+    /// Records a decision already made, best effort: it waits briefly for the store and
+    /// for SQLite's lock, and a record that cannot be written is dropped and counted
+    /// ([`Status::history_dropped`]), so a locked or read-only database never delays
+    /// or fails a decision.
+    fn record(&self, channel: Channel, subject: &str, decision: &Decision) {
         let retention = self.snapshot.load().settings.history_retention_days;
-        self.store()
-            .add_history(channel, subject, decision, retention)
+        let written = self.store_within(RECORD_WAIT).is_some_and(|mut store| {
+            store
+                .add_history(channel, subject, decision, retention)
+                .is_ok()
+        });
+        if !written {
+            self.history_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The store, if no one holds it for longer than `wait` (an update may hold it for
+    /// seconds while it installs a list).
+    fn store_within(&self, wait: Duration) -> Option<MutexGuard<'_, Store>> {
+        let started = Instant::now();
+        loop {
+            match self.store.try_lock() {
+                Ok(store) => return Some(store),
+                Err(TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(TryLockError::WouldBlock) => return None,
+            }
+        }
     }
 
     /// The settings in effect.
@@ -458,7 +501,7 @@ impl Engine {
     /// Validates and stores one setting, then publishes it to readers.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings> {
         let store = self.store();
-        let mut check = store.load_settings(self.config.default_region)?;
+        let (mut check, _unreadable) = store.load_settings(self.config.default_region)?;
         check.set(key, value)?;
         let canonical = check.get(key).unwrap_or_default();
         store.save_setting(key, &canonical)?;
@@ -468,7 +511,7 @@ impl Engine {
 
     /// The user's rules, oldest first.
     pub fn rules(&self) -> Vec<UserRule> {
-        self.snapshot.load().rules.clone()
+        self.snapshot.load().rules.rules().to_vec()
     }
 
     /// Adds an allow or block rule from its text form (see [`RuleTarget::parse`]).
@@ -480,9 +523,23 @@ impl Engine {
         Ok(rule)
     }
 
-    /// Removes the rules for a target, of one kind or both; returns how many.
+    /// Removes the rules for a target, of one kind or both; returns how many. The form
+    /// `rules list` prints is matched exactly first; otherwise the text is parsed as
+    /// [`add_rule`](Self::add_rule) parses it.
     pub fn remove_rule(&self, kind: Option<RuleKind>, target: &str) -> Result<usize> {
-        let target = RuleTarget::parse(target, self.snapshot.load().settings.home_region)?;
+        let text = target.trim();
+        let snapshot = self.snapshot.load();
+        let printed = RuleTarget::from_canonical(text).filter(|t| {
+            snapshot
+                .rules
+                .rules()
+                .iter()
+                .any(|r| &r.target == t && kind.is_none_or(|k| k == r.kind))
+        });
+        let target = match printed {
+            Some(target) => target,
+            None => RuleTarget::parse(text, snapshot.settings.home_region)?,
+        };
         let store = self.store();
         let removed = store.remove_rule(kind, &target)?;
         self.publish(&store)?;
@@ -552,7 +609,7 @@ impl Engine {
             lists: crate::lists::versions(&lists),
             list_entries,
             sms,
-            rules: snapshot.rules.len(),
+            rules: snapshot.rules.rules().len(),
             history_entries: store.history_count()?,
             schema_version: store.schema_version()?,
             database: self.database.clone(),
@@ -562,6 +619,8 @@ impl Engine {
                 lock(&self.refused).as_ref(),
                 lists.stands_in_for().is_some() && lists.version() > 0,
             )?,
+            unreadable_rows: (snapshot.unreadable + store.unreadable_history()?) as u64,
+            history_dropped: self.history_dropped.load(Ordering::Relaxed),
         })
     }
 
@@ -646,13 +705,15 @@ fn unix_now() -> u64 {
 }
 
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
-    let mut settings = store.load_settings(config.default_region)?;
+    let (mut settings, bad_settings) = store.load_settings(config.default_region)?;
     if let Some(region) = config.region_override {
         settings.home_region = region;
     }
+    let (rules, bad_rules) = store.rules()?;
     Ok(Snapshot {
         settings,
-        rules: store.rules()?,
+        rules: RuleIndex::new(rules),
+        unreadable: bad_settings + bad_rules,
     })
 }
 

@@ -51,6 +51,11 @@ pub enum Error {
         supported: i64,
     },
 
+    /// The database file is empty (0 bytes) while its directory holds other state, such
+    /// as an installed list: starting a new database there would silently reset it.
+    #[error("the database file is empty but its data directory is not; it was left as it is (move the directory away to start afresh)")]
+    DatabaseEmpty,
+
     /// Any other storage failure (disk full, permissions, locking).
     #[error("storage error: {0}")]
     Storage(String),

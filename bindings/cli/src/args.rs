@@ -234,7 +234,9 @@ pub struct Normalize {
 #[derive(Debug, Subcommand)]
 pub enum SettingsCmd {
     /// Change a setting: home-region, overseas-calls, overseas-sms, allowed-countries,
-    /// hidden-numbers, verification-failed, history-retention-days
+    /// hidden-numbers, verification-failed, history-retention-days, sms-spam.
+    /// In allowed-countries a region code (US) means that region, a calling code (+1)
+    /// every region that shares it (the US, Canada, Jamaica…).
     Set {
         /// The setting's key
         key: String,

@@ -109,6 +109,11 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
     )?;
     writeln!(out, "rules          {}", s.rules)?;
     writeln!(out, "history        {} entries", s.history_entries)?;
+    writeln!(
+        out,
+        "unreadable     {} stored rows skipped; {} history records dropped",
+        s.unreadable_rows, s.history_dropped
+    )?;
     match &s.database {
         Some(path) => writeln!(
             out,

@@ -490,3 +490,29 @@ fn eval_sms_can_judge_each_message_in_its_senders_country() {
         .ok(&["eval-sms", file.to_str().unwrap()])
         .contains("--home-from-sender"));
 }
+
+/// Issue 9 items 1 and 10: an accepted rule reads back as itself, later commands still
+/// work, it blocks what was typed, and `rules remove` takes what `rules list` prints.
+#[test]
+fn accepted_rules_read_back_and_remove_by_their_printed_form() {
+    let cg = Cg::new();
+    for (home, typed) in [("CN", "01272700000000"), ("KH", "00252 12110")] {
+        cg.ok(&["settings", "set", "home-region", home]);
+        let added = cg.ok(&["rules", "add", "block", typed]);
+        let printed = added
+            .trim()
+            .strip_prefix("added: block ")
+            .expect("the printed rule")
+            .to_owned();
+        let list: Value = serde_json::from_str(&cg.ok(&["rules", "list", "--json"])).expect("json");
+        assert_eq!(list[0]["target"], printed.as_str(), "{home}");
+        assert_eq!(cg.decision(&[typed])["reasons"][0]["code"], "user_block");
+        cg.ok(&["check", "call", "110"]);
+        let status: Value = serde_json::from_str(&cg.ok(&["status", "--json"])).expect("json");
+        assert_eq!(status["unreadable_rows"], 0);
+        cg.ok(&["rules", "remove", &printed]);
+        let list: Value = serde_json::from_str(&cg.ok(&["rules", "list", "--json"])).expect("json");
+        assert_eq!(list.as_array().map(Vec::len), Some(0), "{home}");
+    }
+    assert!(cg.ok(&["status"]).contains("0 stored rows skipped"));
+}

@@ -59,6 +59,7 @@ impl From<callguard_core::Error> for CallguardError {
             E::InvalidList(_)
             | E::DatabaseCorrupt(_)
             | E::DatabaseTooNew { .. }
+            | E::DatabaseEmpty
             | E::Storage(_)
             | E::Io(_) => CallguardError::Storage { reason },
             // A file longer than its signed length is an attack or a broken site, not a

@@ -16,6 +16,7 @@
 mod input;
 mod model;
 pub(crate) mod number_rules;
+pub(crate) mod rule_index;
 pub(crate) mod verdict;
 
 use crate::error::Result;

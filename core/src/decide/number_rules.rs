@@ -5,12 +5,14 @@ use crate::decide::verdict::{Match, Tier, Verdict};
 use crate::decide::{Action, Category, ReasonCode, Verification};
 use crate::lists::ListSet;
 use crate::number::{NumberKind, PhoneNumber, WrittenForm};
-use crate::store::{Policy, RuleKind, Settings, UserRule};
+use crate::store::{Policy, RuleKind, Settings};
+
+use super::rule_index::RuleIndex;
 
 /// What the number rules read: one consistent snapshot.
 pub(crate) struct Context<'a> {
     pub settings: &'a Settings,
-    pub rules: &'a [UserRule],
+    pub rules: &'a RuleIndex,
     pub lists: &'a ListSet,
     /// Whether the SMS analysis may use the list's statistical model.
     pub use_sms_model: bool,
@@ -32,10 +34,7 @@ pub(crate) fn user_rules(verdict: &mut Verdict, ctx: &Context<'_>, number: &Phon
             ReasonCode::UserBlock,
         ),
     ] {
-        let hit = ctx
-            .rules
-            .iter()
-            .find(|r| r.kind == kind && r.target.matches(number.key(), number.region()));
+        let hit = ctx.rules.first_match(kind, number.key(), number.region());
         if let Some(rule) = hit {
             verdict.add(Match {
                 tier,
@@ -131,9 +130,9 @@ pub(crate) fn overseas(
     if number.kind() != NumberKind::Foreign || policy == Action::Allow {
         return;
     }
-    if number
-        .region()
-        .is_some_and(|r| ctx.settings.allowed_countries.contains(&r))
+    if ctx
+        .settings
+        .is_allowed_country(number.region(), number.calling_code())
     {
         return;
     }

@@ -12,9 +12,9 @@ mod settings;
 mod updates;
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags};
 
 use crate::decide::Decision;
 use crate::error::{Error, Result};
@@ -33,45 +33,71 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) the database at `path` and migrates it.
+    ///
+    /// A file the OS marks read-only is opened read-only: decisions still work from it,
+    /// and every write (history included) fails cleanly. A 0-byte file is taken as a new
+    /// database only when nothing else lives beside it (see [`check_empty_file`]).
     pub fn open(path: &Path) -> Result<Store> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Store::init(Connection::open_with_flags(path, flags)?)
+        check_empty_file(path)?;
+        let read_only = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+        let access = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        };
+        let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        Store::init(conn, read_only)
     }
 
     /// An in-memory database, for tests and one-shot tools.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?)
+        Store::init(Connection::open_in_memory()?, false)
     }
 
-    fn init(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // The first statement that reads the header: a non-database file fails here.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    fn init(mut conn: Connection, read_only: bool) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Nothing is written before the version is known: a newer schema is refused
+        // untouched (not even switched to WAL). Reading the header also makes a
+        // non-database file fail here.
+        schema::check_version(&conn)?;
+        if read_only {
+            if schema::version(&conn)? != schema::LATEST {
+                return Err(Error::Storage(
+                    "the database is read-only and needs a schema upgrade".into(),
+                ));
+            }
+        } else {
+            let _mode: String =
+                conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
         conn.pragma_update(None, "foreign_keys", true)?;
-        schema::migrate(&mut conn)?;
+        if !read_only {
+            schema::migrate(&mut conn)?;
+        }
         Ok(Store { conn })
     }
 
-    /// The stored settings over the defaults for `default_region`. Unknown keys are kept
-    /// in the table but ignored; a stored value this build cannot read is an error.
-    pub fn load_settings(&self, default_region: Region) -> Result<Settings> {
+    /// The stored settings over the defaults for `default_region`, and how many stored
+    /// values this build could not read. Unknown keys are kept in the table but ignored;
+    /// an unreadable value is skipped (its default stays), never fatal.
+    pub fn load_settings(&self, default_region: Region) -> Result<(Settings, usize)> {
         let mut settings = Settings::defaults(default_region);
+        let mut unreadable = 0;
         let mut stmt = self.conn.prepare("SELECT key, value FROM settings")?;
         let rows = stmt.query_map([], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?;
         for row in rows {
-            let (key, value) = row?;
-            if Settings::KEYS.contains(&key.as_str()) {
-                settings
-                    .set(&key, &value)
-                    .map_err(|e| Error::DatabaseCorrupt(format!("stored setting {key}: {e}")))?;
+            let Ok((key, value)) = row else {
+                unreadable += 1;
+                continue;
+            };
+            if Settings::KEYS.contains(&key.as_str()) && settings.set(&key, &value).is_err() {
+                unreadable += 1;
             }
         }
-        Ok(settings)
+        Ok((settings, unreadable))
     }
 
     /// Stores one setting. The caller validates it first with [`Settings::set`].
@@ -83,8 +109,10 @@ impl Store {
         Ok(())
     }
 
-    /// All user rules, oldest first.
-    pub fn rules(&self) -> Result<Vec<UserRule>> {
+    /// All user rules, oldest first, and how many stored rows could not be read. A row
+    /// is read back from its canonical text, never parsed as a number again; a row this
+    /// build cannot read is skipped and counted, never fatal.
+    pub fn rules(&self) -> Result<(Vec<UserRule>, usize)> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, kind, target, created_at FROM rules ORDER BY id")?;
@@ -97,19 +125,22 @@ impl Store {
             ))
         })?;
         let mut rules = Vec::new();
+        let mut unreadable = 0;
         for row in rows {
-            let (id, kind, target, created_at) = row?;
-            let corrupt = |e: Error| Error::DatabaseCorrupt(format!("stored rule {id}: {e}"));
-            // Canonical targets are international, so any region reads them back.
-            let any_region: Region = "US".parse()?;
-            rules.push(UserRule {
-                id,
-                kind: kind.parse().map_err(corrupt)?,
-                target: RuleTarget::parse(&target, any_region).map_err(corrupt)?,
-                created_at,
+            let read = row.ok().and_then(|(id, kind, target, created_at)| {
+                Some(UserRule {
+                    id,
+                    kind: kind.parse().ok()?,
+                    target: RuleTarget::from_canonical(&target)?,
+                    created_at,
+                })
             });
+            match read {
+                Some(rule) => rules.push(rule),
+                None => unreadable += 1,
+            }
         }
-        Ok(rules)
+        Ok((rules, unreadable))
     }
 
     /// Adds a rule; adding one that exists returns the existing one.
@@ -147,7 +178,9 @@ impl Store {
         Ok(removed)
     }
 
-    /// Records a decision and enforces retention, in one transaction.
+    /// Records a decision and enforces retention, in one transaction. It waits at most
+    /// [`HISTORY_BUSY_TIMEOUT`] for another writer: the caller has already decided, and
+    /// a record is not worth holding up the phone.
     pub fn add_history(
         &mut self,
         channel: Channel,
@@ -159,6 +192,20 @@ impl Store {
             return Ok(());
         }
         let json = serde_json::to_string(decision).map_err(|e| Error::Storage(e.to_string()))?;
+        self.conn.busy_timeout(HISTORY_BUSY_TIMEOUT)?;
+        let result = self.insert_history(channel, subject, decision, &json, retention_days);
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        result
+    }
+
+    fn insert_history(
+        &mut self,
+        channel: Channel,
+        subject: &str,
+        decision: &Decision,
+        json: &str,
+        retention_days: u32,
+    ) -> Result<()> {
         let now = now_ms();
         let cutoff = now - i64::from(retention_days) * 86_400_000;
         let tx = self.conn.transaction()?;
@@ -175,7 +222,8 @@ impl Store {
         Ok(())
     }
 
-    /// The newest `limit` entries, newest first.
+    /// The newest `limit` entries, newest first; an entry this build cannot read is
+    /// skipped (see [`unreadable_history`](Self::unreadable_history)).
     pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, at_ms, channel, subject, decision FROM history ORDER BY id DESC LIMIT ?1",
@@ -191,9 +239,12 @@ impl Store {
         })?;
         let mut entries = Vec::new();
         for row in rows {
-            let (id, at_ms, channel, subject, json) = row?;
-            let decision: Decision = serde_json::from_str(&json)
-                .map_err(|e| Error::DatabaseCorrupt(format!("history entry {id}: {e}")))?;
+            let Ok((id, at_ms, channel, subject, json)) = row else {
+                continue;
+            };
+            let Ok(decision) = serde_json::from_str::<Decision>(&json) else {
+                continue;
+            };
             let channel = if channel == "sms" {
                 Channel::Sms
             } else {
@@ -210,6 +261,20 @@ impl Store {
         Ok(entries)
     }
 
+    /// How many stored history entries [`history`](Self::history) skips as unreadable.
+    pub fn unreadable_history(&self) -> Result<usize> {
+        let mut stmt = self.conn.prepare("SELECT subject, decision FROM history")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        Ok(rows
+            .filter(|row| {
+                !row.as_ref()
+                    .is_ok_and(|(_, json)| serde_json::from_str::<Decision>(json).is_ok())
+            })
+            .count())
+    }
+
     /// Deletes every history entry; returns how many.
     pub fn clear_history(&self) -> Result<usize> {
         Ok(self.conn.execute("DELETE FROM history", [])?)
@@ -224,11 +289,50 @@ impl Store {
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .optional()?
-            .unwrap_or(0))
+        schema::version(&self.conn)
+    }
+}
+
+/// How long a statement waits for another connection's lock, in general.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a history record waits: the decision is already made, so a locked database
+/// drops the record rather than delaying the call.
+pub const HISTORY_BUSY_TIMEOUT: Duration = Duration::from_millis(30);
+
+/// Refuses a 0-byte database file that has company: an empty file beside a list, a WAL
+/// or anything else is state that lost its database, and starting afresh there would
+/// reset settings, rules and trust and delete the installed list. Sidecar files of the
+/// database that are empty, and empty directories, do not count.
+fn check_empty_file(path: &Path) -> Result<()> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        return Ok(());
+    }
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let name = path.file_name().unwrap_or_default();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == name {
+            continue;
+        }
+        if !is_empty(&entry.path()) {
+            return Err(Error::DatabaseEmpty);
+        }
+    }
+    Ok(())
+}
+
+/// An empty file, or a directory holding nothing but empty directories and files.
+fn is_empty(path: &Path) -> bool {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len() == 0,
+        Ok(m) if m.is_dir() => std::fs::read_dir(path).is_ok_and(|entries| {
+            entries
+                .into_iter()
+                .all(|e| e.is_ok_and(|e| is_empty(&e.path())))
+        }),
+        _ => false,
     }
 }
 

@@ -15,6 +15,13 @@ use crate::error::{Error, Result};
 use crate::number;
 use crate::region::Region;
 
+/// The most digits a stored number or prefix may have: more than any parse yields, so
+/// that everything [`RuleTarget::parse`] accepts is read back by
+/// [`RuleTarget::from_canonical`].
+const MAX_KEY_DIGITS: usize = 32;
+/// The most digits a prefix may have: an E.164 number has at most 15.
+const MAX_PREFIX_DIGITS: usize = 15;
+
 /// Allow or block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,7 +82,7 @@ impl RuleTarget {
                 )
             })?;
             if body.is_empty()
-                || body.len() > 15
+                || body.len() > MAX_PREFIX_DIGITS
                 || !body.bytes().all(|b| b.is_ascii_digit())
                 || body.starts_with('0')
             {
@@ -85,8 +92,43 @@ impl RuleTarget {
             }
             return Ok(RuleTarget::Prefix(body.to_owned()));
         }
+        // The same parse as the decision's, so the rule's key is the key a check of the
+        // same typed text computes in the same home region.
         let parsed = number::parse(text, home).map_err(|e| Error::InvalidRule(format!("{e}")))?;
-        Ok(RuleTarget::Number(parsed.key().to_owned()))
+        let key = parsed.key();
+        if key.is_empty() || key.len() > MAX_KEY_DIGITS || !key.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Error::InvalidRule("the number is too long".into()));
+        }
+        Ok(RuleTarget::Number(key.to_owned()))
+    }
+
+    /// Reads a target back from its canonical text (what [`Display`](fmt::Display)
+    /// prints and the database stores), without parsing a number again: a number's
+    /// digits are exactly the key [`crate::decide`] computes for the typed text, and a
+    /// second trip through libphonenumber can change or refuse them (`+855025212110`).
+    /// `None` if the text is not a canonical form.
+    pub fn from_canonical(text: &str) -> Option<RuleTarget> {
+        if let Some(country) = text.strip_prefix("country:") {
+            return parse_country(country).ok().map(RuleTarget::Country);
+        }
+        let (body, prefix) = match text.strip_prefix('+')?.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (text.strip_prefix('+')?, false),
+        };
+        let longest = if prefix {
+            MAX_PREFIX_DIGITS
+        } else {
+            MAX_KEY_DIGITS
+        };
+        if body.is_empty() || body.len() > longest || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(if prefix {
+            RuleTarget::Prefix(body.to_owned())
+        } else {
+            RuleTarget::Number(body.to_owned())
+        })
     }
 
     /// Whether this target covers a number with these E.164 digits and region.
@@ -113,7 +155,8 @@ fn parse_country(text: &str) -> Result<Region> {
 }
 
 impl fmt::Display for RuleTarget {
-    /// The canonical text form, which [`RuleTarget::parse`] reads back in any region.
+    /// The canonical text form, stored in the database and read back unchanged by
+    /// [`RuleTarget::from_canonical`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RuleTarget::Number(n) => write!(f, "+{n}"),
@@ -196,5 +239,50 @@ mod tests {
         assert!(!RuleTarget::Prefix("856".into()).matches("85512345678", None));
         assert!(RuleTarget::Country(kh).matches("85512345678", Some(kh)));
         assert!(RuleTarget::Number("85512345678".into()).matches("85512345678", None));
+    }
+
+    #[test]
+    fn errors_never_echo_the_text() {
+        for bad in [
+            "13800138000000000000000000",
+            "+013800138*",
+            "138001*",
+            "+1380013800000000000*",
+            "country:13800138",
+            "country:+13800",
+            "+999 138 0013 8000",
+        ] {
+            let message = RuleTarget::parse(bad, cn()).unwrap_err().to_string();
+            assert!(!message.contains("138"), "{message}");
+        }
+    }
+
+    #[test]
+    fn canonical_forms_read_back_without_a_parse() {
+        // `+855025212110` is not what libphonenumber makes of that text, but it is what a
+        // check of `00252 12110` in KH computes, so it must read back as itself.
+        for canonical in ["+855025212110", "+8601272700000000", "+855*", "country:KH"] {
+            let target = RuleTarget::from_canonical(canonical).unwrap();
+            assert_eq!(target.to_string(), canonical);
+        }
+        for not_canonical in [
+            "",
+            "+",
+            "+*",
+            "855",
+            "+85 5",
+            "+12a",
+            "country:",
+            "country:XX",
+        ] {
+            assert_eq!(
+                RuleTarget::from_canonical(not_canonical),
+                None,
+                "{not_canonical:?}"
+            );
+        }
+        let kh: Region = "KH".parse().unwrap();
+        let typed = RuleTarget::parse("00252 12110", kh).unwrap();
+        assert_eq!(RuleTarget::from_canonical(&typed.to_string()), Some(typed));
     }
 }

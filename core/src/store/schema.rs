@@ -65,9 +65,14 @@ const MIGRATIONS: [&str; LATEST as usize] = [
      );",
 ];
 
-/// Brings the schema up to [`LATEST`].
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+/// The schema version in the file's header (`user_version`).
+pub(crate) fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}
+
+/// Refuses a version this build cannot use, before anything is written.
+pub(crate) fn check_version(conn: &Connection) -> Result<()> {
+    let found = version(conn)?;
     if found > LATEST {
         return Err(Error::DatabaseTooNew {
             found,
@@ -79,6 +84,13 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             "negative schema version {found}"
         )));
     }
+    Ok(())
+}
+
+/// Brings the schema up to [`LATEST`].
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    check_version(conn)?;
+    let found = version(conn)?;
     for version in found..LATEST {
         let tx = conn.transaction()?;
         tx.execute_batch(MIGRATIONS[version as usize])?;

@@ -30,6 +30,10 @@ pub struct Settings {
     pub history_retention_days: u32,
     /// What to do with advertising SMS (marketing is not fraud): allow by default.
     pub sms_spam: Policy,
+    /// Calling codes exempt from the overseas policies as a whole: `+1` covers every
+    /// NANP region (US, Canada, Jamaica…), where `US` covers the US alone. Written in
+    /// `allowed-countries` as `+1`.
+    pub allowed_calling_codes: BTreeSet<u16>,
 }
 
 impl Settings {
@@ -57,6 +61,7 @@ impl Settings {
             verification_failed: Action::Warn,
             history_retention_days: 30,
             sms_spam: Action::Allow,
+            allowed_calling_codes: BTreeSet::new(),
         }
     }
 
@@ -64,10 +69,18 @@ impl Settings {
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         let value = value.trim();
         match key {
-            "home-region" => self.home_region = value.parse()?,
+            "home-region" => {
+                self.home_region = value.parse().map_err(|_| {
+                    Error::InvalidSetting(
+                        "home-region must be a two-letter region code such as CN or US".into(),
+                    )
+                })?
+            }
             "overseas-calls" => self.overseas_calls = parse_policy(key, value)?,
             "overseas-sms" => self.overseas_sms = parse_policy(key, value)?,
-            "allowed-countries" => self.allowed_countries = parse_countries(value)?,
+            "allowed-countries" => {
+                (self.allowed_countries, self.allowed_calling_codes) = parse_countries(value)?
+            }
             "hidden-numbers" => self.hidden_numbers = parse_policy(key, value)?,
             "verification-failed" => self.verification_failed = parse_policy(key, value)?,
             "sms-spam" => self.sms_spam = parse_policy(key, value)?,
@@ -80,11 +93,11 @@ impl Settings {
                     })?
             }
             _ => {
+                // The key is not echoed: it is the user's text, and could be anything.
                 return Err(Error::InvalidSetting(format!(
-                    "unknown key {:?}; keys are {}",
-                    key.chars().take(40).collect::<String>(),
+                    "unknown key; keys are {}",
                     Settings::KEYS.join(", ")
-                )))
+                )));
             }
         }
         Ok(())
@@ -100,7 +113,12 @@ impl Settings {
 
     /// Every setting as (key, text value), in [`KEYS`](Self::KEYS) order.
     pub fn entries(&self) -> Vec<(&'static str, String)> {
-        let countries: Vec<&str> = self.allowed_countries.iter().map(Region::as_str).collect();
+        let countries: Vec<String> = self
+            .allowed_countries
+            .iter()
+            .map(Region::to_string)
+            .chain(self.allowed_calling_codes.iter().map(|c| format!("+{c}")))
+            .collect();
         vec![
             ("home-region", self.home_region.to_string()),
             ("overseas-calls", self.overseas_calls.to_string()),
@@ -123,35 +141,56 @@ fn parse_policy(key: &str, value: &str) -> Result<Policy> {
         .map_err(|_| Error::InvalidSetting(format!("{key} must be allow, warn or block")))
 }
 
-/// Accepts region codes and calling codes, separated by commas or spaces:
-/// `KH, +63, MM`. An empty value or `none` clears the list.
-fn parse_countries(value: &str) -> Result<BTreeSet<Region>> {
+/// Accepts region codes and calling codes, separated by commas, semicolons or spaces:
+/// `KH, +63, MM`. A region code means that region; a calling code means every region
+/// that shares it (`+1`: the US, Canada, Jamaica and the rest of the NANP). An empty
+/// value or `none` clears the list. Errors name the item's position, never its text.
+fn parse_countries(value: &str) -> Result<(BTreeSet<Region>, BTreeSet<u16>)> {
     let mut regions = BTreeSet::new();
+    let mut codes = BTreeSet::new();
     if value.eq_ignore_ascii_case("none") {
-        return Ok(regions);
+        return Ok((regions, codes));
     }
-    for item in value
+    for (position, item) in value
         .split([',', ' ', ';'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .enumerate()
     {
-        let region = match item.strip_prefix('+') {
-            Some(code) => code
-                .parse::<u16>()
-                .ok()
-                .and_then(Region::for_calling_code)
-                .ok_or_else(|| {
+        let position = position + 1;
+        match item.strip_prefix('+') {
+            Some(code) => {
+                let code = code
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|c| Region::for_calling_code(*c).is_some())
+                    .ok_or_else(|| {
+                        Error::InvalidSetting(format!(
+                            "item {position} of allowed-countries is not a known calling code"
+                        ))
+                    })?;
+                codes.insert(code);
+            }
+            None => {
+                let region = item.parse().map_err(|_| {
                     Error::InvalidSetting(format!(
-                        "unknown calling code in allowed-countries: {item}"
+                        "item {position} of allowed-countries is not a region code; use two letters such as KH, or a calling code such as +855"
                     ))
-                })?,
-            None => item.parse().map_err(|_| {
-                Error::InvalidSetting(format!("unknown region in allowed-countries: {item}"))
-            })?,
-        };
-        regions.insert(region);
+                })?;
+                regions.insert(region);
+            }
+        }
     }
-    Ok(regions)
+    Ok((regions, codes))
+}
+
+impl Settings {
+    /// Whether a number of `region` with `calling_code` is exempt from the overseas
+    /// policies: its region is allowed, or its whole calling code is.
+    pub fn is_allowed_country(&self, region: Option<Region>, calling_code: u16) -> bool {
+        region.is_some_and(|r| self.allowed_countries.contains(&r))
+            || self.allowed_calling_codes.contains(&calling_code)
+    }
 }
 
 #[cfg(test)]
@@ -173,7 +212,7 @@ mod tests {
             copy.set(key, &value).unwrap();
         }
         assert_eq!(copy, s);
-        assert_eq!(s.entries()[3].1, "KH,MM");
+        assert_eq!(s.entries()[3].1, "MM,+855");
     }
 
     #[test]
@@ -190,5 +229,40 @@ mod tests {
             assert!(s.set(key, value).is_err(), "{key}={value}");
         }
         assert_eq!(s, before);
+    }
+
+    #[test]
+    fn errors_never_echo_the_value() {
+        let mut s = cn();
+        for (key, value, says) in [
+            ("allowed-countries", "KH,+8613800138000", "item 2"),
+            ("allowed-countries", "13800138000", "item 1"),
+            ("allowed-countries", "KH MM 8613800138000zz", "item 3"),
+            ("home-region", "13800138000", "home-region"),
+            ("overseas-calls", "13800138000", "overseas-calls"),
+            (
+                "history-retention-days",
+                "13800138000",
+                "history-retention-days",
+            ),
+            ("13800138000", "1", "unknown key"),
+        ] {
+            let message = s.set(key, value).unwrap_err().to_string();
+            assert!(message.contains(says), "{message}");
+            assert!(!message.contains("138"), "{message}");
+        }
+    }
+
+    #[test]
+    fn calling_codes_are_kept_as_calling_codes() {
+        let mut s = cn();
+        s.set("allowed-countries", "+1, us, +44").unwrap();
+        assert_eq!(s.get("allowed-countries").unwrap(), "US,+1,+44");
+        let jm: Region = "JM".parse().unwrap();
+        assert!(s.is_allowed_country(Some(jm), 1));
+        // A value stored before calling codes were kept reads as regions.
+        s.set("allowed-countries", "GB,US").unwrap();
+        assert!(!s.is_allowed_country(Some(jm), 1));
+        assert!(s.is_allowed_country(Some("US".parse().unwrap()), 1));
     }
 }

@@ -23,7 +23,7 @@ fn settings_persist_across_reopen() {
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(
-        store.load_settings(cn).unwrap().overseas_calls,
+        store.load_settings(cn).unwrap().0.overseas_calls,
         Action::Block
     );
     assert_eq!(store.schema_version().unwrap(), schema::LATEST);
@@ -69,10 +69,10 @@ fn rules_add_list_remove() {
     store
         .add_rule(RuleKind::Allow, &RuleTarget::Number("85512345678".into()))
         .unwrap();
-    assert_eq!(store.rules().unwrap().len(), 2);
+    assert_eq!(store.rules().unwrap().0.len(), 2);
     assert_eq!(store.remove_rule(None, &target).unwrap(), 1);
     assert_eq!(store.remove_rule(None, &target).unwrap(), 0);
-    assert_eq!(store.rules().unwrap().len(), 1);
+    assert_eq!(store.rules().unwrap().0.len(), 1);
 }
 
 #[test]
