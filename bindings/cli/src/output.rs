@@ -122,11 +122,12 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
 }
 
 fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::Result<()> {
+    use callguard_core::trust::printable;
     match &u.installed {
         Some(list) => writeln!(
             out,
             "signed list    {} seq {} ({} entries, manifest {})",
-            list.name,
+            printable(&list.name),
             list.seq,
             list.count,
             u.manifest_version.unwrap_or(0)
@@ -150,7 +151,8 @@ fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::R
             out,
             "last attempt   {} {result}: {}",
             format_time(attempt.at as i64 * 1000),
-            attempt.message
+            // Escaped again: a log written by an older engine may hold raw server text.
+            printable(&attempt.message)
         )?;
     }
     Ok(())
@@ -170,13 +172,15 @@ pub fn update_report(
     out: &mut dyn Write,
     r: &callguard_core::update::UpdateReport,
 ) -> io::Result<()> {
+    use callguard_core::trust::printable;
     use callguard_core::update::Via;
+    let list = printable(&r.list);
     match r.installed {
         None => writeln!(
             out,
-            "{} seq {} is current (manifest {})",
-            r.list, r.seq, r.manifest_version
-        ),
+            "{list} seq {} is current (manifest {})",
+            r.seq, r.manifest_version
+        )?,
         Some(via) => {
             let how = match via {
                 Via::Snapshot => "the full snapshot".to_owned(),
@@ -189,11 +193,15 @@ pub fn update_report(
             };
             writeln!(
                 out,
-                "installed {} seq {} from {how}{fallback}: {} bytes downloaded (manifest {})",
-                r.list, r.seq, r.downloaded_bytes, r.manifest_version
-            )
+                "installed {list} seq {} from {how}{fallback}: {} bytes downloaded (manifest {})",
+                r.seq, r.downloaded_bytes, r.manifest_version
+            )?
         }
     }
+    if let Some(why) = &r.ignored_root {
+        writeln!(out, "root kept: {}", printable(why))?;
+    }
+    Ok(())
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC`, from milliseconds.
