@@ -416,10 +416,7 @@ pub struct Loopback {
 
 impl Loopback {
     /// Serves `site`, asking `answer` how to answer each requested path.
-    pub fn start(
-        site: &Path,
-        answer: impl Fn(&str) -> Answer + Send + Sync + 'static,
-    ) -> Loopback {
+    pub fn start(site: &Path, answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> Loopback {
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::{Arc, Mutex};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
@@ -435,8 +432,12 @@ impl Loopback {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (answer, site, stop, requests) =
-                    (answer.clone(), site.clone(), stop2.clone(), requests2.clone());
+                let (answer, site, stop, requests) = (
+                    answer.clone(),
+                    site.clone(),
+                    stop2.clone(),
+                    requests2.clone(),
+                );
                 std::thread::spawn(move || {
                     serve_one(stream, &site, &*answer, &stop, &requests);
                 });
@@ -528,7 +529,10 @@ fn serve_one(
             for b in body {
                 std::thread::sleep(every);
                 if stop.load(std::sync::atomic::Ordering::SeqCst)
-                    || stream.write_all(&[b]).and_then(|()| stream.flush()).is_err()
+                    || stream
+                        .write_all(&[b])
+                        .and_then(|()| stream.flush())
+                        .is_err()
                 {
                     return;
                 }
@@ -637,7 +641,9 @@ fn phone_at_v1(
 /// `engine` still decides on v1, and its last update attempt failed.
 pub fn assert_v1_in_use(engine: &callguard_core::Engine) {
     use callguard_core::{Action, CallInput};
-    let on_v1 = engine.check_call(&CallInput::number(on_v1())).expect("check");
+    let on_v1 = engine
+        .check_call(&CallInput::number(on_v1()))
+        .expect("check");
     assert_eq!(on_v1.action, Action::Block, "v1 still protects");
     assert_eq!(on_v1.lists.get("default"), Some(&1));
     assert_eq!(

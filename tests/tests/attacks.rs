@@ -407,7 +407,10 @@ fn control_characters_from_the_server_never_reach_status_raw() {
     ts[field] = 1.into();
     std::fs::write(
         s.site_file("timestamp.json"),
-        callguard_e2e::sign(&serde_json::to_vec(&ts).unwrap(), &s.publisher.key("timestamp")),
+        callguard_e2e::sign(
+            &serde_json::to_vec(&ts).unwrap(),
+            &s.publisher.key("timestamp"),
+        ),
     )
     .unwrap();
     assert!(matches!(
@@ -419,9 +422,19 @@ fn control_characters_from_the_server_never_reach_status_raw() {
     ));
     s.assert_v1_in_use();
     let raw = |c: char| c.is_control() || c == '\u{202e}';
-    let message = s.engine.status().unwrap().update.last_attempt.unwrap().message;
+    let message = s
+        .engine
+        .status()
+        .unwrap()
+        .update
+        .last_attempt
+        .unwrap()
+        .message;
     assert!(message.contains("unknown field"), "{message}");
-    assert!(message.contains("\\u{1b}[2J"), "escaped, not dropped: {message}");
+    assert!(
+        message.contains("\\u{1b}[2J"),
+        "escaped, not dropped: {message}"
+    );
     assert!(!message.chars().any(raw), "{message:?}");
     // The CLI's text status, from the same data directory.
     let out = callguard_e2e::run_ok(
@@ -434,7 +447,9 @@ fn control_characters_from_the_server_never_reach_status_raw() {
     assert!(out.contains("unknown field"), "{out}");
     assert!(!out.chars().any(|c| c != '\n' && raw(c)), "{out:?}");
     assert_eq!(
-        out.lines().filter(|l| l.starts_with("last attempt")).count(),
+        out.lines()
+            .filter(|l| l.starts_with("last attempt"))
+            .count(),
         1,
         "no forged line: {out}"
     );

@@ -36,8 +36,13 @@ fn fetch_error(result: Result<impl std::fmt::Debug, Error>) -> (String, FetchErr
 
 /// The timestamp answered one byte every 150 ms: about a minute for the whole file.
 fn dripping_timestamp(s: &Scene) -> Loopback {
-    let len = std::fs::metadata(s.site_file("timestamp.json")).unwrap().len();
-    assert!(len > 200, "the drip must outlast the bounds below: {len} bytes");
+    let len = std::fs::metadata(s.site_file("timestamp.json"))
+        .unwrap()
+        .len();
+    assert!(
+        len > 200,
+        "the drip must outlast the bounds below: {len} bytes"
+    );
     Loopback::start(&s.publisher.site(), |path| match path {
         "timestamp.json" => Answer::Drip {
             every: Duration::from_millis(150),
@@ -56,7 +61,10 @@ fn a_dripping_server_is_given_up_on_at_the_download_deadline() {
         s.engine
             .update_with_clock(&fetcher(&server.url, limits()), NOW),
     );
-    assert!(started.elapsed() < Duration::from_secs(20), "gave up in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "gave up in time"
+    );
     assert_eq!(path, "timestamp.json");
     assert_eq!(
         error,
@@ -66,7 +74,14 @@ fn a_dripping_server_is_given_up_on_at_the_download_deadline() {
         }
     );
     assert_v1_in_use(&s.engine);
-    let message = s.engine.status().unwrap().update.last_attempt.unwrap().message;
+    let message = s
+        .engine
+        .status()
+        .unwrap()
+        .update
+        .last_attempt
+        .unwrap()
+        .message;
     assert_eq!(
         message,
         "fetching timestamp.json: gave up after 2 s: the download was too slow for its length"
@@ -87,7 +102,10 @@ fn a_slow_update_is_given_up_on_as_a_whole() {
         s.engine
             .update_with_clock(&fetcher(&server.url, slow_but_steady), NOW),
     );
-    assert!(started.elapsed() < Duration::from_secs(20), "gave up in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "gave up in time"
+    );
     assert_eq!(
         error,
         FetchError::TimedOut {
@@ -107,12 +125,9 @@ fn a_silent_server_is_given_up_on_after_the_stall_limit() {
         ..limits()
     };
     // No answer at all, then an answer whose body never comes.
-    for answer in [
-        (|| Answer::Silent) as fn() -> Answer,
-        || Answer::Drip {
-            every: Duration::from_secs(3600),
-        },
-    ] {
+    for answer in [(|| Answer::Silent) as fn() -> Answer, || Answer::Drip {
+        every: Duration::from_secs(3600),
+    }] {
         let server = Loopback::start(&s.publisher.site(), move |path| match path {
             "timestamp.json" => answer(),
             _ => Answer::File,
@@ -122,7 +137,10 @@ fn a_silent_server_is_given_up_on_after_the_stall_limit() {
             s.engine
                 .update_with_clock(&fetcher(&server.url, patient), NOW),
         );
-        assert!(started.elapsed() < Duration::from_secs(20), "gave up in time");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "gave up in time"
+        );
         assert_eq!(path, "timestamp.json");
         assert_eq!(
             error,
@@ -134,6 +152,9 @@ fn a_silent_server_is_given_up_on_after_the_stall_limit() {
         assert_v1_in_use(&s.engine);
     }
 }
+
+/// How a case answers for the next root.
+type AnswerFn = dyn Fn() -> Answer + Send + Sync;
 
 fn status(code: u16, headers: &[(&str, &str)], body: &str) -> Answer {
     Answer::Status {
@@ -162,9 +183,15 @@ fn any_answer_but_a_valid_next_root_is_read_as_no_newer_root() {
         &s.publisher.key("timestamp"),
     );
     let html = "<html><body>Welcome to our CDN</body></html>";
-    let cases: Vec<(&str, Box<dyn Fn() -> Answer + Send + Sync>)> = vec![
-        ("HTTP 403", Box::new(|| status(403, &[], "<Error><Code>AccessDenied</Code></Error>"))),
-        ("malformed root metadata", Box::new(move || status(200, &[], html))),
+    let cases: Vec<(&str, Box<AnswerFn>)> = vec![
+        (
+            "HTTP 403",
+            Box::new(|| status(403, &[], "<Error><Code>AccessDenied</Code></Error>")),
+        ),
+        (
+            "malformed root metadata",
+            Box::new(move || status(200, &[], html)),
+        ),
         ("HTTP 500", Box::new(|| status(500, &[], "oops"))),
         (
             "could not connect",
@@ -201,7 +228,11 @@ fn any_answer_but_a_valid_next_root_is_read_as_no_newer_root() {
             "{why}: {ignored}"
         );
         let attempt = engine.status().unwrap().update.last_attempt.unwrap();
-        assert!(attempt.ok && attempt.message.contains(&ignored), "{}", attempt.message);
+        assert!(
+            attempt.ok && attempt.message.contains(&ignored),
+            "{}",
+            attempt.message
+        );
         assert_no_url(&attempt.message, &server.url);
     }
 }
@@ -220,7 +251,10 @@ fn a_real_rotated_root_still_rotates() {
     // The timestamp is signed by the new key only, so it verified under root 2.
     assert_eq!((report.seq, report.ignored_root), (3, None));
     let requests = server.requests();
-    assert_eq!(&requests[..3], ["2.root.json", "3.root.json", "timestamp.json"]);
+    assert_eq!(
+        &requests[..3],
+        ["2.root.json", "3.root.json", "timestamp.json"]
+    );
 }
 
 #[test]
@@ -237,7 +271,14 @@ fn fetch_errors_carry_no_url() {
         "{error:?}"
     );
     assert_no_url(&text, &down);
-    let message = s.engine.status().unwrap().update.last_attempt.unwrap().message;
+    let message = s
+        .engine
+        .status()
+        .unwrap()
+        .update
+        .last_attempt
+        .unwrap()
+        .message;
     assert_no_url(&message, &down);
     assert_v1_in_use(&s.engine);
 }

@@ -150,7 +150,8 @@ fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::R
         writeln!(
             out,
             "last attempt   {} {result}: {}",
-            format_time(attempt.at as i64 * 1000),
+            // Seconds as stored: `at * 1000` overflows for a clock far ahead.
+            callguard_core::time::format_utc(attempt.at),
             // Escaped again: a log written by an older engine may hold raw server text.
             printable(&attempt.message)
         )?;
@@ -211,6 +212,35 @@ fn format_time(at_ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn status_shows_server_text_escaped_and_any_attempt_time() {
+        let status = callguard_core::UpdateStatus {
+            installed: None,
+            manifest_version: None,
+            manifest_expires: None,
+            last_success_at: None,
+            seconds_since_success: None,
+            stale: false,
+            last_attempt: Some(callguard_core::store::UpdateLogEntry {
+                at: u64::MAX,
+                ok: false,
+                // As an older engine logged it, raw.
+                message: "unknown field `\u{1b}[2J\nlast attempt   ok`".into(),
+            }),
+        };
+        let mut out = Vec::new();
+        super::update_status(&mut out, &status).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert_eq!(text.matches("last attempt").count(), 2, "{text:?}");
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("last attempt"))
+                .count(),
+            1
+        );
+    }
+
     #[test]
     fn formats_utc_times() {
         assert_eq!(super::format_time(0), "1970-01-01 00:00:00 UTC");

@@ -24,7 +24,8 @@ pub fn printable(text: &str) -> String {
     out
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Characters that must not be shown raw: controls and invisible formatting marks.
+pub(crate) fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{00AD}'

@@ -130,3 +130,39 @@ impl Fetcher for FileMap {
         Ok(bytes.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts fetches; its updates may take `limit`.
+    struct Limited(Option<Duration>, std::cell::Cell<u32>);
+
+    impl Fetcher for Limited {
+        fn fetch(&self, _: &str, _: u64) -> Result<Vec<u8>, FetchError> {
+            self.1.set(self.1.get() + 1);
+            Ok(vec![1])
+        }
+        fn update_deadline(&self) -> Option<Duration> {
+            self.0
+        }
+    }
+
+    #[test]
+    fn no_fetch_starts_after_the_update_deadline() {
+        let spent = Limited(Some(Duration::ZERO), Default::default());
+        assert_eq!(
+            WithDeadline::start(&spent).fetch("timestamp.json", 10),
+            Err(FetchError::TimedOut {
+                secs: 0,
+                why: "the update as a whole took too long"
+            })
+        );
+        assert_eq!(spent.1.get(), 0);
+        for limit in [None, Some(Duration::from_secs(3600)), Some(Duration::MAX)] {
+            let open = Limited(limit, Default::default());
+            assert_eq!(WithDeadline::start(&open).fetch("a", 10), Ok(vec![1]));
+            assert_eq!(open.1.get(), 1);
+        }
+    }
+}

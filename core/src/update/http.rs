@@ -110,7 +110,8 @@ impl HttpFetcher {
         };
         let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let past = || (remaining() == Some(Duration::ZERO)).then(|| timed_out.clone());
-        let wait = |left: Option<Duration>| left.map_or(self.limits.stall, |l| l.min(self.limits.stall));
+        let wait =
+            |left: Option<Duration>| left.map_or(self.limits.stall, |l| l.min(self.limits.stall));
         if let Some(err) = past() {
             return Err(err);
         }
