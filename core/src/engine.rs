@@ -382,10 +382,16 @@ impl Engine {
             *lock(&self.refused) = None;
         }
         let message = match &result {
-            Ok(report) => match report.installed {
-                Some(_) => format!("installed {} seq {}", report.list, report.seq),
-                None => format!("{} seq {} is current", report.list, report.seq),
-            },
+            Ok(report) => {
+                let done = match report.installed {
+                    Some(_) => format!("installed {} seq {}", report.list, report.seq),
+                    None => format!("{} seq {} is current", report.list, report.seq),
+                };
+                match &report.ignored_root {
+                    Some(why) => format!("{done}; {why}"),
+                    None => done,
+                }
+            }
             Err(err) => err.to_string(),
         };
         if !matches!(result, Err(UpdateError::SimulatedCrash(_))) {

@@ -371,3 +371,293 @@ pub fn number(i: u64) -> String {
 pub fn numbers(start: u64, n: u64) -> Vec<String> {
     (start..start + n).map(number).collect()
 }
+
+impl Publisher {
+    /// `signed-lists rotate` at clock `now` with `extra` arguments (`--timestamp`, ...).
+    pub fn rotate(&self, now: u64, extra: &[&str]) -> String {
+        let mut cmd = Command::new(bin("signed-lists"));
+        cmd.arg("rotate")
+            .arg("--keys")
+            .arg(self.keys())
+            .arg("--site")
+            .arg(self.site())
+            .arg("--now")
+            .arg(now.to_string())
+            .args(extra);
+        run_ok(&mut cmd)
+    }
+}
+
+/// What the [`Loopback`] server answers for one path.
+pub enum Answer {
+    /// The site's file, or a 404 when it has none.
+    File,
+    /// A status line, extra headers and a body.
+    Status {
+        code: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// The site's file with its true `Content-Length`, one byte every `every`.
+    Drip { every: std::time::Duration },
+    /// Accepts the connection, reads the request and never answers.
+    Silent,
+}
+
+/// A hand-written HTTP/1.1 server on a free loopback port (std only), serving a site
+/// directory with chosen paths answered otherwise: for servers that misbehave in ways a
+/// real server library would not (dripping, stalling, odd statuses).
+pub struct Loopback {
+    pub url: String,
+    addr: std::net::SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Loopback {
+    /// Serves `site`, asking `answer` how to answer each requested path.
+    pub fn start(site: &Path, answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> Loopback {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("local address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let answer = Arc::new(answer);
+        let site = site.to_path_buf();
+        let (stop2, requests2) = (stop.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (answer, site, stop, requests) = (
+                    answer.clone(),
+                    site.clone(),
+                    stop2.clone(),
+                    requests2.clone(),
+                );
+                std::thread::spawn(move || {
+                    serve_one(stream, &site, &*answer, &stop, &requests);
+                });
+            }
+        });
+        Loopback {
+            url: format!("http://{addr}/"),
+            addr,
+            stop,
+            requests,
+        }
+    }
+
+    /// The paths requested so far, in order.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accept loop so that it sees the flag.
+        let _ = std::net::TcpStream::connect(self.addr);
+    }
+}
+
+fn serve_one(
+    mut stream: std::net::TcpStream,
+    site: &Path,
+    answer: &(dyn Fn(&str) -> Answer + Send + Sync),
+    stop: &std::sync::atomic::AtomicBool,
+    requests: &std::sync::Mutex<Vec<String>>,
+) {
+    use std::io::{Read, Write};
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let path = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .trim_start_matches('/')
+        .to_owned();
+    if let Ok(mut r) = requests.lock() {
+        r.push(path.clone());
+    }
+    let file = || std::fs::read(site.join(&path)).ok();
+    let (code, headers, body, every) = match answer(&path) {
+        Answer::File => match file() {
+            Some(body) => (200, vec![], body, None),
+            None => (404, vec![], b"not found".to_vec(), None),
+        },
+        Answer::Status {
+            code,
+            headers,
+            body,
+        } => (code, headers, body, None),
+        Answer::Drip { every } => (200, vec![], file().unwrap_or_default(), Some(every)),
+        Answer::Silent => {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            return;
+        }
+    };
+    let mut out = format!(
+        "HTTP/1.1 {code} Whatever\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    if stream.write_all(out.as_bytes()).is_err() {
+        return;
+    }
+    match every {
+        None => {
+            let _ = stream.write_all(&body);
+        }
+        Some(every) => {
+            for b in body {
+                std::thread::sleep(every);
+                if stop.load(std::sync::atomic::Ordering::SeqCst)
+                    || stream
+                        .write_all(&[b])
+                        .and_then(|()| stream.flush())
+                        .is_err()
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// A number on v1 of a [`Scene`]'s list and not on v2.
+pub fn on_v1() -> String {
+    number(1)
+}
+
+/// A number on v2 of a [`Scene`]'s list and not on v1.
+pub fn on_v2() -> String {
+    number(150)
+}
+
+/// A publisher at v1, a phone (the engine API) with v1 installed, and v2 published (not
+/// installed): the start of every attack test. Publications use the fixed clock [`T0`].
+pub struct Scene {
+    pub publisher: Publisher,
+    pub engine: callguard_core::Engine,
+    /// The site as it was at v1, to set up more phones at v1.
+    pub v1: callguard_core::update::FileMap,
+    pub phone: tempfile::TempDir,
+}
+
+impl Scene {
+    pub fn new() -> Scene {
+        Scene::with_keygen(|p| p)
+    }
+
+    pub fn with_keygen(prepare: impl FnOnce(Publisher) -> Publisher) -> Scene {
+        let publisher = prepare(Publisher::new());
+        publisher.set_official();
+        publisher.set_numbers(&numbers(0, 100));
+        publisher.build(T0, &[]);
+        let v1 = callguard_core::update::FileMap::from_dir(&publisher.site()).expect("site");
+        let phone = tempfile::tempdir().expect("tempdir");
+        let engine = phone_at_v1(&publisher, &v1, phone.path());
+        publisher.set_numbers(&numbers(100, 100));
+        publisher.build(T0 + 3600, &[]);
+        Scene {
+            publisher,
+            engine,
+            v1,
+            phone,
+        }
+    }
+
+    /// The site as it is now.
+    pub fn site(&self) -> callguard_core::update::FileMap {
+        callguard_core::update::FileMap::from_dir(&self.publisher.site()).expect("site")
+    }
+
+    /// An update of the current site at a clock after v2's publication.
+    pub fn update(&self) -> callguard_core::Result<callguard_core::update::UpdateReport> {
+        self.engine.update_with_clock(&self.site(), T0 + 7200)
+    }
+
+    /// Closes the engine and opens the same data directory again (an app restart).
+    pub fn reopen(&mut self) {
+        let config = config(&self.publisher);
+        // The old engine closes when replaced, right after the new one opened.
+        self.engine = callguard_core::Engine::open(self.phone.path(), config).expect("reopen");
+    }
+
+    /// Another phone with v1 installed, in `dir`.
+    pub fn fresh_phone(&self, dir: &Path) -> callguard_core::Engine {
+        phone_at_v1(&self.publisher, &self.v1, dir)
+    }
+
+    /// The phone still decides on v1, and the failure is recorded.
+    pub fn assert_v1_in_use(&self) {
+        assert_v1_in_use(&self.engine);
+    }
+
+    pub fn site_file(&self, path: &str) -> PathBuf {
+        self.publisher.site().join(path)
+    }
+}
+
+impl Default for Scene {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn config(publisher: &Publisher) -> callguard_core::EngineConfig {
+    let root = std::fs::read(publisher.root()).expect("root file");
+    callguard_core::EngineConfig::new("CN".parse().expect("region")).with_pinned_root(root)
+}
+
+fn phone_at_v1(
+    publisher: &Publisher,
+    v1: &callguard_core::update::FileMap,
+    dir: &Path,
+) -> callguard_core::Engine {
+    let engine = callguard_core::Engine::open(dir, config(publisher)).expect("open engine");
+    let report = engine.update_with_clock(v1, T0 + 60).expect("install v1");
+    assert_eq!(report.seq, 1);
+    engine
+}
+
+/// `engine` still decides on v1, and its last update attempt failed.
+pub fn assert_v1_in_use(engine: &callguard_core::Engine) {
+    use callguard_core::{Action, CallInput};
+    let on_v1 = engine
+        .check_call(&CallInput::number(on_v1()))
+        .expect("check");
+    assert_eq!(on_v1.action, Action::Block, "v1 still protects");
+    assert_eq!(on_v1.lists.get("default"), Some(&1));
+    assert_eq!(
+        engine
+            .check_call(&CallInput::number(on_v2()))
+            .expect("check")
+            .action,
+        Action::Allow
+    );
+    let status = engine.status().expect("status");
+    assert_eq!(status.update.installed.map(|i| i.seq), Some(1));
+    assert_eq!(
+        status.update.last_attempt.map(|a| a.ok),
+        Some(false),
+        "the failure is recorded"
+    );
+}

@@ -7,83 +7,8 @@ use std::path::Path;
 use callguard_core::trust::TrustError;
 use callguard_core::update::{FetchError, FileMap, UpdateError};
 use callguard_core::wire::WireError;
-use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
-use callguard_e2e::{number, numbers, Publisher, T0};
-
-/// A number on v1 of the list and not on v2.
-fn on_v1() -> String {
-    number(1)
-}
-
-/// A number on v2 and not on v1.
-fn on_v2() -> String {
-    number(150)
-}
-
-/// A publisher at v1, a phone with v1 installed, and v2 published (not installed).
-struct Scene {
-    publisher: Publisher,
-    engine: Engine,
-    _phone: tempfile::TempDir,
-}
-
-impl Scene {
-    fn new() -> Scene {
-        Scene::with_keygen(|p| p)
-    }
-
-    fn with_keygen(prepare: impl FnOnce(Publisher) -> Publisher) -> Scene {
-        let publisher = prepare(Publisher::new());
-        publisher.set_official();
-        publisher.set_numbers(&numbers(0, 100));
-        publisher.build(T0, &[]);
-        let phone = tempfile::tempdir().unwrap();
-        let root = std::fs::read(publisher.root()).unwrap();
-        let config = EngineConfig::new("CN".parse().unwrap()).with_pinned_root(root);
-        let engine = Engine::open(phone.path(), config).unwrap();
-        let report = engine
-            .update_with_clock(&site(&publisher), T0 + 60)
-            .unwrap();
-        assert_eq!(report.seq, 1);
-        publisher.set_numbers(&numbers(100, 100));
-        publisher.build(T0 + 3600, &[]);
-        Scene {
-            publisher,
-            engine,
-            _phone: phone,
-        }
-    }
-
-    fn update(&self) -> Result<callguard_core::update::UpdateReport, Error> {
-        self.engine
-            .update_with_clock(&site(&self.publisher), T0 + 7200)
-    }
-
-    /// The phone still decides on v1, and the failure is recorded.
-    fn assert_v1_in_use(&self) {
-        let on_v1 = self.engine.check_call(&CallInput::number(on_v1())).unwrap();
-        assert_eq!(on_v1.action, Action::Block, "v1 still protects");
-        assert_eq!(on_v1.lists.get("default"), Some(&1));
-        assert_eq!(
-            self.engine
-                .check_call(&CallInput::number(on_v2()))
-                .unwrap()
-                .action,
-            Action::Allow
-        );
-        let status = self.engine.status().unwrap();
-        assert_eq!(status.update.installed.map(|i| i.seq), Some(1));
-        assert_eq!(
-            status.update.last_attempt.map(|a| a.ok),
-            Some(false),
-            "the failure is recorded"
-        );
-    }
-
-    fn site_file(&self, path: &str) -> std::path::PathBuf {
-        self.publisher.site().join(path)
-    }
-}
+use callguard_core::{Action, CallInput, Error};
+use callguard_e2e::{number, numbers, on_v2, Publisher, Scene, T0};
 
 fn site(publisher: &Publisher) -> FileMap {
     FileMap::from_dir(&publisher.site()).unwrap()
@@ -189,27 +114,57 @@ fn manifest_signed_with_a_wrong_key_is_refused() {
 }
 
 #[test]
-fn root_rotation_with_too_few_root_signatures_is_refused() {
+fn root_rotation_with_too_few_root_signatures_is_not_followed() {
     let s = Scene::with_keygen(|_| Publisher::with_root_keys(2, 2));
-    // A version 2 root signed by only one of the two root keys.
+    // A version 2 root signed by only one of the two root keys, naming an attacker's
+    // timestamp key, and a timestamp signed by that key.
     let root: callguard_core::trust::Root =
         callguard_e2e::payload(&std::fs::read(s.publisher.root()).unwrap());
+    let attacker = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let attacker_id = callguard_core::trust::key_id(&attacker.verifying_key().to_bytes());
     let mut next = root.clone();
     next.version = 2;
+    next.keys.insert(
+        attacker_id.clone(),
+        hex::encode(attacker.verifying_key().to_bytes()),
+    );
+    next.roles.timestamp = callguard_core::trust::RoleKeys {
+        keyids: vec![attacker_id],
+        threshold: 1,
+    };
     let file = callguard_e2e::sign(
         &serde_json::to_vec(&next).unwrap(),
         &s.publisher.key("root-1"),
     );
     std::fs::write(s.site_file("2.root.json"), file).unwrap();
+    let real_timestamp = std::fs::read(s.site_file("timestamp.json")).unwrap();
+    let forged: callguard_core::trust::Timestamp = callguard_e2e::payload(&real_timestamp);
+    std::fs::write(
+        s.site_file("timestamp.json"),
+        callguard_e2e::sign(&serde_json::to_vec(&forged).unwrap(), &attacker),
+    )
+    .unwrap();
+    // The root is not followed, so the attacker's timestamp is not trusted.
     assert!(matches!(
         trust_error(s.update()),
         TrustError::Signatures {
-            role: "root",
-            valid: 1,
-            threshold: 2
+            role: "timestamp",
+            valid: 0,
+            threshold: 1
         }
     ));
     s.assert_v1_in_use();
+
+    // With the real timestamp the update goes ahead on the old root, and says why the
+    // next root was not used.
+    std::fs::write(s.site_file("timestamp.json"), real_timestamp).unwrap();
+    let report = s.update().unwrap();
+    assert_eq!(report.seq, 2);
+    let why = "2.root.json ignored (root metadata has 1 valid signature(s), 2 required)";
+    assert_eq!(report.ignored_root.as_deref(), Some(why));
+    let attempt = s.engine.status().unwrap().update.last_attempt.unwrap();
+    assert!(attempt.ok);
+    assert!(attempt.message.ends_with(why), "{}", attempt.message);
 }
 
 #[test]
@@ -372,18 +327,132 @@ fn delta_that_does_not_reproduce_the_digest_is_thrown_away() {
 fn a_clock_stepped_backwards_is_not_believed() {
     let s = Scene::new();
     let expires = s.publisher.timestamp().expires;
-    // Seen once after the expiry...
-    assert!(s
-        .engine
-        .update_with_clock(&site(&s.publisher), expires + 10)
-        .is_err());
-    // ...the metadata stays expired even when the device clock is set back.
-    let err = trust_error(s.engine.update_with_clock(&site(&s.publisher), T0 + 7200));
+    // v2 verified with the clock just before its timestamp expires...
+    assert_eq!(
+        s.engine
+            .update_with_clock(&s.site(), expires - 10)
+            .unwrap()
+            .seq,
+        2
+    );
+    // ...then a newer timestamp that had expired by that time is refused, even with the
+    // device clock set back to when it was still valid.
+    let (path, manifest) = s.publisher.manifest();
+    let bytes = std::fs::read(s.site_file(&path)).unwrap();
+    s.publisher
+        .republish_raw(&path, manifest.version, &bytes, expires - 100);
+    let err = trust_error(s.engine.update_with_clock(&s.site(), T0 + 7200));
+    assert!(
+        matches!(err, TrustError::Expired { role: "timestamp" }),
+        "{err:?}"
+    );
+    assert_eq!(s.engine.status().unwrap().update.installed.unwrap().seq, 2);
+}
+
+#[test]
+fn an_attempt_with_the_clock_far_ahead_blocks_no_later_update() {
+    let mut s = Scene::new();
+    let ten_years_ahead = T0 + 10 * 365 * 86_400;
+    let err = trust_error(s.engine.update_with_clock(&s.site(), ten_years_ahead));
     assert!(
         matches!(err, TrustError::Expired { role: "timestamp" }),
         "{err:?}"
     );
     s.assert_v1_in_use();
+    // After a restart, with the clock right, the newer publication installs.
+    s.reopen();
+    let report = s.update().unwrap();
+    assert_eq!((report.seq, report.clock_behind), (2, false));
+}
+
+#[test]
+fn no_failed_attempt_at_any_clock_blocks_a_later_update() {
+    use proptest::test_runner::{Config, TestRunner};
+    let s = std::cell::RefCell::new(Scene::new());
+    let expires = s.borrow().publisher.timestamp().expires;
+    let mut runner = TestRunner::new(Config {
+        cases: 24,
+        ..Config::default()
+    });
+    // Every clock from the timestamp's expiry on, up to u64::MAX: the attempt fails, and
+    // a later update at the right clock (after a restart) succeeds.
+    let clocks = proptest::prop_oneof![
+        proptest::strategy::Just(u64::MAX),
+        expires..expires + 100 * 365 * 86_400,
+        expires..=u64::MAX,
+    ];
+    runner
+        .run(&clocks, |clock| {
+            let mut s = s.borrow_mut();
+            let site = s.site();
+            proptest::prop_assert!(s.engine.update_with_clock(&site, clock).is_err());
+            s.reopen();
+            let report = s.update().map_err(|e| {
+                proptest::test_runner::TestCaseError::fail(format!("after clock {clock}: {e}"))
+            })?;
+            proptest::prop_assert_eq!(report.seq, 2);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn control_characters_from_the_server_never_reach_status_raw() {
+    let s = Scene::new();
+    // A timestamp signed by the real key, with a field named with ESC, NUL, a newline
+    // (a forged status line) and a bidi override.
+    let field = "\u{1b}[2J\u{0}\nlast attempt   ok: all fine\u{202e}";
+    let mut ts: serde_json::Value =
+        callguard_e2e::payload(&std::fs::read(s.site_file("timestamp.json")).unwrap());
+    ts[field] = 1.into();
+    std::fs::write(
+        s.site_file("timestamp.json"),
+        callguard_e2e::sign(
+            &serde_json::to_vec(&ts).unwrap(),
+            &s.publisher.key("timestamp"),
+        ),
+    )
+    .unwrap();
+    assert!(matches!(
+        trust_error(s.update()),
+        TrustError::Malformed {
+            role: "timestamp",
+            ..
+        }
+    ));
+    s.assert_v1_in_use();
+    let raw = |c: char| c.is_control() || c == '\u{202e}';
+    let message = s
+        .engine
+        .status()
+        .unwrap()
+        .update
+        .last_attempt
+        .unwrap()
+        .message;
+    assert!(message.contains("unknown field"), "{message}");
+    assert!(
+        message.contains("\\u{1b}[2J"),
+        "escaped, not dropped: {message}"
+    );
+    assert!(!message.chars().any(raw), "{message:?}");
+    // The CLI's text status, from the same data directory.
+    let out = callguard_e2e::run_ok(
+        std::process::Command::new(callguard_e2e::bin("callguard"))
+            .arg("--data-dir")
+            .arg(s.phone.path())
+            .env_remove("CALLGUARD_DATA_DIR")
+            .arg("status"),
+    );
+    assert!(out.contains("unknown field"), "{out}");
+    assert!(!out.chars().any(|c| c != '\n' && raw(c)), "{out:?}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("last attempt"))
+            .count(),
+        1,
+        "no forged line: {out}"
+    );
 }
 
 /// A loopback server that answers every request with `respond`, for a bounded time.

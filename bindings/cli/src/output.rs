@@ -127,11 +127,12 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
 }
 
 fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::Result<()> {
+    use callguard_core::trust::printable;
     match &u.installed {
         Some(list) => writeln!(
             out,
             "signed list    {} seq {} ({} entries, manifest {})",
-            list.name,
+            printable(&list.name),
             list.seq,
             list.count,
             u.manifest_version.unwrap_or(0)
@@ -157,8 +158,10 @@ fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::R
         writeln!(
             out,
             "last attempt   {} {result}: {}",
-            format_time(attempt.at as i64 * 1000),
-            attempt.message
+            // Seconds as stored: `at * 1000` overflows for a clock far ahead.
+            callguard_core::time::format_utc(attempt.at),
+            // Escaped again: a log written by an older engine may hold raw server text.
+            printable(&attempt.message)
         )?;
     }
     Ok(())
@@ -178,13 +181,15 @@ pub fn update_report(
     out: &mut dyn Write,
     r: &callguard_core::update::UpdateReport,
 ) -> io::Result<()> {
+    use callguard_core::trust::printable;
     use callguard_core::update::Via;
+    let list = printable(&r.list);
     match r.installed {
         None => writeln!(
             out,
-            "{} seq {} is current (manifest {})",
-            r.list, r.seq, r.manifest_version
-        ),
+            "{list} seq {} is current (manifest {})",
+            r.seq, r.manifest_version
+        )?,
         Some(via) => {
             let how = match via {
                 Via::Snapshot => "the full snapshot".to_owned(),
@@ -197,11 +202,15 @@ pub fn update_report(
             };
             writeln!(
                 out,
-                "installed {} seq {} from {how}{fallback}: {} bytes downloaded (manifest {})",
-                r.list, r.seq, r.downloaded_bytes, r.manifest_version
-            )
+                "installed {list} seq {} from {how}{fallback}: {} bytes downloaded (manifest {})",
+                r.seq, r.downloaded_bytes, r.manifest_version
+            )?
         }
     }
+    if let Some(why) = &r.ignored_root {
+        writeln!(out, "root kept: {}", printable(why))?;
+    }
+    Ok(())
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC`, from milliseconds.
@@ -211,6 +220,35 @@ fn format_time(at_ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn status_shows_server_text_escaped_and_any_attempt_time() {
+        let status = callguard_core::UpdateStatus {
+            installed: None,
+            manifest_version: None,
+            manifest_expires: None,
+            last_success_at: None,
+            seconds_since_success: None,
+            stale: false,
+            last_attempt: Some(callguard_core::store::UpdateLogEntry {
+                at: u64::MAX,
+                ok: false,
+                // As an older engine logged it, raw.
+                message: "unknown field `\u{1b}[2J\nlast attempt   ok`".into(),
+            }),
+        };
+        let mut out = Vec::new();
+        super::update_status(&mut out, &status).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert_eq!(text.matches("last attempt").count(), 2, "{text:?}");
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("last attempt"))
+                .count(),
+            1
+        );
+    }
+
     #[test]
     fn formats_utc_times() {
         assert_eq!(super::format_time(0), "1970-01-01 00:00:00 UTC");

@@ -134,11 +134,15 @@ fn history_is_capped() {
 
 #[test]
 fn the_latest_known_time_only_moves_forward() {
-    let store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory().unwrap();
     assert_eq!(store.trust_record().unwrap().latest_known_time, None);
-    store.note_time(2_000).unwrap();
-    store.note_time(1_000).unwrap();
+    let at = |t| TrustRecord {
+        latest_known_time: Some(t),
+        ..TrustRecord::default()
+    };
+    store.commit_update(&at(2_000), None).unwrap();
+    store.commit_update(&at(1_000), None).unwrap();
     assert_eq!(store.trust_record().unwrap().latest_known_time, Some(2_000));
-    store.note_time(3_000).unwrap();
+    store.commit_update(&at(3_000), None).unwrap();
     assert_eq!(store.trust_record().unwrap().latest_known_time, Some(3_000));
 }

@@ -1,5 +1,5 @@
 //! What the update client keeps between runs: the trusted root, the highest versions
-//! seen, the latest time seen, the installed list, and a short log of attempts.
+//! seen, the latest verified time, the installed list, and a short log of attempts.
 //!
 //! [`Store::commit_update`] writes all of it in one transaction: that commit is the point
 //! at which a new list becomes the installed one.
@@ -44,7 +44,8 @@ pub struct TrustRecord {
     pub manifest_version: Option<u64>,
     /// When the trusted manifest expires, Unix seconds.
     pub manifest_expires: Option<u64>,
-    /// The latest time any update started at; a clock behind it is not believed.
+    /// The latest time known to have passed, saved only with verified metadata; a clock
+    /// behind it is not believed. [`Store::commit_update`] never lowers it.
     pub latest_known_time: Option<u64>,
     /// When an update last succeeded (including "already up to date").
     pub last_success_at: Option<u64>,
@@ -143,13 +144,15 @@ impl Store {
         record: &TrustRecord,
         installed: Option<&InstalledList>,
     ) -> Result<()> {
+        let saved_time = self.trust_record()?.latest_known_time;
+        let latest_known_time = record.latest_known_time.max(saved_time);
         let tx = self.conn.transaction()?;
         let values: [Option<Vec<u8>>; 6] = [
             record.root.clone(),
             record.timestamp_version.map(|v| v.to_string().into_bytes()),
             record.manifest_version.map(|v| v.to_string().into_bytes()),
             record.manifest_expires.map(|v| v.to_string().into_bytes()),
-            record.latest_known_time.map(|v| v.to_string().into_bytes()),
+            latest_known_time.map(|v| v.to_string().into_bytes()),
             record.last_success_at.map(|v| v.to_string().into_bytes()),
         ];
         for (key, value) in KEYS.iter().zip(values) {
@@ -180,24 +183,6 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        Ok(())
-    }
-
-    /// Raises the latest known time to `now` if it is later: done at the start of every
-    /// update, so even a failed attempt remembers that this time has been seen.
-    pub fn note_time(&self, now: u64) -> Result<()> {
-        if self
-            .trust_record()?
-            .latest_known_time
-            .is_some_and(|t| t >= now)
-        {
-            return Ok(());
-        }
-        self.conn.execute(
-            "INSERT INTO trust (key, value) VALUES ('latest_known_time', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![now.to_string().into_bytes()],
-        )?;
         Ok(())
     }
 

@@ -40,18 +40,13 @@ impl Envelope {
 
     /// Parses an envelope file.
     pub fn parse(bytes: &[u8], role: &'static str) -> Result<Envelope, TrustError> {
-        serde_json::from_slice(bytes).map_err(|e| TrustError::Malformed {
-            role,
-            detail: e.to_string(),
-        })
+        serde_json::from_slice(bytes).map_err(|e| TrustError::malformed(role, e))
     }
 
     /// The payload bytes.
     pub fn payload(&self, role: &'static str) -> Result<Vec<u8>, TrustError> {
-        B64.decode(&self.signed).map_err(|e| TrustError::Malformed {
-            role,
-            detail: format!("payload: {e}"),
-        })
+        B64.decode(&self.signed)
+            .map_err(|e| TrustError::malformed(role, format_args!("payload: {e}")))
     }
 
     /// The file bytes, pretty-printed for people who read sites.

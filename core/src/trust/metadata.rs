@@ -227,12 +227,12 @@ pub(crate) fn check_path(path: &str, role: &'static str) -> Result<(), TrustErro
     if is_safe_path(path) {
         Ok(())
     } else {
-        Err(TrustError::Malformed {
+        Err(TrustError::malformed(
             role,
-            detail: format!(
+            format_args!(
                 "unsafe path {:?}",
                 path.chars().take(60).collect::<String>()
             ),
-        })
+        ))
     }
 }

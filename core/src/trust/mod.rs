@@ -14,6 +14,7 @@
 
 mod envelope;
 mod metadata;
+mod printable;
 mod verify;
 
 pub use envelope::{Envelope, Signature};
@@ -21,6 +22,7 @@ pub use metadata::{
     is_safe_path, BlobRef, DeltaRef, KeyId, ListEntry, Manifest, ManifestRef, Role, RoleKeys,
     Roles, Root, SectionCounts, Timestamp,
 };
+pub use printable::printable;
 pub use verify::{
     key_id, sha256_hex, verify_manifest, verify_pinned_root, verify_root_update, verify_timestamp,
     TrustedState,
@@ -47,7 +49,7 @@ pub enum TrustError {
     Malformed {
         /// Which role's file.
         role: &'static str,
-        /// What is wrong.
+        /// What is wrong; quotes from the file pass through [`printable`].
         detail: String,
     },
     /// Fewer valid signatures from the role's keys than its threshold.
@@ -93,6 +95,18 @@ pub enum TrustError {
     /// Files from different versions (the timestamp and manifest disagree).
     #[error("mix-and-match: {0}")]
     MixAndMatch(&'static str),
+}
+
+impl TrustError {
+    /// A [`TrustError::Malformed`] whose detail may quote the file (serde names the
+    /// offending field or value): the one way such details are built, so what a server
+    /// wrote reaches messages only through [`printable`].
+    pub(crate) fn malformed(role: &'static str, detail: impl std::fmt::Display) -> TrustError {
+        TrustError::Malformed {
+            role,
+            detail: printable(&detail.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]

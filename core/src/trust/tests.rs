@@ -271,3 +271,88 @@ fn manifests_must_be_exactly_what_the_timestamp_names() {
         Err(TrustError::Malformed { .. })
     ));
 }
+
+mod server_text {
+    //! Whatever a server puts in a file, the refusal's message shows it escaped and short.
+
+    use proptest::prelude::*;
+
+    use super::super::printable::{is_unsafe, MAX_CHARS};
+    use super::*;
+
+    /// Text rich in what must not reach a terminal: controls, bidi and zero-width marks.
+    fn hostile() -> impl Strategy<Value = String> {
+        let c = prop_oneof![
+            any::<char>(),
+            (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap_or('\0')),
+            Just('\u{7f}'),
+            Just('\u{202e}'),
+            Just('\u{200b}'),
+            Just('\u{2028}'),
+            Just('\u{feff}'),
+        ];
+        prop::collection::vec(c, 0..400).prop_map(String::from_iter)
+    }
+
+    fn assert_safe(err: &TrustError) -> Result<(), TestCaseError> {
+        let text = err.to_string();
+        prop_assert!(!text.chars().any(is_unsafe), "{text:?}");
+        prop_assert!(
+            text.chars().count() <= 100 + MAX_CHARS * 10,
+            "{}",
+            text.len()
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn printable_escapes_and_caps(text in hostile()) {
+            let shown = printable(&text);
+            prop_assert!(!shown.chars().any(is_unsafe));
+            prop_assert!(shown.chars().count() <= MAX_CHARS * 10 + 1);
+            if !text.chars().any(is_unsafe) && text.chars().count() <= MAX_CHARS {
+                prop_assert_eq!(shown, text);
+            }
+        }
+
+        #[test]
+        fn refusals_show_server_text_escaped(text in hostile()) {
+            let f = fixture();
+            let s = state(&f);
+            let ts = timestamp_for(b"x", 6, 6);
+            let mut value = serde_json::to_value(&ts).unwrap();
+            // An unknown field, a string where a number goes, an odd type.
+            let mut extra = value.clone();
+            extra[text.as_str()] = 1.into();
+            let mut wrong_type = value.clone();
+            wrong_type["version"] = text.clone().into();
+            value["type"] = text.clone().into();
+            for payload in [extra, wrong_type, value] {
+                let file = sign(&serde_json::to_vec(&payload).unwrap(), &[&f.ts]);
+                if let Err(err) = verify_timestamp(&s, &file, 0) {
+                    assert_safe(&err)?;
+                }
+            }
+            // The envelope itself, and a root's key ids and list names in a manifest.
+            let envelope = serde_json::json!({ "signed": "", "signatures": [], text.as_str(): 0 });
+            let err = Envelope::parse(&serde_json::to_vec(&envelope).unwrap(), "root").unwrap_err();
+            assert_safe(&err)?;
+            let mut bad_root = f.root.clone();
+            bad_root.keys.insert(text.clone(), text.clone());
+            let root_file = sign(&bytes(&bad_root), &[&f.r1, &f.r2]);
+            if let Err(err) = verify_pinned_root(&root_file) {
+                assert_safe(&err)?;
+            }
+            let mut m = manifest(6, 3);
+            let mut list = m.lists.remove("default").unwrap();
+            list.count = 1;
+            m.lists.insert(text.clone(), list);
+            let file = sign(&bytes(&m), &[&f.mf]);
+            let ts = timestamp_for(&file, 6, 6);
+            if let Err(err) = verify_manifest(&s, &ts, &file, |_: &str| None, 0) {
+                assert_safe(&err)?;
+            }
+        }
+    }
+}

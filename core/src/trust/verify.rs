@@ -133,10 +133,10 @@ pub fn verify_manifest(
             check_path(&delta.path, "manifest")?;
         }
         if list.sections.as_array().iter().sum::<u64>() != list.count {
-            return Err(TrustError::Malformed {
-                role: "manifest",
-                detail: format!("list {name}: section counts do not add up"),
-            });
+            return Err(TrustError::malformed(
+                "manifest",
+                format_args!("list {name}: section counts do not add up"),
+            ));
         }
     }
     Ok(manifest)
@@ -159,28 +159,19 @@ fn open(bytes: &[u8], role: &'static str) -> Result<(Envelope, Vec<u8>), TrustEr
 }
 
 fn parse<T: DeserializeOwned>(payload: &[u8], role: &'static str) -> Result<T, TrustError> {
-    serde_json::from_slice(payload).map_err(|e| TrustError::Malformed {
-        role,
-        detail: e.to_string(),
-    })
+    serde_json::from_slice(payload).map_err(|e| TrustError::malformed(role, e))
 }
 
 fn expect_kind(kind: &str, role: &'static str) -> Result<(), TrustError> {
     if kind == role {
         Ok(())
     } else {
-        Err(TrustError::Malformed {
-            role,
-            detail: format!("type is {kind:?}"),
-        })
+        Err(TrustError::malformed(role, format_args!("type is {kind:?}")))
     }
 }
 
 fn check_root_shape(root: &Root) -> Result<(), TrustError> {
-    let bad = |detail: String| TrustError::Malformed {
-        role: "root",
-        detail,
-    };
+    let bad = |detail: String| TrustError::malformed("root", detail);
     expect_kind(&root.kind, "root")?;
     if root.version == 0 {
         return Err(bad("version starts at 1".into()));

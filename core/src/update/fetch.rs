@@ -2,6 +2,7 @@
 //! nothing else about the user or device is ever part of a request.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 /// Why a file could not be fetched.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,7 +14,15 @@ pub enum FetchError {
     /// The file is longer than its signed (or fixed) limit; the download stopped there.
     #[error("longer than its limit of {0} bytes")]
     TooLarge(u64),
-    /// Anything else: connection refused, timeout, an HTTP error status.
+    /// The download, or the update as a whole, took longer than its limit.
+    #[error("gave up after {secs} s: {why}")]
+    TimedOut {
+        /// The limit that was reached, seconds.
+        secs: u64,
+        /// Which limit it was.
+        why: &'static str,
+    },
+    /// Anything else: connection refused, an HTTP error status. Never the URL.
     #[error("{0}")]
     Failed(String),
 }
@@ -22,6 +31,53 @@ pub enum FetchError {
 pub trait Fetcher {
     /// The file's bytes, or why not. Implementations must stop reading past `max_len`.
     fn fetch(&self, path: &str, max_len: u64) -> Result<Vec<u8>, FetchError>;
+
+    /// [`fetch`](Self::fetch), given up on at `deadline` (the end of the update's time).
+    /// Fetchers that cannot be slow (a [`FileMap`]) need not override it.
+    fn fetch_until(
+        &self,
+        path: &str,
+        max_len: u64,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, FetchError> {
+        let _ = deadline;
+        self.fetch(path, max_len)
+    }
+
+    /// How long one update from this fetcher may take in all, if it is limited.
+    fn update_deadline(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// One update's view of a fetcher: every fetch shares the update's deadline, and none
+/// starts once it has passed.
+pub(crate) struct WithDeadline<'a> {
+    inner: &'a dyn Fetcher,
+    until: Option<(Instant, Duration)>,
+}
+
+impl<'a> WithDeadline<'a> {
+    /// Starts the clock of one update now.
+    pub(crate) fn start(inner: &'a dyn Fetcher) -> Self {
+        let until = inner
+            .update_deadline()
+            .and_then(|limit| Some((Instant::now().checked_add(limit)?, limit)));
+        WithDeadline { inner, until }
+    }
+}
+
+impl Fetcher for WithDeadline<'_> {
+    fn fetch(&self, path: &str, max_len: u64) -> Result<Vec<u8>, FetchError> {
+        match self.until {
+            Some((until, limit)) if Instant::now() >= until => Err(FetchError::TimedOut {
+                secs: limit.as_secs(),
+                why: "the update as a whole took too long",
+            }),
+            Some((until, _)) => self.inner.fetch_until(path, max_len, until),
+            None => self.inner.fetch(path, max_len),
+        }
+    }
 }
 
 /// Files the app downloaded itself (for example with an iOS background session), keyed
@@ -72,5 +128,41 @@ impl Fetcher for FileMap {
             return Err(FetchError::TooLarge(max_len));
         }
         Ok(bytes.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts fetches; its updates may take `limit`.
+    struct Limited(Option<Duration>, std::cell::Cell<u32>);
+
+    impl Fetcher for Limited {
+        fn fetch(&self, _: &str, _: u64) -> Result<Vec<u8>, FetchError> {
+            self.1.set(self.1.get() + 1);
+            Ok(vec![1])
+        }
+        fn update_deadline(&self) -> Option<Duration> {
+            self.0
+        }
+    }
+
+    #[test]
+    fn no_fetch_starts_after_the_update_deadline() {
+        let spent = Limited(Some(Duration::ZERO), Default::default());
+        assert_eq!(
+            WithDeadline::start(&spent).fetch("timestamp.json", 10),
+            Err(FetchError::TimedOut {
+                secs: 0,
+                why: "the update as a whole took too long"
+            })
+        );
+        assert_eq!(spent.1.get(), 0);
+        for limit in [None, Some(Duration::from_secs(3600)), Some(Duration::MAX)] {
+            let open = Limited(limit, Default::default());
+            assert_eq!(WithDeadline::start(&open).fetch("a", 10), Ok(vec![1]));
+            assert_eq!(open.1.get(), 1);
+        }
     }
 }

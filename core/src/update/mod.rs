@@ -1,7 +1,8 @@
 //! The update client: fetch, verify, apply, install, swap.
 //!
 //! One run follows TUF's order and Google Safe Browsing's apply-and-check:
-//! 1. follow root rotations (`N+1.root.json` until absent), then fetch and verify the
+//! 1. follow root rotations (`N+1.root.json` until absent or not a valid root: a 403 or
+//!    an HTML page is read as absent, and noted), then fetch and verify the
 //!    timestamp, then the manifest it names;
 //! 2. pick the cheapest verified path: the delta from the installed sequence number, or
 //!    the snapshot;
@@ -22,7 +23,7 @@ mod run;
 
 pub use fetch::{FetchError, Fetcher, FileMap};
 #[cfg(feature = "net")]
-pub use http::{HttpFetcher, USER_AGENT};
+pub use http::{HttpFetcher, HttpLimits, USER_AGENT};
 pub use lock::LOCK_FILE;
 pub(crate) use run::{recover, Refused, Updater};
 
@@ -114,4 +115,8 @@ pub struct UpdateReport {
     pub fell_back_to_snapshot: bool,
     /// The device clock was behind the latest time seen; the latter was used.
     pub clock_behind: bool,
+    /// The server answered for the next root file with something other than a valid
+    /// root (a 403, an HTML page, a bad signature), so the current root was kept: why,
+    /// for `status`. `None` when there was no newer root (404) or it was followed.
+    pub ignored_root: Option<String>,
 }

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
 
-use super::fetch::{FetchError, Fetcher};
+use super::fetch::{FetchError, Fetcher, WithDeadline};
 use super::lock::{InstallLock, LOCK_FILE};
 use super::{InstallStep, UpdateError, UpdateReport, Via};
 use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
@@ -53,19 +53,32 @@ impl Updater<'_> {
         }
     }
 
+    /// One update within the fetcher's time limit for a whole update.
     pub fn run(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport, UpdateError> {
         // One install at a time across processes sharing the directory, and recovery in
-        // another process leaves this one's files alone while it is held.
+        // another process leaves this one's files alone while it is held. The update's
+        // own time limit starts once the lock is held.
         let _install_lock = match &self.lists_dir {
             Some(dir) => Some(InstallLock::acquire(dir).map_err(io)?),
             None => None,
         };
+        let mut ignored_root = None;
+        let mut report = self.attempt(&WithDeadline::start(fetcher), &mut ignored_root)?;
+        report.ignored_root = ignored_root;
+        Ok(report)
+    }
+
+    fn attempt(
+        &self,
+        fetcher: &dyn Fetcher,
+        ignored_root: &mut Option<String>,
+    ) -> Result<UpdateReport, UpdateError> {
         let record = self.store().trust_record().map_err(storage)?;
         let latest = record.latest_known_time.unwrap_or(0);
-        let clock_behind = self.now + CLOCK_SLACK_SECS < latest;
+        let clock_behind = self.now.saturating_add(CLOCK_SLACK_SECS) < latest;
         // The fixed start time of this update; a clock stepped backwards is not believed.
+        // It is saved only with verified metadata (below), never by an attempt alone.
         let now = self.now.max(latest);
-        self.store().note_time(now).map_err(storage)?;
         let expiry_now = if self.check_expiry { now } else { 0 };
 
         let (mut root, mut root_bytes) = self.trusted_root(&record)?;
@@ -73,23 +86,33 @@ impl Updater<'_> {
         let mut manifest_version = record.manifest_version;
         for _ in 0..limits::ROOT_ROTATIONS {
             let path = format!("{}.root.json", root.version + 1);
-            match fetcher.fetch(&path, limits::ROOT) {
-                Ok(bytes) => {
-                    let next = trust::verify_root_update(&root, &bytes)?;
-                    // After a key rotation, versions signed by the old keys are no longer
-                    // a reference (TUF's fast-forward recovery).
-                    if next.roles.timestamp != root.roles.timestamp {
-                        timestamp_version = None;
-                    }
-                    if next.roles.manifest != root.roles.manifest {
-                        manifest_version = None;
-                    }
-                    root = next;
-                    root_bytes = bytes;
-                }
+            // Whatever the server answers instead of a valid next root (a 403, an HTML
+            // page, a redirect, a bad signature) means "no newer root": an attacker who
+            // can answer can always withhold it, so refusing the update protects nothing.
+            let next = match fetcher.fetch(&path, limits::ROOT) {
                 Err(FetchError::NotFound) => break,
-                Err(error) => return Err(UpdateError::Fetch { path, error }),
+                Err(error) => Err(format!("{error}")),
+                Ok(bytes) => trust::verify_root_update(&root, &bytes)
+                    .map(|next| (next, bytes))
+                    .map_err(|error| error.to_string()),
+            };
+            let (next, bytes) = match next {
+                Ok(found) => found,
+                Err(why) => {
+                    *ignored_root = Some(format!("{path} ignored ({why})"));
+                    break;
+                }
+            };
+            // After a key rotation, versions signed by the old keys are no longer
+            // a reference (TUF's fast-forward recovery).
+            if next.roles.timestamp != root.roles.timestamp {
+                timestamp_version = None;
             }
+            if next.roles.manifest != root.roles.manifest {
+                manifest_version = None;
+            }
+            root = next;
+            root_bytes = bytes;
         }
         if self.check_expiry && root.expires <= now {
             return Err(TrustError::Expired { role: "root" }.into());
@@ -111,7 +134,10 @@ impl Updater<'_> {
             timestamp_version: Some(timestamp.version),
             manifest_version,
             manifest_expires: record.manifest_expires,
-            latest_known_time: Some(now),
+            // Moved forward only as far as the verified timestamp vouches for: a clock
+            // far ahead cannot be saved (its timestamp would have expired), and the time
+            // saved is never later than a time at which signed metadata was still valid.
+            latest_known_time: Some(latest.max(now.min(timestamp.expires))),
             last_success_at: Some(now),
         };
         // "Current" means the installed list is the one in use: a list refused as damaged
@@ -549,6 +575,7 @@ fn report(
         downloaded_bytes,
         fell_back_to_snapshot,
         clock_behind,
+        ignored_root: None,
     }
 }
 
