@@ -235,6 +235,7 @@ mod tests {
                 // As an older engine logged it, raw.
                 message: "unknown field `\u{1b}[2J\nlast attempt   ok`".into(),
             }),
+            list_problem: None,
         };
         let mut out = Vec::new();
         super::update_status(&mut out, &status).unwrap();
