@@ -91,7 +91,8 @@ enum Command {
     /// Publish the next version of the list from a source directory.
     Build {
         /// The source directory (numbers.csv, prefixes.csv, official.csv, domains.csv,
-        /// domains.txt, sms_rules.tsv, sms_model.tsv; each optional).
+        /// domains.txt, sms_rules.tsv, sms_model.tsv, and users' exported reports*.csv;
+        /// each optional).
         #[arg(long, value_name = "SRCDIR")]
         sources: PathBuf,
         /// The key directory.

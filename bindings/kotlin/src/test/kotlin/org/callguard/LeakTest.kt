@@ -17,10 +17,23 @@ class LeakTest {
             ?.firstOrNull { it.startsWith("VmRSS:") }
             ?.split(Regex("\\s+"))?.getOrNull(1)?.toLongOrNull()
 
+    /**
+     * The heap after GC, once JNA's cleaner thread has drained its backlog of freed
+     * native buffers (its map entries live on the heap): collected until two readings
+     * agree within 1 MB, for at most about 3 s, so a busy machine's slow cleaner is not
+     * mistaken for a leak, while a real leak keeps the reading high.
+     */
     private fun heapUsed(): Long {
-        repeat(3) { System.gc(); Thread.sleep(50) }
         val rt = Runtime.getRuntime()
-        return rt.totalMemory() - rt.freeMemory()
+        var last = Long.MAX_VALUE
+        repeat(20) {
+            System.gc()
+            Thread.sleep(150)
+            val used = rt.totalMemory() - rt.freeMemory()
+            if (kotlin.math.abs(last - used) < 1024 * 1024) return used
+            last = used
+        }
+        return last
     }
 
     private fun round(engine: Engine, n: Int) {
