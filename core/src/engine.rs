@@ -21,6 +21,7 @@ use crate::error::Result;
 use crate::lists::{guard, ListSet};
 use crate::region::Region;
 use crate::store::{
+    Pause,
     Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, Settings, Store, UpdateLogEntry,
     UserRule,
 };
@@ -49,6 +50,9 @@ pub struct EngineConfig {
     /// default; `callguard eval-sms --without-model` turns it off to measure what the
     /// model adds over the rules alone.
     pub sms_model: bool,
+    /// Where the engine reads the time (history, pause, repeated calls, reports,
+    /// updates): the system clock unless a test sets another.
+    pub clock: crate::time::Clock,
 }
 
 impl EngineConfig {
@@ -60,6 +64,7 @@ impl EngineConfig {
             pinned_root: None,
             list_name: None,
             sms_model: true,
+            clock: crate::time::Clock::system(),
         }
     }
 
@@ -136,6 +141,8 @@ pub struct Status {
     pub database: Option<PathBuf>,
     /// Signed-list updates.
     pub update: UpdateStatus,
+    /// Protection is paused by the user, until a time or until resumed; `None` when on.
+    pub paused: Option<Pause>,
     /// Stored rules, settings and history entries this build could not read: skipped
     /// (a setting keeps its default), never fatal. Non-zero means a damaged database or
     /// one written by a different build.
@@ -150,6 +157,8 @@ struct Snapshot {
     rules: RuleIndex,
     /// Stored rules and settings that could not be read.
     unreadable: usize,
+    /// The user's pause, whether or not its time has passed.
+    pause: Option<Pause>,
 }
 
 /// The Callguard engine. `Send + Sync`; share it behind an `Arc`.
@@ -312,7 +321,7 @@ impl Engine {
             self.load_bundled(files, &root)?;
             return Ok(None);
         }
-        self.run_update(files, false, unix_now()).map(Some)
+        self.run_update(files, false, self.config.clock.now_secs()).map(Some)
     }
 
     /// Decides on a bundled list without installing it: the same signature and digest
@@ -329,7 +338,7 @@ impl Engine {
             pinned_root: Some(root),
             list_name: self.config.list_name.as_deref(),
             crash_after: None,
-            now: unix_now(),
+            now: self.config.clock.now_secs(),
             check_expiry: false,
         };
         updater.run(files)?;
@@ -349,7 +358,7 @@ impl Engine {
     /// One update from any [`Fetcher`]. Failures leave the last verified list in use and
     /// are recorded for [`status`](Self::status).
     pub fn update_with(&self, fetcher: &dyn Fetcher) -> Result<UpdateReport> {
-        self.run_update(fetcher, true, unix_now())
+        self.run_update(fetcher, true, self.config.clock.now_secs())
     }
 
     /// [`update_with`](Self::update_with) as if the device clock read `now` (Unix
@@ -431,9 +440,17 @@ impl Engine {
     /// is dropped for the bundled one and the decision is made again.
     fn decide<T>(&self, run: impl Fn(&Context<'_>) -> Result<T>) -> Result<T> {
         let snapshot = self.snapshot.load();
+        let now_ms = self.config.clock.now_ms();
+        let window_ms = u64::from(snapshot.settings.repeated_calls_minutes) * 60_000;
+        let called_recently = |key: &str| self.called_within(key, now_ms, window_ms);
+        let called: Option<&dyn Fn(&str) -> bool> =
+            (window_ms > 0).then_some(&called_recently as &dyn Fn(&str) -> bool);
+        let paused = snapshot
+            .pause
+            .is_some_and(|pause| pause.in_effect(now_ms / 1000));
+        let context_for = |lists| context(&snapshot, lists, &self.config, paused, called);
         let lists = self.lists.load_full();
-        let outcome =
-            std::panic::catch_unwind(AssertUnwindSafe(|| run(&context(&snapshot, &lists, &self.config))));
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run(&context_for(&lists))));
         let faults = guard::faults();
         if faults == self.faults_seen.load(Ordering::Acquire) || !lists.is_damaged() {
             self.faults_seen.store(faults, Ordering::Release);
@@ -442,7 +459,51 @@ impl Engine {
         self.faults_seen.store(faults, Ordering::Release);
         self.refuse_lists(&lists, "a list file was truncated while in use".into());
         let lists = self.lists.load_full();
-        run(&context(&snapshot, &lists, &self.config))
+        run(&context_for(&lists))
+    }
+
+    /// Whether the caller with these E.164 digits called within `window_ms` before
+    /// `now_ms`, by the history. Waits for the store no longer than a history write
+    /// does: when it cannot tell in time, the call is not a repeated one.
+    fn called_within(&self, key: &str, now_ms: u64, window_ms: u64) -> bool {
+        let Some(store) = self.store_within(RECORD_WAIT) else {
+            return false;
+        };
+        let last = store.last_call_at(&format!("+{key}")).ok().flatten();
+        last.and_then(|at| u64::try_from(at).ok())
+            .is_some_and(|at| at <= now_ms && now_ms - at <= window_ms)
+    }
+
+    /// Pauses protection until `until` (Unix seconds), or until [`resume`](Self::resume)
+    /// when `None`. Every decision meanwhile allows, with the `paused` reason first;
+    /// protection resumes by itself when the time passes.
+    pub fn pause(&self, until: Option<u64>) -> Result<Option<Pause>> {
+        let pause = match until {
+            None => Pause::UntilResumed,
+            Some(until) if until > self.config.clock.now_secs() => Pause::Until(until),
+            Some(_) => {
+                return Err(crate::Error::InvalidInput(
+                    "a pause must end in the future".into(),
+                ))
+            }
+        };
+        let store = self.store();
+        store.set_pause(Some(pause))?;
+        self.publish(&store)?;
+        Ok(Some(pause))
+    }
+
+    /// Ends a pause now.
+    pub fn resume(&self) -> Result<()> {
+        let store = self.store();
+        store.set_pause(None)?;
+        self.publish(&store)
+    }
+
+    /// The pause in effect now, if any (a pause whose time has passed is none).
+    pub fn pause_state(&self) -> Option<Pause> {
+        let now = self.config.clock.now_secs();
+        self.snapshot.load().pause.filter(|p| p.in_effect(now))
     }
 
     /// Decides a call and records it in the history, as the apps do.
@@ -475,7 +536,13 @@ impl Engine {
         let retention = self.snapshot.load().settings.history_retention_days;
         let written = self.store_within(RECORD_WAIT).is_some_and(|mut store| {
             store
-                .add_history(channel, subject, decision, retention)
+                .add_history_at(
+                    i64::try_from(self.config.clock.now_ms()).unwrap_or(i64::MAX),
+                    channel,
+                    subject,
+                    decision,
+                    retention,
+                )
                 .is_ok()
         });
         if !written {
@@ -572,7 +639,8 @@ impl Engine {
         note: &str,
     ) -> Result<crate::store::Report> {
         let subject = report_subject(number_or_sender, self.snapshot.load().settings.home_region)?;
-        self.store().add_report(unix_now(), &subject, category, note)
+        self.store()
+            .add_report(self.config.clock.now_secs(), &subject, category, note)
     }
 
     /// The reports kept, oldest first (a row this build cannot read is skipped).
@@ -621,10 +689,14 @@ impl Engine {
             database: self.database.clone(),
             update: update_status(
                 &store,
+                self.config.clock.now_secs(),
                 self.config.list_name.as_deref(),
                 lock(&self.refused).as_ref(),
                 lists.stands_in_for().is_some() && lists.version() > 0,
             )?,
+            paused: snapshot
+                .pause
+                .filter(|p| p.in_effect(self.config.clock.now_secs())),
             unreadable_rows: (snapshot.unreadable + store.unreadable_history()?) as u64,
             history_dropped: self.history_dropped.load(Ordering::Relaxed),
         })
@@ -647,12 +719,13 @@ impl Engine {
 
 fn update_status(
     store: &Store,
+    now: u64,
     list_name: Option<&str>,
     refused: Option<&Refused>,
     bundled_in_use: bool,
 ) -> Result<UpdateStatus> {
     let record = store.trust_record()?;
-    let now = unix_now().max(record.latest_known_time.unwrap_or(0));
+    let now = now.max(record.latest_known_time.unwrap_or(0));
     let seconds_since_success = record.last_success_at.map(|t| now.saturating_sub(t));
     let expired = record.manifest_expires.is_some_and(|e| e <= now);
     Ok(UpdateStatus {
@@ -703,13 +776,6 @@ fn report_subject(text: &str, home: Region) -> Result<crate::store::ReportSubjec
     Ok(ReportSubject::Number(number.key().to_owned()))
 }
 
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
     let (mut settings, bad_settings) = store.load_settings(config.default_region)?;
     if let Some(region) = config.region_override {
@@ -720,15 +786,24 @@ fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
         settings,
         rules: RuleIndex::new(rules),
         unreadable: bad_settings + bad_rules,
+        pause: store.pause()?,
     })
 }
 
-fn context<'a>(snapshot: &'a Snapshot, lists: &'a ListSet, config: &EngineConfig) -> Context<'a> {
+fn context<'a>(
+    snapshot: &'a Snapshot,
+    lists: &'a ListSet,
+    config: &EngineConfig,
+    paused: bool,
+    called_recently: Option<&'a dyn Fn(&str) -> bool>,
+) -> Context<'a> {
     Context {
         settings: &snapshot.settings,
         rules: &snapshot.rules,
         lists,
         use_sms_model: config.sms_model,
+        paused,
+        called_recently,
     }
 }
 

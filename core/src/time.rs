@@ -1,5 +1,52 @@
-//! Unix times as dates for people, without a date library: the CLI's history and the
-//! publisher's reports print the same way.
+//! Time for the engine: one [`Clock`] that every part reads (history, pause, repeated
+//! calls, reports, updates), in Unix milliseconds; and Unix times as dates for people,
+//! without a date library, so the CLI's history and the publisher's reports print alike.
+
+use std::sync::Arc;
+
+/// Where the engine reads the time: the system clock on phones, a fixed or stepped one
+/// in tests (auto-resume after a pause, the repeated-calls window, expiry).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> u64 + Send + Sync>);
+
+impl Clock {
+    /// The device clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                .unwrap_or(0)
+        }))
+    }
+
+    /// A clock that reads whatever `now_ms` returns (Unix milliseconds).
+    pub fn from_fn(now_ms: impl Fn() -> u64 + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now_ms))
+    }
+
+    /// Unix milliseconds.
+    pub fn now_ms(&self) -> u64 {
+        (self.0)()
+    }
+
+    /// Unix seconds.
+    pub fn now_secs(&self) -> u64 {
+        self.now_ms() / 1000
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({} ms)", self.now_ms())
+    }
+}
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (Howard Hinnant's civil-from-days).
 pub fn format_utc(unix_secs: u64) -> String {

@@ -95,10 +95,25 @@ pub enum Command {
     EvalSms(EvalSms),
     /// Show the lists in use, how fresh they are, the home region and the database
     Status(JsonFlag),
+    /// Pause protection: everything rings until the time passes or you resume
+    Pause(PauseArgs),
+    /// Resume protection after a pause
+    Resume,
     /// Report a number or SMS sender as fraud; the report stays on this device
     Report(ReportArgs),
     /// List your reports, export them for a list publisher, or clear them
     Reports(ReportsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    /// For how long: 30m, 1h, 2d (minutes, hours, days); without --for or --until, the
+    /// pause lasts until `callguard resume`
+    #[arg(long = "for", value_name = "DURATION", conflicts_with = "until")]
+    pub duration: Option<String>,
+    /// Until this time, Unix seconds
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub until: Option<u64>,
 }
 
 #[derive(Debug, Args)]

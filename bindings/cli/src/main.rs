@@ -185,6 +185,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             opener.sms_model = !e.without_model;
             eval_sms(&opener, &e, out)?;
         }
+        Command::Pause(p) => {
+            let engine = opener.open()?;
+            let until = match (&p.duration, p.until) {
+                (Some(text), _) => {
+                    let secs = parse_duration(text).ok_or_else(|| {
+                        CliError::Usage("--for takes minutes, hours or days: 30m, 1h, 2d".into())
+                    })?;
+                    Some(now_secs().saturating_add(secs))
+                }
+                (None, until) => until,
+            };
+            engine.pause(until)?;
+            match until {
+                Some(at) => writeln!(
+                    out,
+                    "protection paused until {}; it resumes by itself",
+                    callguard_core::time::format_utc(at)
+                )?,
+                None => writeln!(out, "protection paused until you run `callguard resume`")?,
+            }
+        }
+        Command::Resume => {
+            opener.open()?.resume()?;
+            writeln!(out, "protection resumed")?;
+        }
         Command::Report(r) => {
             let category = r.category.parse::<callguard_core::Category>()?;
             let report = opener.open()?.report(&r.number_or_sender, category, &r.note)?;
@@ -327,6 +352,27 @@ impl Opener {
             None => Ok(Some(self.open()?.settings().home_region)),
         }
     }
+}
+
+/// `30m`, `1h`, `2d` as seconds; at most a year.
+fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let count: u64 = number.parse().ok().filter(|n| *n > 0)?;
+    let secs = match unit {
+        "m" => count.checked_mul(60)?,
+        "h" => count.checked_mul(3_600)?,
+        "d" => count.checked_mul(86_400)?,
+        _ => return None,
+    };
+    (secs <= 366 * 86_400).then_some(secs)
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn presentation(arg: PresentationArg) -> Presentation {

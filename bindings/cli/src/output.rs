@@ -107,6 +107,18 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
         "sms            {} phrase rules, {} brands, {model}",
         s.sms.phrase_rules, s.sms.brands
     )?;
+    match s.paused {
+        Some(callguard_core::store::Pause::Until(at)) => writeln!(
+            out,
+            "protection     PAUSED until {} (resumes by itself)",
+            callguard_core::time::format_utc(at)
+        )?,
+        Some(callguard_core::store::Pause::UntilResumed) => writeln!(
+            out,
+            "protection     PAUSED until you resume it (`callguard resume`)"
+        )?,
+        None => writeln!(out, "protection     on")?,
+    }
     writeln!(out, "rules          {}", s.rules)?;
     writeln!(out, "history        {} entries", s.history_entries)?;
     writeln!(

@@ -516,3 +516,52 @@ fn accepted_rules_read_back_and_remove_by_their_printed_form() {
     }
     assert!(cg.ok(&["status"]).contains("0 stored rows skipped"));
 }
+
+#[test]
+fn pause_and_resume_protection() {
+    let cg = Cg::new();
+    assert_eq!(cg.decision(&["+852 12110"])["action"], "block");
+    let said = cg.ok(&["pause", "--for", "1h"]);
+    assert!(said.contains("paused until"), "{said}");
+    let d = cg.decision(&["+852 12110"]);
+    assert_eq!(d["action"], "allow", "{d}");
+    assert_eq!(d["reasons"][0]["code"], "paused", "{d}");
+    assert_eq!(d["reasons"][1]["code"], "spoofed_official", "{d}");
+    let status: Value = serde_json::from_str(&cg.ok(&["status", "--json"])).unwrap();
+    assert_eq!(status["paused"]["until"], "until", "{status}");
+    assert!(status["paused"]["at"].as_u64().is_some(), "{status}");
+    assert!(cg.ok(&["status"]).contains("PAUSED until"));
+
+    cg.ok(&["resume"]);
+    assert_eq!(cg.decision(&["+852 12110"])["action"], "block");
+    let status: Value = serde_json::from_str(&cg.ok(&["status", "--json"])).unwrap();
+    assert!(status["paused"].is_null(), "{status}");
+
+    cg.ok(&["pause"]);
+    assert!(cg.ok(&["status"]).contains("until you resume"));
+    cg.ok(&["resume"]);
+    // A pause that ended already is no pause at all.
+    let past = cg.cmd().args(["pause", "--until", "1000"]).output().unwrap();
+    assert!(!past.status.success());
+    for bad in ["0m", "1x", "h", "999d"] {
+        let out = cg.cmd().args(["pause", "--for", bad]).output().unwrap();
+        assert!(!out.status.success(), "--for {bad}");
+    }
+}
+
+#[test]
+fn a_second_call_within_the_repeated_calls_window_rings() {
+    let cg = Cg::new();
+    let abroad = "+855 12 345 678";
+    assert_eq!(cg.decision(&[abroad])["action"], "warn");
+    assert_eq!(cg.decision(&[abroad])["action"], "warn", "off by default");
+    assert_eq!(cg.ok(&["settings", "set", "repeated-calls", "5"]).trim(), "repeated-calls = 5");
+    let d = cg.decision(&[abroad]);
+    assert_eq!(d["action"], "allow", "{d}");
+    assert_eq!(d["reasons"][0]["code"], "repeated_call", "{d}");
+    // A spoofed official number is never let through.
+    cg.decision(&["+852 12110"]);
+    assert_eq!(cg.decision(&["+852 12110"])["action"], "block");
+    assert_eq!(cg.ok(&["settings", "set", "repeated-calls", "off"]).trim(), "repeated-calls = 0");
+    assert_eq!(cg.decision(&[abroad])["action"], "warn");
+}

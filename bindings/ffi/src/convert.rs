@@ -130,6 +130,8 @@ impl From<core::ReasonCode> for ReasonCode {
             R::SmsNumber => ReasonCode::SmsNumber,
             R::SmsPhrase => ReasonCode::SmsPhrase,
             R::SmsModel => ReasonCode::SmsModel,
+            R::Paused => ReasonCode::Paused,
+            R::RepeatedCall => ReasonCode::RepeatedCall,
         }
     }
 }
@@ -273,6 +275,13 @@ impl From<core::Status> for Status {
             schema_version: s.schema_version,
             database: s.database.map(|p| p.to_string_lossy().into_owned()),
             update: s.update.into(),
+            paused: s.paused.is_some(),
+            paused_until: match s.paused {
+                Some(core::store::Pause::Until(at)) => Some(at),
+                _ => None,
+            },
+            unreadable_rows: s.unreadable_rows,
+            history_dropped: s.history_dropped,
         }
     }
 }

@@ -120,6 +120,19 @@ impl Engine {
         Ok(self.core.install_bundled(&files)?.map(Into::into))
     }
 
+    /// Pauses protection until `until_unix_seconds`, or until `resume` when `None`:
+    /// every decision allows meanwhile, with `PAUSED` first among its reasons, and a
+    /// timed pause ends by itself. The quick-settings tile and the settings screen call it.
+    pub fn pause(&self, until_unix_seconds: Option<u64>) -> Result<()> {
+        self.core.pause(until_unix_seconds)?;
+        Ok(())
+    }
+
+    /// Ends a pause now.
+    pub fn resume(&self) -> Result<()> {
+        Ok(self.core.resume()?)
+    }
+
     /// Keeps a report of a number (any form, read in the home region) or an SMS sender
     /// name the user marks as fraud. Nothing is sent anywhere.
     pub fn report(

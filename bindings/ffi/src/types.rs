@@ -103,6 +103,10 @@ pub enum ReasonCode {
     SmsNumber,
     SmsPhrase,
     SmsModel,
+    /// Protection is paused by the user: allowed.
+    Paused,
+    /// A second call from the same number within the user's window: allowed.
+    RepeatedCall,
 }
 
 /// One rule that matched.
@@ -275,6 +279,15 @@ pub struct Status {
     pub database: Option<String>,
     /// Signed-list updates.
     pub update: UpdateStatus,
+    /// Whether protection is paused by the user now.
+    pub paused: bool,
+    /// When a timed pause ends, Unix seconds; `None` when not paused or paused until
+    /// the user resumes.
+    pub paused_until: Option<u64>,
+    /// Stored rules, settings and history entries that could not be read (skipped).
+    pub unreadable_rows: u64,
+    /// History records dropped because the database was locked or read-only.
+    pub history_dropped: u64,
 }
 
 /// What the list's SMS section holds: phrase rules, brands and the publisher's model.

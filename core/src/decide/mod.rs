@@ -12,6 +12,13 @@
 //!
 //! Tiers 1–4 are decisive: the first that matched sets the action. Tiers 5 and 6
 //! combine, and the strongest action wins.
+//!
+//! Two things stand above the rules and only ever let a call through (`paused`,
+//! `repeated_call`), keeping every matched rule in the reasons:
+//! - while the user has paused protection, everything is allowed;
+//! - a second call from the same number within the user's window (`repeated-calls`
+//!   minutes) rings, unless a spoofed official number, a user block rule or a list entry
+//!   whose action is block matched: it lifts policies and warnings only.
 
 mod input;
 mod model;
@@ -64,7 +71,9 @@ pub(crate) fn check_call_with_number(
             if failed {
                 verification_failed(&mut verdict, ctx);
             }
-            return Ok((verdict.finish(ctx.lists), None));
+            let mut decision = verdict.finish(ctx.lists);
+            apply_pause(&mut decision, ctx);
+            return Ok((decision, None));
         }
     };
     let number = number::parse(shown, ctx.settings.home_region)?;
@@ -91,7 +100,34 @@ pub(crate) fn check_call_with_number(
         ctx.settings.overseas_calls,
         ReasonCode::OverseasCall,
     );
-    Ok((verdict.finish(ctx.lists), Some(number)))
+    let firm = verdict.has_firm_block();
+    let mut decision = verdict.finish(ctx.lists);
+    if !firm
+        && decision.action > Action::Allow
+        && ctx.called_recently.is_some_and(|called| called(number.key()))
+    {
+        let minutes = ctx.settings.repeated_calls_minutes;
+        verdict::let_through(
+            &mut decision,
+            ReasonCode::RepeatedCall,
+            format!("the same number called within the last {minutes} minutes"),
+            "a second call within minutes",
+        );
+    }
+    apply_pause(&mut decision, ctx);
+    Ok((decision, Some(number)))
+}
+
+/// While the user has paused protection, everything is let through, and says so.
+fn apply_pause(decision: &mut Decision, ctx: &Context<'_>) {
+    if ctx.paused {
+        verdict::let_through(
+            decision,
+            ReasonCode::Paused,
+            "protection is paused".into(),
+            "protection is paused",
+        );
+    }
 }
 
 /// Decides an SMS from its sender and its text (links, written numbers, phrase rules);
@@ -117,7 +153,9 @@ pub(crate) fn check_sms(ctx: &Context<'_>, input: &SmsInput) -> Result<Decision>
         );
     }
     crate::sms::analyze(&mut verdict, ctx, &input.text);
-    Ok(verdict.finish(ctx.lists))
+    let mut decision = verdict.finish(ctx.lists);
+    apply_pause(&mut decision, ctx);
+    Ok(decision)
 }
 
 fn verification_failed(verdict: &mut Verdict, ctx: &Context<'_>) {

@@ -41,6 +41,8 @@ pub enum ReasonCode {
     SmsNumber,
     SmsPhrase,
     SmsModel,
+    Paused,
+    RepeatedCall,
 }
 
 /// What kind of fraud or nuisance a decision is about.
@@ -207,6 +209,8 @@ impl ReasonCode {
             ReasonCode::SmsNumber => "sms_number",
             ReasonCode::SmsPhrase => "sms_phrase",
             ReasonCode::SmsModel => "sms_model",
+            ReasonCode::Paused => "paused",
+            ReasonCode::RepeatedCall => "repeated_call",
         }
     }
 }

@@ -16,6 +16,11 @@ pub(crate) struct Context<'a> {
     pub lists: &'a ListSet,
     /// Whether the SMS analysis may use the list's statistical model.
     pub use_sms_model: bool,
+    /// The user paused protection, and the pause is in effect now: everything rings.
+    pub paused: bool,
+    /// Whether this caller (E.164 digits) called within the repeated-calls window;
+    /// `None` when the setting is off.
+    pub called_recently: Option<&'a dyn Fn(&str) -> bool>,
 }
 
 /// Rules 1 and 2: the first allow rule and the first block rule that cover the number.

@@ -47,6 +47,16 @@ impl Verdict {
         self.matches.push(m);
     }
 
+    /// Whether a rule that a repeated call must never lift matched: a spoofed official
+    /// number, the user's block rule, or a list entry whose action is block.
+    pub fn has_firm_block(&self) -> bool {
+        self.matches.iter().any(|m| match m.tier {
+            Tier::UserBlock | Tier::Spoof => true,
+            Tier::List => m.action == Action::Block,
+            _ => false,
+        })
+    }
+
     pub fn finish(mut self, lists: &ListSet) -> Decision {
         // Stable: matches of one tier keep the order the rules ran in.
         self.matches.sort_by_key(|m| m.tier);
@@ -105,4 +115,27 @@ fn verb(action: Action) -> &'static str {
         Action::Warn => "Warning",
         Action::Block => "Blocked",
     }
+}
+
+/// Lets a decision through for a reason above the rules (a pause, a repeated call): the
+/// action becomes allow, the reason comes first, and every rule that matched stays
+/// listed, so "why did this ring?" still shows what would have happened.
+pub(crate) fn let_through(decision: &mut Decision, code: ReasonCode, detail: String, why: &str) {
+    if decision.action > Action::Allow {
+        decision.label = format!(
+            "Allowed: {why} (would have been {}: {})",
+            match decision.action {
+                Action::Block => "blocked",
+                _ => "a warning",
+            },
+            decision
+                .label
+                .split_once(": ")
+                .map_or(decision.label.as_str(), |(_, what)| what)
+        );
+    } else {
+        decision.label = format!("Allowed: {why}");
+    }
+    decision.action = Action::Allow;
+    decision.reasons.insert(0, Reason { code, detail });
 }

@@ -5,6 +5,7 @@
 //! snapshot of settings and rules in memory, so the hot path never queries SQLite.
 
 mod history;
+mod pause;
 mod reports;
 mod rules;
 pub(crate) mod schema;
@@ -21,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::region::Region;
 
 pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
+pub use pause::Pause;
 pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
 pub use rules::{RuleKind, RuleTarget, UserRule};
 pub use settings::{Policy, Settings};
@@ -188,25 +190,37 @@ impl Store {
         decision: &Decision,
         retention_days: u32,
     ) -> Result<()> {
+        self.add_history_at(now_ms(), channel, subject, decision, retention_days)
+    }
+
+    /// [`add_history`](Self::add_history) at a time from the engine's clock, Unix ms.
+    pub fn add_history_at(
+        &mut self,
+        now: i64,
+        channel: Channel,
+        subject: &str,
+        decision: &Decision,
+        retention_days: u32,
+    ) -> Result<()> {
         if retention_days == 0 {
             return Ok(());
         }
         let json = serde_json::to_string(decision).map_err(|e| Error::Storage(e.to_string()))?;
         self.conn.busy_timeout(HISTORY_BUSY_TIMEOUT)?;
-        let result = self.insert_history(channel, subject, decision, &json, retention_days);
+        let result = self.insert_history(now, channel, subject, decision, &json, retention_days);
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         result
     }
 
     fn insert_history(
         &mut self,
+        now: i64,
         channel: Channel,
         subject: &str,
         decision: &Decision,
         json: &str,
         retention_days: u32,
     ) -> Result<()> {
-        let now = now_ms();
         let cutoff = now - i64::from(retention_days) * 86_400_000;
         let tx = self.conn.transaction()?;
         tx.execute(

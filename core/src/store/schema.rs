@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The newest schema this build knows.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 const MIGRATIONS: [&str; LATEST as usize] = [
     // 1: settings, user rules, decision history.
@@ -63,6 +63,8 @@ const MIGRATIONS: [&str; LATEST as usize] = [
          category TEXT NOT NULL,
          note     TEXT NOT NULL
      );",
+    // 5: find a caller's last call quickly, for the repeated-calls window.
+    "CREATE INDEX history_subject ON history (channel, subject, at_ms);",
 ];
 
 /// The schema version in the file's header (`user_version`).

@@ -34,11 +34,14 @@ pub struct Settings {
     /// NANP region (US, Canada, Jamaica…), where `US` covers the US alone. Written in
     /// `allowed-countries` as `+1`.
     pub allowed_calling_codes: BTreeSet<u16>,
+    /// Minutes within which a second call from the same number rings (someone who calls
+    /// back at once usually needs you); 0 is off, the default.
+    pub repeated_calls_minutes: u32,
 }
 
 impl Settings {
     /// The settings keys, as used by `callguard settings set KEY VALUE`.
-    pub const KEYS: [&'static str; 8] = [
+    pub const KEYS: [&'static str; 9] = [
         "home-region",
         "overseas-calls",
         "overseas-sms",
@@ -47,6 +50,7 @@ impl Settings {
         "verification-failed",
         "history-retention-days",
         "sms-spam",
+        "repeated-calls",
     ];
 
     /// Protective defaults: overseas calls and SMS warn, failed verification warns,
@@ -61,6 +65,7 @@ impl Settings {
             verification_failed: Action::Warn,
             history_retention_days: 30,
             sms_spam: Action::Allow,
+            repeated_calls_minutes: 0,
             allowed_calling_codes: BTreeSet::new(),
         }
     }
@@ -84,6 +89,16 @@ impl Settings {
             "hidden-numbers" => self.hidden_numbers = parse_policy(key, value)?,
             "verification-failed" => self.verification_failed = parse_policy(key, value)?,
             "sms-spam" => self.sms_spam = parse_policy(key, value)?,
+            "repeated-calls" => {
+                self.repeated_calls_minutes = match value {
+                    "off" => 0,
+                    minutes => minutes.parse().ok().filter(|m| *m <= 60).ok_or_else(|| {
+                        Error::InvalidSetting(format!(
+                            "{key} must be a number of minutes from 0 to 60, or off"
+                        ))
+                    })?,
+                }
+            }
             "history-retention-days" => {
                 self.history_retention_days =
                     value.parse().ok().filter(|d| *d <= 3650).ok_or_else(|| {
@@ -131,6 +146,7 @@ impl Settings {
                 self.history_retention_days.to_string(),
             ),
             ("sms-spam", self.sms_spam.to_string()),
+            ("repeated-calls", self.repeated_calls_minutes.to_string()),
         ]
     }
 }

@@ -116,6 +116,29 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue(status.sms.modelInUse)
     }
 
+    func testPauseRepeatedCallsAndReports() throws {
+        let engine = try demoEngine()
+        try engine.pause(untilUnixSeconds: nil)
+        let paused = try engine.checkCall(input: call("+852 12110"))
+        XCTAssertEqual(paused.action, .allow)
+        XCTAssertEqual(paused.reasons.first?.code, .paused)
+        XCTAssertTrue(try engine.status().paused)
+        try engine.resume()
+        XCTAssertEqual(try engine.checkCall(input: call("+852 12110")).action, .block)
+
+        _ = try engine.setSetting(key: "repeated-calls", value: "5")
+        _ = try engine.screenCall(input: call("+855 12 345 678"))
+        let again = try engine.screenCall(input: call("+855 12 345 678"))
+        XCTAssertEqual(again.action, .allow)
+        XCTAssertEqual(again.reasons.first?.code, .repeatedCall)
+
+        let report = try engine.report(numberOrSender: "+855 12 345 678", category: .investment, note: "")
+        XCTAssertEqual(report.subject, "+85512345678")
+        let csv = String(decoding: try engine.exportReports(), as: UTF8.self)
+        XCTAssertTrue(csv.contains("+85512345678,warn,investment,50,"))
+        XCTAssertEqual(try engine.clearReports(), 1)
+    }
+
     func testTheCallDirectoryExportIsStrictlyAscending() throws {
         let engine = try demoEngine()
         var all: [ExportEntry] = []

@@ -120,6 +120,45 @@ class EngineApiTest {
     }
 
     @Test
+    fun `pause allows everything until resumed, and a timed pause ends by itself`() {
+        Support.demoEngine().use { engine ->
+            engine.pause(null)
+            val d = engine.checkCall(call("+852 12110"))
+            assertEquals(Action.ALLOW, d.action)
+            assertEquals(ReasonCode.PAUSED, d.reasons[0].code)
+            assertEquals("paused", d.reasons[0].codeName)
+            assertEquals(ReasonCode.SPOOFED_OFFICIAL, d.reasons[1].code)
+            assertTrue(engine.status().paused)
+            assertNull(engine.status().pausedUntil)
+            engine.resume()
+            assertEquals(Action.BLOCK, engine.checkCall(call("+852 12110")).action)
+            val until = System.currentTimeMillis() / 1000 + 3600
+            engine.pause(until.toULong())
+            assertEquals(until.toULong(), engine.status().pausedUntil)
+            assertThrows(CallguardException.InvalidInput::class.java) { engine.pause(1000UL) }
+            engine.resume()
+            assertFalse(engine.status().paused)
+        }
+    }
+
+    @Test
+    fun `a second call within the repeated-calls window rings, a spoof never does`() {
+        Support.demoEngine().use { engine ->
+            assertEquals("0", engine.settings().first { it.key == "repeated-calls" }.value)
+            engine.setSetting("repeated-calls", "5")
+            assertEquals(Action.WARN, engine.screenCall(call("+855 12 345 678")).action)
+            val again = engine.screenCall(call("+855 12 345 678"))
+            assertEquals(Action.ALLOW, again.action)
+            assertEquals(ReasonCode.REPEATED_CALL, again.reasons[0].code)
+            assertEquals("repeated_call", again.reasons[0].codeName)
+            engine.screenCall(call("+852 12110"))
+            assertEquals(Action.BLOCK, engine.screenCall(call("+852 12110")).action)
+            assertEquals(0UL, engine.status().historyDropped)
+            assertEquals(0UL, engine.status().unreadableRows)
+        }
+    }
+
+    @Test
     fun `reports stay on the phone and export as the publisher's source`() {
         Support.demoEngine().use { engine ->
             val r = engine.report("+855 12 345 678", Category.INVESTMENT, "promised 30%, a month")
