@@ -115,34 +115,37 @@ impl Store {
     /// is read back from its canonical text, never parsed as a number again; a row this
     /// build cannot read is skipped and counted, never fatal.
     pub fn rules(&self) -> Result<(Vec<UserRule>, usize)> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, kind, target, created_at FROM rules ORDER BY id")?;
-        let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-            ))
-        })?;
-        let mut rules = Vec::new();
-        let mut unreadable = 0;
-        for row in rows {
-            let read = row.ok().and_then(|(id, kind, target, created_at)| {
+        self.read_rows(
+            "SELECT id, kind, target, created_at FROM rules ORDER BY id",
+            |row| {
                 Some(UserRule {
-                    id,
-                    kind: kind.parse().ok()?,
-                    target: RuleTarget::from_canonical(&target)?,
-                    created_at,
+                    id: row.get(0).ok()?,
+                    kind: row.get::<_, String>(1).ok()?.parse().ok()?,
+                    target: RuleTarget::from_canonical(&row.get::<_, String>(2).ok()?)?,
+                    created_at: row.get(3).ok()?,
                 })
-            });
-            match read {
-                Some(rule) => rules.push(rule),
+            },
+        )
+    }
+
+    /// Every row `sql` selects, read by `read`; a row it cannot read (`None`) is skipped
+    /// and counted, so one damaged row never hides the others.
+    pub(crate) fn read_rows<T>(
+        &self,
+        sql: &str,
+        read: impl Fn(&rusqlite::Row<'_>) -> Option<T>,
+    ) -> Result<(Vec<T>, usize)> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        let mut found = Vec::new();
+        let mut unreadable = 0;
+        while let Some(row) = rows.next()? {
+            match read(row) {
+                Some(value) => found.push(value),
                 None => unreadable += 1,
             }
         }
-        Ok((rules, unreadable))
+        Ok((found, unreadable))
     }
 
     /// Adds a rule; adding one that exists returns the existing one.

@@ -155,36 +155,18 @@ impl Store {
 
     /// Every report, oldest first, and how many stored rows could not be read (skipped).
     pub fn reports(&self) -> Result<(Vec<Report>, usize)> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, at, subject, category, note FROM reports ORDER BY id")?;
-        let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut reports = Vec::new();
-        let mut skipped = 0;
-        for row in rows {
-            match row {
-                Ok((id, at, subject, category, note)) => match category.parse::<Category>() {
-                    Ok(category) => reports.push(Report {
-                        id,
-                        at: u64::try_from(at).unwrap_or(0),
-                        subject: ReportSubject::from_stored(&subject),
-                        category,
-                        note,
-                    }),
-                    Err(_) => skipped += 1,
-                },
-                Err(_) => skipped += 1,
-            }
-        }
-        Ok((reports, skipped))
+        self.read_rows(
+            "SELECT id, at, subject, category, note FROM reports ORDER BY id",
+            |row| {
+                Some(Report {
+                    id: row.get(0).ok()?,
+                    at: u64::try_from(row.get::<_, i64>(1).ok()?).unwrap_or(0),
+                    subject: ReportSubject::from_stored(&row.get::<_, String>(2).ok()?),
+                    category: row.get::<_, String>(3).ok()?.parse().ok()?,
+                    note: row.get(4).ok()?,
+                })
+            },
+        )
     }
 
     /// Deletes every report; returns how many.
