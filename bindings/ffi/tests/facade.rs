@@ -602,3 +602,25 @@ fn changes_since_the_previous_version_turn_it_into_the_current_one() {
         .unwrap();
     assert!(reopened.export_changes(v1, None, 10).unwrap().full_reload);
 }
+
+/// A database from a newer app (the user went back a version) is its own error, so the
+/// app can say "update the app"; the file is left as it was.
+#[test]
+fn a_database_from_a_newer_app_is_database_too_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    drop(Engine::open(path.clone(), "CN".into(), None).unwrap());
+    let db = dir.path().join("callguard.sqlite");
+    let mut bytes = std::fs::read(&db).unwrap();
+    // SQLite's header holds user_version, the schema version, at offset 60 (big-endian).
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(&db, &bytes).unwrap();
+    match Engine::open(path, "CN".into(), None) {
+        Err(CallguardError::DatabaseTooNew { reason }) => {
+            assert!(reason.contains("999"), "{reason}")
+        }
+        Err(other) => panic!("expected DatabaseTooNew, got {other:?}"),
+        Ok(_) => panic!("expected DatabaseTooNew, got an engine"),
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}
