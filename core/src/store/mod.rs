@@ -5,6 +5,7 @@
 //! snapshot of settings and rules in memory, so the hot path never queries SQLite.
 
 mod history;
+mod history_row;
 mod pause;
 mod reports;
 mod rules;
@@ -205,7 +206,7 @@ impl Store {
         if retention_days == 0 {
             return Ok(());
         }
-        let json = serde_json::to_string(decision).map_err(|e| Error::Storage(e.to_string()))?;
+        let json = history_row::encode(decision);
         self.conn.busy_timeout(HISTORY_BUSY_TIMEOUT)?;
         let result = self.insert_history(now, channel, subject, decision, &json, retention_days);
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -240,7 +241,7 @@ impl Store {
     /// skipped (see [`unreadable_history`](Self::unreadable_history)).
     pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, at_ms, channel, subject, decision FROM history ORDER BY id DESC LIMIT ?1",
+            "SELECT id, at_ms, channel, subject, decision, action FROM history ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![limit], |row| {
             Ok((
@@ -249,14 +250,15 @@ impl Store {
                 row.get::<_, String>(2)?,
                 row.get::<_, String>(3)?,
                 row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
             ))
         })?;
         let mut entries = Vec::new();
         for row in rows {
-            let Ok((id, at_ms, channel, subject, json)) = row else {
+            let Ok((id, at_ms, channel, subject, json, action)) = row else {
                 continue;
             };
-            let Ok(decision) = serde_json::from_str::<Decision>(&json) else {
+            let Some(decision) = history_row::decode(&json, &action) else {
                 continue;
             };
             let channel = if channel == "sms" {
@@ -277,14 +279,21 @@ impl Store {
 
     /// How many stored history entries [`history`](Self::history) skips as unreadable.
     pub fn unreadable_history(&self) -> Result<usize> {
-        let mut stmt = self.conn.prepare("SELECT subject, decision FROM history")?;
+        // The same columns and the same test as `history`, so the two always agree.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at_ms, channel, subject, decision, action FROM history")?;
         let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            row.get::<_, i64>(0)?;
+            row.get::<_, i64>(1)?;
+            row.get::<_, String>(2)?;
+            row.get::<_, String>(3)?;
+            Ok((row.get::<_, String>(4)?, row.get::<_, String>(5)?))
         })?;
         Ok(rows
             .filter(|row| {
                 !row.as_ref()
-                    .is_ok_and(|(_, json)| serde_json::from_str::<Decision>(json).is_ok())
+                    .is_ok_and(|(json, action)| history_row::decode(json, action).is_some())
             })
             .count())
     }
