@@ -26,7 +26,7 @@ pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
 pub use pause::Pause;
 pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
 pub use rules::{RuleKind, RuleTarget, UserRule};
-pub use settings::{Policy, Settings};
+pub use settings::{Policy, SettingKey, Settings};
 pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};
 
 /// One SQLite connection and the operations on it. Not `Sync`: the engine guards it.
@@ -96,11 +96,27 @@ impl Store {
                 unreadable += 1;
                 continue;
             };
-            if Settings::KEYS.contains(&key.as_str()) && settings.set(&key, &value).is_err() {
-                unreadable += 1;
+            if let Some(key) = SettingKey::parse(&key) {
+                if settings.set_key(key, &value).is_err() {
+                    unreadable += 1;
+                }
             }
         }
         Ok((settings, unreadable))
+    }
+
+    /// Stores several settings (key, text value) at once: all or none. The caller
+    /// validates them first.
+    pub fn save_settings(&mut self, entries: &[(SettingKey, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in entries {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key.as_str(), value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Stores one setting. The caller validates it first with [`Settings::set`].
