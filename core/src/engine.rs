@@ -22,7 +22,8 @@ use crate::lists::{guard, ListSet};
 use crate::region::Region;
 use crate::store::{
     Pause,
-    Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, Settings, Store, UpdateLogEntry,
+    Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, SettingKey, Settings, Store,
+    UpdateLogEntry,
     UserRule,
 };
 use crate::update::{
@@ -578,6 +579,25 @@ impl Engine {
         check.set(key, value)?;
         let canonical = check.get(key).unwrap_or_default();
         store.save_setting(key, &canonical)?;
+        self.publish(&store)?;
+        Ok(self.settings())
+    }
+
+    /// Replaces the settings with `settings`, typed as the apps hold them: checks them
+    /// (see [`Settings::validate`]), stores the ones that changed in one transaction and
+    /// publishes them to readers. On error nothing changes. Returns the settings in effect.
+    pub fn update_settings(&self, settings: &Settings) -> Result<Settings> {
+        settings.validate()?;
+        let mut store = self.store();
+        // Compared with the settings in effect (readers see them published under this
+        // lock), so a region override that was not changed is not stored.
+        let current = self.settings();
+        let changed: Vec<(SettingKey, String)> = settings
+            .changed_keys(&current)
+            .into_iter()
+            .map(|key| (key, settings.text(key)))
+            .collect();
+        store.save_settings(&changed)?;
         self.publish(&store)?;
         Ok(self.settings())
     }

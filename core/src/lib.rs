@@ -60,5 +60,5 @@ pub use error::{Error, Result};
 pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
 pub use region::Region;
-pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, Settings, UserRule};
+pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
 pub use wire::Section;

@@ -348,3 +348,90 @@ fn an_allowed_calling_code_covers_its_whole_plan() {
     assert_eq!(settings.get("allowed-countries").unwrap(), "+1,+44");
     assert!(!overseas(&engine), "+1 covers Jamaica");
 }
+
+/// History rows are read one by one: an old row (the JSON of `Decision`, as earlier
+/// builds stored it) and a row from a newer build (an unknown reason code, extra fields)
+/// read; a corrupt row is skipped and counted, and the two counts agree.
+#[test]
+fn history_reads_old_and_newer_rows_and_skips_corrupt_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let engine = open(dir.path());
+        engine
+            .screen_call(&CallInput::number("+85512345678"))
+            .unwrap();
+        let conn = rusqlite::Connection::open(dir.path().join(DB)).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO history (at_ms, channel, subject, action, decision) VALUES
+                 (2, 'call', '+85511111111', 'block', '{"action":"block","category":"official_impersonation","label":"old","reasons":[{"code":"spoofed_official","detail":"d"}],"lists":{"official":3}}'),
+                 (3, 'sms', 'BANK', 'warn', '{"v":9,"action":"warn","label":"newer","reasons":[{"code":"a_code_from_the_future","detail":"x"},{"code":"sms_phrase","detail":"y"}],"more":{}}'),
+                 (4, 'call', 'x', 'block', 'not json'),
+                 ('not a time', 'call', 'y', 'block', '{}');"#,
+        )
+        .unwrap();
+    }
+    let engine = open(dir.path());
+    let history = engine.history(10).unwrap();
+    let labels: Vec<&str> = history.iter().map(|e| e.decision.label.as_str()).collect();
+    assert_eq!(history.len(), 3, "{labels:?}");
+    assert!(
+        labels.contains(&"old") && labels.contains(&"newer"),
+        "{labels:?}"
+    );
+    let old = history.iter().find(|e| e.decision.label == "old").unwrap();
+    assert_eq!(old.decision.action, Action::Block);
+    assert_eq!(old.decision.reasons[0].code, ReasonCode::SpoofedOfficial);
+    let newer = history
+        .iter()
+        .find(|e| e.decision.label == "newer")
+        .unwrap();
+    assert_eq!(newer.decision.reasons.len(), 1);
+    assert_eq!(newer.decision.reasons[0].code, ReasonCode::SmsPhrase);
+    assert_eq!(engine.status().unwrap().unreadable_rows, 2);
+}
+
+/// Typed settings: checked, stored in one go (only what changed), read back as
+/// themselves after reopening; a bad value changes nothing.
+#[test]
+fn typed_settings_are_validated_stored_and_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wanted = {
+        let engine = open(dir.path());
+        let mut wanted = engine.settings();
+        wanted.overseas_calls = Action::Block;
+        wanted.allowed_countries.insert(region("KH"));
+        wanted.allowed_calling_codes.insert(1);
+        wanted.history_retention_days = 7;
+        wanted.repeated_calls_minutes = 5;
+        assert_eq!(engine.update_settings(&wanted).unwrap(), wanted);
+        assert_eq!(engine.settings(), wanted);
+
+        let mut bad = wanted.clone();
+        bad.overseas_sms = Action::Block;
+        bad.allowed_calling_codes.insert(999);
+        assert!(matches!(
+            engine.update_settings(&bad),
+            Err(Error::InvalidSetting(_))
+        ));
+        assert_eq!(engine.settings(), wanted, "nothing changed");
+        wanted
+    };
+    let engine = open(dir.path());
+    assert_eq!(engine.settings(), wanted);
+    assert_eq!(engine.settings().get("allowed-countries").unwrap(), "KH,+1");
+    // Only changed keys are stored: an untouched default stays a default.
+    let conn = rusqlite::Connection::open(dir.path().join(DB)).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM settings WHERE key = 'sms-spam'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+    wanted.sms_spam = Action::Warn;
+    assert_eq!(
+        engine.update_settings(&wanted).unwrap().sms_spam,
+        Action::Warn
+    );
+}

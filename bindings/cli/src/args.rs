@@ -248,12 +248,15 @@ pub struct Normalize {
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsCmd {
-    /// Change a setting: home-region, overseas-calls, overseas-sms, allowed-countries,
-    /// hidden-numbers, verification-failed, history-retention-days, sms-spam.
-    /// In allowed-countries a region code (US) means that region, a calling code (+1)
-    /// every region that shares it (the US, Canada, Jamaica…).
+    /// Change a setting (KEY lists the keys). In allowed-countries a region code (US)
+    /// means that region, a calling code (+1) every region that shares it (the US,
+    /// Canada, Jamaica…).
     Set {
-        /// The setting's key
+        /// The setting's key; the list comes from the engine's one list of settings.
+        #[arg(help = format!(
+            "The setting's key: {}",
+            callguard_core::Settings::KEYS.join(", ")
+        ))]
         key: String,
         /// The new value (allow|warn|block for policies; e.g. "KH,+63" for countries)
         value: String,

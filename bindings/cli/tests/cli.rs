@@ -565,3 +565,14 @@ fn a_second_call_within_the_repeated_calls_window_rings() {
     assert_eq!(cg.ok(&["settings", "set", "repeated-calls", "off"]).trim(), "repeated-calls = 0");
     assert_eq!(cg.decision(&[abroad])["action"], "warn");
 }
+
+/// The help of `settings set` lists every key, from the engine's one list (it used to be
+/// a hand-kept copy that had missed `repeated-calls`).
+#[test]
+fn settings_set_help_lists_every_key() {
+    let cg = Cg::new();
+    let help = cg.ok(&["settings", "set", "--help"]);
+    for key in callguard_core::Settings::KEYS {
+        assert!(help.contains(key), "{key} missing from: {help}");
+    }
+}

@@ -4,6 +4,7 @@
 
 use callguard_core as core;
 
+use crate::error::CallguardError;
 use crate::types::*;
 
 impl From<Presentation> for core::Presentation {
@@ -205,6 +206,72 @@ impl From<core::HistoryEntry> for HistoryEntry {
             subject: h.subject,
             decision: h.decision.into(),
         }
+    }
+}
+
+impl From<Action> for core::Action {
+    fn from(a: Action) -> Self {
+        match a {
+            Action::Allow => core::Action::Allow,
+            Action::Warn => core::Action::Warn,
+            Action::Block => core::Action::Block,
+        }
+    }
+}
+
+impl From<core::Settings> for Settings {
+    fn from(s: core::Settings) -> Self {
+        Settings {
+            home_region: s.home_region.to_string(),
+            overseas_calls: s.overseas_calls.into(),
+            overseas_sms: s.overseas_sms.into(),
+            allowed_countries: s.allowed_countries.iter().map(|r| r.to_string()).collect(),
+            allowed_calling_codes: s.allowed_calling_codes.into_iter().collect(),
+            hidden_numbers: s.hidden_numbers.into(),
+            verification_failed: s.verification_failed.into(),
+            history_retention_days: s.history_retention_days,
+            sms_spam: s.sms_spam.into(),
+            repeated_calls_minutes: s.repeated_calls_minutes,
+        }
+    }
+}
+
+impl TryFrom<Settings> for core::Settings {
+    type Error = CallguardError;
+
+    /// Reads the region codes; the engine checks the rest (`Settings::validate`).
+    /// Errors name the field and position, never the text.
+    fn try_from(s: Settings) -> Result<Self, Self::Error> {
+        let home_region = s.home_region.trim().parse().map_err(|_| {
+            CallguardError::invalid(
+                "invalid setting: home_region must be a two-letter region code such as CN or US",
+            )
+        })?;
+        let allowed_countries = s
+            .allowed_countries
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                code.trim().parse().map_err(|_| {
+                    CallguardError::invalid(format!(
+                        "invalid setting: item {} of allowed_countries is not a two-letter region code",
+                        i + 1
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(core::Settings {
+            home_region,
+            overseas_calls: s.overseas_calls.into(),
+            overseas_sms: s.overseas_sms.into(),
+            allowed_countries,
+            hidden_numbers: s.hidden_numbers.into(),
+            verification_failed: s.verification_failed.into(),
+            history_retention_days: s.history_retention_days,
+            sms_spam: s.sms_spam.into(),
+            allowed_calling_codes: s.allowed_calling_codes.into_iter().collect(),
+            repeated_calls_minutes: s.repeated_calls_minutes,
+        })
     }
 }
 

@@ -169,12 +169,25 @@ impl Engine {
         Ok(self.core.verify_lists()?)
     }
 
-    /// Every setting as (key, text value), in a fixed order.
-    pub fn settings(&self) -> Vec<SettingEntry> {
+    /// Every setting, typed, for the settings screen.
+    pub fn settings(&self) -> Settings {
+        self.core.settings().into()
+    }
+
+    /// Checks and stores `settings` as a whole (a bad region code, calling code or
+    /// number of days changes nothing); returns the settings now in effect.
+    pub fn update_settings(&self, settings: Settings) -> Result<Settings> {
+        let settings = core::Settings::try_from(settings)?;
+        Ok(self.core.update_settings(&settings)?.into())
+    }
+
+    /// Every setting as (key, text value), in a fixed order: the CLI's text form.
+    pub fn setting_entries(&self) -> Vec<SettingEntry> {
         setting_entries(&self.core.settings())
     }
 
-    /// Validates and stores one setting (`overseas-calls` = `block`, …); returns them all.
+    /// Validates and stores one setting by its text key (`overseas-calls` = `block`, …),
+    /// as the CLI does; returns them all as text.
     pub fn set_setting(&self, key: String, value: String) -> Result<Vec<SettingEntry>> {
         Ok(setting_entries(&self.core.set_setting(&key, &value)?))
     }

@@ -18,11 +18,17 @@ pub enum CallguardError {
         /// What was wrong.
         reason: String,
     },
-    /// The database or list files could not be read or written (disk full, damaged, a
-    /// newer schema).
+    /// The database or list files could not be read or written (disk full, damaged).
     #[error("storage: {reason}")]
     Storage {
         /// What failed.
+        reason: String,
+    },
+    /// The database was written by a newer version of the app (the user went back to an
+    /// older one): it is left untouched. The app should ask the user to update it.
+    #[error("database too new: {reason}")]
+    DatabaseTooNew {
+        /// The versions found and supported.
         reason: String,
     },
     /// An update was refused: a signature, version, expiry or content check failed, or
@@ -56,9 +62,9 @@ impl From<callguard_core::Error> for CallguardError {
             | E::InvalidSetting(_)
             | E::InvalidRule(_)
             | E::InvalidInput(_) => CallguardError::InvalidInput { reason },
+            E::DatabaseTooNew { .. } => CallguardError::DatabaseTooNew { reason },
             E::InvalidList(_)
             | E::DatabaseCorrupt(_)
-            | E::DatabaseTooNew { .. }
             | E::DatabaseEmpty
             | E::Storage(_)
             | E::Io(_) => CallguardError::Storage { reason },

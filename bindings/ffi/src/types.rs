@@ -135,6 +135,33 @@ pub struct Decision {
     pub lists: HashMap<String, u64>,
 }
 
+/// Every setting, typed: what the app's settings screen reads and writes. Change fields
+/// and pass it to `update_settings`; the text keys (`set_setting`) are for the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Settings {
+    /// The region whose numbering plan national numbers follow, e.g. `CN`.
+    pub home_region: String,
+    /// What to do with calls from other regions.
+    pub overseas_calls: Action,
+    /// What to do with SMS from other regions.
+    pub overseas_sms: Action,
+    /// Regions exempt from the overseas policies, e.g. `KH` (family abroad).
+    pub allowed_countries: Vec<String>,
+    /// Calling codes exempt as a whole: `1` covers every NANP region, where `US` in
+    /// `allowed_countries` covers the US alone.
+    pub allowed_calling_codes: Vec<u16>,
+    /// What to do with withheld, unknown and payphone numbers.
+    pub hidden_numbers: Action,
+    /// What to do when STIR/SHAKEN verification failed.
+    pub verification_failed: Action,
+    /// Days of decision history to keep, 0 to 3650; 0 keeps none.
+    pub history_retention_days: u32,
+    /// What to do with advertising SMS (marketing is not fraud).
+    pub sms_spam: Action,
+    /// Minutes, 0 to 60, within which a second call from the same number rings; 0 is off.
+    pub repeated_calls_minutes: u32,
+}
+
 /// One setting in its text form, as `callguard settings` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SettingEntry {

@@ -110,6 +110,8 @@ fn design_examples_decide_through_the_facade() {
     assert_eq!(rule.kind, RuleKind::Allow);
     let d = engine.check_call(call("+855 12 345 678")).unwrap();
     assert_eq!(d.action, Action::Allow);
+    let d = engine.check_call(call("+44 20 7946 0000")).unwrap();
+    assert_eq!(d.action, Action::Block);
     assert_eq!(d.reasons[0].code, ReasonCode::UserAllow);
 
     // Hidden numbers and STIR/SHAKEN arrive as enums.
@@ -136,7 +138,7 @@ fn design_examples_decide_through_the_facade() {
 #[test]
 fn settings_rules_history_and_status_round_trip() {
     let engine = engine_with_official();
-    let settings = engine.settings();
+    let settings = engine.setting_entries();
     assert_eq!(settings[0].key, "home-region");
     assert_eq!(settings[0].value, "CN");
     let after = engine
@@ -145,7 +147,8 @@ fn settings_rules_history_and_status_round_trip() {
     assert!(after
         .iter()
         .any(|s| s.key == "overseas-sms" && s.value == "block"));
-    assert_eq!(engine.settings(), after);
+    assert_eq!(engine.setting_entries(), after);
+    assert_eq!(engine.settings().overseas_sms, Action::Block);
 
     engine.add_rule(RuleKind::Block, "+855*".into()).unwrap();
     engine
@@ -601,4 +604,81 @@ fn changes_since_the_previous_version_turn_it_into_the_current_one() {
         .add_rule(RuleKind::Allow, "country:GB".into())
         .unwrap();
     assert!(reopened.export_changes(v1, None, 10).unwrap().full_reload);
+}
+
+/// A database from a newer app (the user went back a version) is its own error, so the
+/// app can say "update the app"; the file is left as it was.
+#[test]
+fn a_database_from_a_newer_app_is_database_too_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    drop(Engine::open(path.clone(), "CN".into(), None).unwrap());
+    let db = dir.path().join("callguard.sqlite");
+    let mut bytes = std::fs::read(&db).unwrap();
+    // SQLite's header holds user_version, the schema version, at offset 60 (big-endian).
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(&db, &bytes).unwrap();
+    match Engine::open(path, "CN".into(), None) {
+        Err(CallguardError::DatabaseTooNew { reason }) => {
+            assert!(reason.contains("999"), "{reason}")
+        }
+        Err(other) => panic!("expected DatabaseTooNew, got {other:?}"),
+        Ok(_) => panic!("expected DatabaseTooNew, got an engine"),
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}
+
+/// The settings screen's path: typed settings in, typed settings out, the text form
+/// agreeing; a bad region or calling code is InvalidInput, names no value, changes nothing.
+#[test]
+fn typed_settings_round_trip_and_bad_ones_change_nothing() {
+    let engine = engine_with_official();
+    let mut settings = engine.settings();
+    assert_eq!(settings.home_region, "CN");
+    assert_eq!(settings.overseas_calls, Action::Warn);
+    settings.overseas_calls = Action::Block;
+    settings.allowed_countries = vec!["kh".into(), "MM".into()];
+    settings.allowed_calling_codes = vec![63];
+    settings.history_retention_days = 7;
+    let after = engine.update_settings(settings.clone()).unwrap();
+    assert_eq!(after.allowed_countries, vec!["KH", "MM"]);
+    assert_eq!(after.allowed_calling_codes, vec![63]);
+    assert_eq!(after.overseas_calls, Action::Block);
+    assert_eq!(engine.settings(), after);
+    let text = engine.setting_entries();
+    let value = |key: &str| text.iter().find(|e| e.key == key).unwrap().value.clone();
+    assert_eq!(value("allowed-countries"), "KH,MM,+63");
+    assert_eq!(value("history-retention-days"), "7");
+    // A Cambodian number now rings; overseas calls from elsewhere are blocked.
+    let d = engine.check_call(call("+855 12 345 678")).unwrap();
+    assert_eq!(d.action, Action::Allow);
+    let d = engine.check_call(call("+44 20 7946 0000")).unwrap();
+    assert_eq!(d.action, Action::Block);
+
+    for bad in [
+        Settings {
+            home_region: "13800138000".into(),
+            ..after.clone()
+        },
+        Settings {
+            allowed_countries: vec!["KH".into(), "8613800138000".into()],
+            ..after.clone()
+        },
+        Settings {
+            allowed_calling_codes: vec![999],
+            ..after.clone()
+        },
+        Settings {
+            history_retention_days: 4000,
+            ..after.clone()
+        },
+        Settings {
+            repeated_calls_minutes: 61,
+            ..after.clone()
+        },
+    ] {
+        let reason = is_invalid(engine.update_settings(bad));
+        assert!(!reason.contains("138"), "{reason}");
+        assert_eq!(engine.settings(), after);
+    }
 }

@@ -5,6 +5,7 @@
 //! snapshot of settings and rules in memory, so the hot path never queries SQLite.
 
 mod history;
+mod history_row;
 mod pause;
 mod reports;
 mod rules;
@@ -25,7 +26,7 @@ pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
 pub use pause::Pause;
 pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
 pub use rules::{RuleKind, RuleTarget, UserRule};
-pub use settings::{Policy, Settings};
+pub use settings::{Policy, SettingKey, Settings};
 pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};
 
 /// One SQLite connection and the operations on it. Not `Sync`: the engine guards it.
@@ -95,11 +96,27 @@ impl Store {
                 unreadable += 1;
                 continue;
             };
-            if Settings::KEYS.contains(&key.as_str()) && settings.set(&key, &value).is_err() {
-                unreadable += 1;
+            if let Some(key) = SettingKey::parse(&key) {
+                if settings.set_key(key, &value).is_err() {
+                    unreadable += 1;
+                }
             }
         }
         Ok((settings, unreadable))
+    }
+
+    /// Stores several settings (key, text value) at once: all or none. The caller
+    /// validates them first.
+    pub fn save_settings(&mut self, entries: &[(SettingKey, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in entries {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key.as_str(), value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Stores one setting. The caller validates it first with [`Settings::set`].
@@ -208,7 +225,7 @@ impl Store {
         if retention_days == 0 {
             return Ok(());
         }
-        let json = serde_json::to_string(decision).map_err(|e| Error::Storage(e.to_string()))?;
+        let json = history_row::encode(decision);
         self.conn.busy_timeout(HISTORY_BUSY_TIMEOUT)?;
         let result = self.insert_history(now, channel, subject, decision, &json, retention_days);
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -243,7 +260,7 @@ impl Store {
     /// skipped (see [`unreadable_history`](Self::unreadable_history)).
     pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, at_ms, channel, subject, decision FROM history ORDER BY id DESC LIMIT ?1",
+            "SELECT id, at_ms, channel, subject, decision, action FROM history ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![limit], |row| {
             Ok((
@@ -252,14 +269,15 @@ impl Store {
                 row.get::<_, String>(2)?,
                 row.get::<_, String>(3)?,
                 row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
             ))
         })?;
         let mut entries = Vec::new();
         for row in rows {
-            let Ok((id, at_ms, channel, subject, json)) = row else {
+            let Ok((id, at_ms, channel, subject, json, action)) = row else {
                 continue;
             };
-            let Ok(decision) = serde_json::from_str::<Decision>(&json) else {
+            let Some(decision) = history_row::decode(&json, &action) else {
                 continue;
             };
             let channel = if channel == "sms" {
@@ -280,14 +298,21 @@ impl Store {
 
     /// How many stored history entries [`history`](Self::history) skips as unreadable.
     pub fn unreadable_history(&self) -> Result<usize> {
-        let mut stmt = self.conn.prepare("SELECT subject, decision FROM history")?;
+        // The same columns and the same test as `history`, so the two always agree.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at_ms, channel, subject, decision, action FROM history")?;
         let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            row.get::<_, i64>(0)?;
+            row.get::<_, i64>(1)?;
+            row.get::<_, String>(2)?;
+            row.get::<_, String>(3)?;
+            Ok((row.get::<_, String>(4)?, row.get::<_, String>(5)?))
         })?;
         Ok(rows
             .filter(|row| {
                 !row.as_ref()
-                    .is_ok_and(|(_, json)| serde_json::from_str::<Decision>(json).is_ok())
+                    .is_ok_and(|(json, action)| history_row::decode(json, action).is_some())
             })
             .count())
     }

@@ -39,19 +39,93 @@ pub struct Settings {
     pub repeated_calls_minutes: u32,
 }
 
-impl Settings {
-    /// The settings keys, as used by `callguard settings set KEY VALUE`.
-    pub const KEYS: [&'static str; 9] = [
-        "home-region",
-        "overseas-calls",
-        "overseas-sms",
-        "allowed-countries",
-        "hidden-numbers",
-        "verification-failed",
-        "history-retention-days",
-        "sms-spam",
-        "repeated-calls",
+/// One setting, by name. [`SettingKey::ALL`] is the one list of settings: the text keys,
+/// [`Settings::set`] and [`Settings::entries`] are all derived from it, and adding a
+/// variant fails to compile until its parse and print are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SettingKey {
+    /// `home-region`: [`Settings::home_region`].
+    HomeRegion,
+    /// `overseas-calls`: [`Settings::overseas_calls`].
+    OverseasCalls,
+    /// `overseas-sms`: [`Settings::overseas_sms`].
+    OverseasSms,
+    /// `allowed-countries`: [`Settings::allowed_countries`] and
+    /// [`Settings::allowed_calling_codes`], written together as `KH,+1`.
+    AllowedCountries,
+    /// `hidden-numbers`: [`Settings::hidden_numbers`].
+    HiddenNumbers,
+    /// `verification-failed`: [`Settings::verification_failed`].
+    VerificationFailed,
+    /// `history-retention-days`: [`Settings::history_retention_days`].
+    HistoryRetentionDays,
+    /// `sms-spam`: [`Settings::sms_spam`].
+    SmsSpam,
+    /// `repeated-calls`: [`Settings::repeated_calls_minutes`] (`off` or 0 is off).
+    RepeatedCalls,
+}
+
+impl SettingKey {
+    /// Every setting, in the order `settings show` prints them.
+    pub const ALL: [SettingKey; 9] = [
+        SettingKey::HomeRegion,
+        SettingKey::OverseasCalls,
+        SettingKey::OverseasSms,
+        SettingKey::AllowedCountries,
+        SettingKey::HiddenNumbers,
+        SettingKey::VerificationFailed,
+        SettingKey::HistoryRetentionDays,
+        SettingKey::SmsSpam,
+        SettingKey::RepeatedCalls,
     ];
+
+    /// The text key, as used by `callguard settings set KEY VALUE` and in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SettingKey::HomeRegion => "home-region",
+            SettingKey::OverseasCalls => "overseas-calls",
+            SettingKey::OverseasSms => "overseas-sms",
+            SettingKey::AllowedCountries => "allowed-countries",
+            SettingKey::HiddenNumbers => "hidden-numbers",
+            SettingKey::VerificationFailed => "verification-failed",
+            SettingKey::HistoryRetentionDays => "history-retention-days",
+            SettingKey::SmsSpam => "sms-spam",
+            SettingKey::RepeatedCalls => "repeated-calls",
+        }
+    }
+
+    /// The key named `text`, if there is one.
+    pub fn parse(text: &str) -> Option<SettingKey> {
+        SettingKey::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for SettingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text keys of [`SettingKey::ALL`], in order.
+const fn key_names() -> [&'static str; SettingKey::ALL.len()] {
+    let mut names = [""; SettingKey::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = SettingKey::ALL[i].as_str();
+        i += 1;
+    }
+    names
+}
+
+/// The largest `history-retention-days`: ten years.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+/// The largest `repeated-calls` window, in minutes.
+pub const MAX_REPEATED_CALLS_MINUTES: u32 = 60;
+
+impl Settings {
+    /// The settings keys, as used by `callguard settings set KEY VALUE` (derived from
+    /// [`SettingKey::ALL`]).
+    pub const KEYS: [&'static str; SettingKey::ALL.len()] = key_names();
 
     /// Protective defaults: overseas calls and SMS warn, failed verification warns,
     /// hidden numbers ring, 30 days of history.
@@ -72,47 +146,62 @@ impl Settings {
 
     /// Changes one setting from its text form; the settings are unchanged on error.
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        // The key is not echoed: it is the user's text, and could be anything.
+        let key = SettingKey::parse(key).ok_or_else(|| {
+            Error::InvalidSetting(format!(
+                "unknown key; keys are {}",
+                Settings::KEYS.join(", ")
+            ))
+        })?;
+        self.set_key(key, value)
+    }
+
+    /// Changes one setting, named by its [`SettingKey`], from its text form.
+    pub fn set_key(&mut self, key: SettingKey, value: &str) -> Result<()> {
         let value = value.trim();
+        let name = key.as_str();
         match key {
-            "home-region" => {
+            SettingKey::HomeRegion => {
                 self.home_region = value.parse().map_err(|_| {
                     Error::InvalidSetting(
                         "home-region must be a two-letter region code such as CN or US".into(),
                     )
                 })?
             }
-            "overseas-calls" => self.overseas_calls = parse_policy(key, value)?,
-            "overseas-sms" => self.overseas_sms = parse_policy(key, value)?,
-            "allowed-countries" => {
+            SettingKey::OverseasCalls => self.overseas_calls = parse_policy(name, value)?,
+            SettingKey::OverseasSms => self.overseas_sms = parse_policy(name, value)?,
+            SettingKey::AllowedCountries => {
                 (self.allowed_countries, self.allowed_calling_codes) = parse_countries(value)?
             }
-            "hidden-numbers" => self.hidden_numbers = parse_policy(key, value)?,
-            "verification-failed" => self.verification_failed = parse_policy(key, value)?,
-            "sms-spam" => self.sms_spam = parse_policy(key, value)?,
-            "repeated-calls" => {
+            SettingKey::HiddenNumbers => self.hidden_numbers = parse_policy(name, value)?,
+            SettingKey::VerificationFailed => {
+                self.verification_failed = parse_policy(name, value)?
+            }
+            SettingKey::SmsSpam => self.sms_spam = parse_policy(name, value)?,
+            SettingKey::RepeatedCalls => {
                 self.repeated_calls_minutes = match value {
                     "off" => 0,
-                    minutes => minutes.parse().ok().filter(|m| *m <= 60).ok_or_else(|| {
-                        Error::InvalidSetting(format!(
-                            "{key} must be a number of minutes from 0 to 60, or off"
-                        ))
-                    })?,
+                    minutes => minutes
+                        .parse()
+                        .ok()
+                        .filter(|m| *m <= MAX_REPEATED_CALLS_MINUTES)
+                        .ok_or_else(|| {
+                            Error::InvalidSetting(format!(
+                                "{name} must be a number of minutes from 0 to {MAX_REPEATED_CALLS_MINUTES}, or off"
+                            ))
+                        })?,
                 }
             }
-            "history-retention-days" => {
-                self.history_retention_days =
-                    value.parse().ok().filter(|d| *d <= 3650).ok_or_else(|| {
+            SettingKey::HistoryRetentionDays => {
+                self.history_retention_days = value
+                    .parse()
+                    .ok()
+                    .filter(|d| *d <= MAX_RETENTION_DAYS)
+                    .ok_or_else(|| {
                         Error::InvalidSetting(format!(
-                            "{key} must be a number of days from 0 to 3650"
+                            "{name} must be a number of days from 0 to {MAX_RETENTION_DAYS}"
                         ))
                     })?
-            }
-            _ => {
-                // The key is not echoed: it is the user's text, and could be anything.
-                return Err(Error::InvalidSetting(format!(
-                    "unknown key; keys are {}",
-                    Settings::KEYS.join(", ")
-                )));
             }
         }
         Ok(())
@@ -120,34 +209,65 @@ impl Settings {
 
     /// One setting's text form, as `settings show` prints it; `None` for an unknown key.
     pub fn get(&self, key: &str) -> Option<String> {
-        self.entries()
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+        SettingKey::parse(key).map(|k| self.text(k))
     }
 
-    /// Every setting as (key, text value), in [`KEYS`](Self::KEYS) order.
+    /// One setting's text form: what is stored, and what [`set_key`](Self::set_key)
+    /// reads back to the same value.
+    pub fn text(&self, key: SettingKey) -> String {
+        match key {
+            SettingKey::HomeRegion => self.home_region.to_string(),
+            SettingKey::OverseasCalls => self.overseas_calls.to_string(),
+            SettingKey::OverseasSms => self.overseas_sms.to_string(),
+            SettingKey::AllowedCountries => {
+                let countries: Vec<String> = self
+                    .allowed_countries
+                    .iter()
+                    .map(Region::to_string)
+                    .chain(self.allowed_calling_codes.iter().map(|c| format!("+{c}")))
+                    .collect();
+                countries.join(",")
+            }
+            SettingKey::HiddenNumbers => self.hidden_numbers.to_string(),
+            SettingKey::VerificationFailed => self.verification_failed.to_string(),
+            SettingKey::HistoryRetentionDays => self.history_retention_days.to_string(),
+            SettingKey::SmsSpam => self.sms_spam.to_string(),
+            SettingKey::RepeatedCalls => self.repeated_calls_minutes.to_string(),
+        }
+    }
+
+    /// Every setting as (key, text value), in [`SettingKey::ALL`] order.
     pub fn entries(&self) -> Vec<(&'static str, String)> {
-        let countries: Vec<String> = self
-            .allowed_countries
-            .iter()
-            .map(Region::to_string)
-            .chain(self.allowed_calling_codes.iter().map(|c| format!("+{c}")))
-            .collect();
-        vec![
-            ("home-region", self.home_region.to_string()),
-            ("overseas-calls", self.overseas_calls.to_string()),
-            ("overseas-sms", self.overseas_sms.to_string()),
-            ("allowed-countries", countries.join(",")),
-            ("hidden-numbers", self.hidden_numbers.to_string()),
-            ("verification-failed", self.verification_failed.to_string()),
-            (
-                "history-retention-days",
-                self.history_retention_days.to_string(),
-            ),
-            ("sms-spam", self.sms_spam.to_string()),
-            ("repeated-calls", self.repeated_calls_minutes.to_string()),
-        ]
+        SettingKey::ALL
+            .into_iter()
+            .map(|k| (k.as_str(), self.text(k)))
+            .collect()
+    }
+
+    /// Checks what the types alone do not: every calling code is a known one, the
+    /// retention and the repeated-calls window are in range. It reads each setting back
+    /// through its stored text form, so whatever passes is stored and reloaded as itself.
+    pub fn validate(&self) -> Result<()> {
+        let mut check = Settings::defaults(self.home_region);
+        for key in SettingKey::ALL {
+            check.set_key(key, &self.text(key))?;
+        }
+        if check == *self {
+            Ok(())
+        } else {
+            // Unreachable while every text form reads back as itself (a test checks it).
+            Err(Error::InvalidSetting(
+                "the settings do not survive being stored".into(),
+            ))
+        }
+    }
+
+    /// The keys whose values differ between `self` and `other`.
+    pub fn changed_keys(&self, other: &Settings) -> Vec<SettingKey> {
+        SettingKey::ALL
+            .into_iter()
+            .filter(|k| self.text(*k) != other.text(*k))
+            .collect()
     }
 }
 
@@ -280,5 +400,85 @@ mod tests {
         s.set("allowed-countries", "GB,US").unwrap();
         assert!(!s.is_allowed_country(Some(jm), 1));
         assert!(s.is_allowed_country(Some("US".parse().unwrap()), 1));
+    }
+
+    #[test]
+    fn the_keys_come_from_one_list() {
+        let names: BTreeSet<&str> = SettingKey::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), SettingKey::ALL.len(), "distinct names");
+        assert_eq!(Settings::KEYS.to_vec(), names_in_order());
+        let entries: Vec<&str> = cn().entries().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(entries, names_in_order());
+        for key in SettingKey::ALL {
+            assert_eq!(SettingKey::parse(key.as_str()), Some(key));
+            assert_eq!(cn().get(key.as_str()), Some(cn().text(key)));
+        }
+        assert_eq!(SettingKey::parse("Overseas-Calls"), None);
+    }
+
+    fn names_in_order() -> Vec<&'static str> {
+        SettingKey::ALL.iter().map(|k| k.as_str()).collect()
+    }
+
+    #[test]
+    fn validate_refuses_what_the_types_allow_but_the_engine_does_not() {
+        assert!(cn().validate().is_ok());
+        let mut bad = cn();
+        bad.allowed_calling_codes.insert(999);
+        let mut long = cn();
+        long.history_retention_days = MAX_RETENTION_DAYS + 1;
+        let mut window = cn();
+        window.repeated_calls_minutes = MAX_REPEATED_CALLS_MINUTES + 1;
+        for settings in [bad, long, window] {
+            assert!(
+                matches!(settings.validate(), Err(Error::InvalidSetting(_))),
+                "{settings:?}"
+            );
+        }
+    }
+
+    fn any_settings() -> impl proptest::strategy::Strategy<Value = Settings> {
+        use proptest::prelude::*;
+        let region = || {
+            prop::sample::select(vec!["CN", "KH", "US", "GB", "JM", "DE", "MM", "PH", "SO"])
+                .prop_map(|r| r.parse::<Region>().unwrap())
+        };
+        let policy = || prop::sample::select(vec![Action::Allow, Action::Warn, Action::Block]);
+        (
+            (region(), policy(), policy(), policy(), policy(), policy()),
+            prop::collection::btree_set(region(), 0..4),
+            prop::collection::btree_set(prop::sample::select(vec![1u16, 44, 63, 855, 95]), 0..3),
+            0..=MAX_RETENTION_DAYS,
+            0..=MAX_REPEATED_CALLS_MINUTES,
+        )
+            .prop_map(|((home, a, b, c, d, e), countries, codes, days, minutes)| {
+                Settings {
+                    home_region: home,
+                    overseas_calls: a,
+                    overseas_sms: b,
+                    allowed_countries: countries,
+                    hidden_numbers: c,
+                    verification_failed: d,
+                    history_retention_days: days,
+                    sms_spam: e,
+                    allowed_calling_codes: codes,
+                    repeated_calls_minutes: minutes,
+                }
+            })
+    }
+
+    proptest::proptest! {
+        /// Any valid typed settings pass `validate`, and every key's text form reads back
+        /// as itself: what `update_settings` stores is what the next open loads.
+        #[test]
+        fn typed_settings_survive_their_text_form(settings in any_settings()) {
+            proptest::prop_assert!(settings.validate().is_ok());
+            let mut copy = Settings::defaults("CN".parse().unwrap());
+            for (key, value) in settings.entries() {
+                copy.set(key, &value).unwrap();
+            }
+            proptest::prop_assert_eq!(&copy, &settings);
+            proptest::prop_assert!(copy.changed_keys(&settings).is_empty());
+        }
     }
 }

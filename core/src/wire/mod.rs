@@ -101,14 +101,17 @@ pub enum WireError {
     Io(String),
 }
 
-/// The `io::Error` message a capped reader uses; mapped back to [`WireError::TooLarge`].
-const CAP_EXCEEDED: &str = "callguard: decompressed size cap exceeded";
+/// The error a capped reader wraps in its `io::Error`; recognised by its type (never by
+/// its text) and mapped back to [`WireError::TooLarge`].
+#[derive(Debug, thiserror::Error)]
+#[error("decompressed size cap exceeded")]
+struct CapExceeded;
 
 impl WireError {
     pub(crate) fn from_io(err: io::Error) -> WireError {
         if err.kind() == io::ErrorKind::UnexpectedEof {
             WireError::Truncated
-        } else if err.to_string() == CAP_EXCEEDED {
+        } else if err.get_ref().is_some_and(|inner| inner.is::<CapExceeded>()) {
             WireError::TooLarge
         } else {
             WireError::Io(err.to_string())
@@ -145,7 +148,7 @@ impl<R: io::Read> io::Read for Capped<R> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(io::Error::other(CAP_EXCEEDED)),
+                _ => Err(io::Error::other(CapExceeded)),
             };
         }
         let want = buf

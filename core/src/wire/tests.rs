@@ -223,3 +223,20 @@ proptest! {
         let _ = delta::apply(with_magic.as_slice(), 0, 1, base(&old), count, &mut Collect::default());
     }
 }
+
+/// The cap is recognised by its type: an I/O error from elsewhere that happens to carry
+/// the same words is an I/O error, and the cap itself is `TooLarge` whatever its text.
+#[test]
+fn the_cap_is_detected_by_type_not_by_message() {
+    let lookalike = io::Error::other("callguard: decompressed size cap exceeded");
+    assert!(matches!(WireError::from_io(lookalike), WireError::Io(_)));
+
+    let mut capped = Capped::new(&[0u8; 10][..], 4);
+    let mut sink = Vec::new();
+    let err = io::Read::read_to_end(&mut capped, &mut sink).unwrap_err();
+    assert!(matches!(WireError::from_io(err), WireError::TooLarge));
+    // Through a BufReader, as the decoders read it.
+    let mut buffered = io::BufReader::new(Capped::new(&[0u8; 10][..], 4));
+    let err = io::Read::read_to_end(&mut buffered, &mut Vec::new()).unwrap_err();
+    assert!(matches!(WireError::from_io(err), WireError::TooLarge));
+}

@@ -79,6 +79,28 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue(engine.rules().isEmpty)
     }
 
+    func testTypedSettingsRoundTripAndTakeEffect() throws {
+        let engine = try Engine.openInMemory(defaultRegion: "CN")
+        var settings = engine.settings()
+        XCTAssertEqual(settings.homeRegion, "CN")
+        XCTAssertEqual(settings.overseasCalls, .warn)
+        settings.overseasCalls = .block
+        settings.allowedCountries = ["MM"]
+        settings.allowedCallingCodes = [63]
+        let after = try engine.updateSettings(settings: settings)
+        XCTAssertEqual(after, settings)
+        XCTAssertEqual(engine.settings(), after)
+        XCTAssertEqual(try engine.checkCall(input: call("+855 12 345 678")).action, .block)
+        XCTAssertEqual(try engine.checkCall(input: call("+63 917 123 4567")).action, .allow)
+        settings.allowedCallingCodes = [999]
+        XCTAssertThrowsError(try engine.updateSettings(settings: settings)) { error in
+            guard case CallguardError.InvalidInput = error else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+        }
+        XCTAssertEqual(engine.settings(), after)
+    }
+
     func testBadInputThrowsTypedErrors() throws {
         XCTAssertThrowsError(try Engine.openInMemory(defaultRegion: "XX")) { error in
             guard case CallguardError.InvalidInput(let reason) = error else {

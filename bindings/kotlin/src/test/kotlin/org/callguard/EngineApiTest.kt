@@ -47,7 +47,7 @@ class EngineApiTest {
     @Test
     fun `settings are key value pairs that validate`() {
         Engine.openInMemory("CN").use { engine ->
-            val settings = engine.settings()
+            val settings = engine.settingEntries()
             assertEquals("home-region", settings[0].key)
             assertEquals("CN", settings[0].value)
             val keys = settings.map { it.key }
@@ -64,9 +64,33 @@ class EngineApiTest {
             val after = engine.setSetting("allowed-countries", "KH, +63")
             // A calling code stays a calling code: +63 covers every region that shares it.
             assertEquals("KH,+63", after.first { it.key == "allowed-countries" }.value)
-            assertEquals(after, engine.settings())
+            assertEquals(after, engine.settingEntries())
             engine.setSetting("home-region", "US")
             assertEquals("US", engine.status().homeRegion)
+            assertEquals("US", engine.settings().homeRegion)
+        }
+    }
+
+    @Test
+    fun `typed settings round trip, agree with the text form, and take effect`() {
+        Engine.openInMemory("CN").use { engine ->
+            val defaults = engine.settings()
+            assertEquals("CN", defaults.homeRegion)
+            assertEquals(Action.WARN, defaults.overseasCalls)
+            assertEquals(30u, defaults.historyRetentionDays)
+            assertEquals(0u, defaults.repeatedCallsMinutes)
+            val wanted = defaults.copy(
+                overseasCalls = Action.BLOCK,
+                allowedCountries = listOf("MM"),
+                allowedCallingCodes = listOf(63.toUShort()),
+                historyRetentionDays = 7u,
+            )
+            val after = engine.updateSettings(wanted)
+            assertEquals(wanted, after)
+            assertEquals(after, engine.settings())
+            assertEquals("MM,+63", engine.settingEntries().first { it.key == "allowed-countries" }.value)
+            assertEquals(Action.BLOCK, engine.checkCall(call("+855 12 345 678")).action)
+            assertEquals(Action.ALLOW, engine.checkCall(call("+63 917 123 4567")).action)
         }
     }
 
@@ -144,7 +168,7 @@ class EngineApiTest {
     @Test
     fun `a second call within the repeated-calls window rings, a spoof never does`() {
         Support.demoEngine().use { engine ->
-            assertEquals("0", engine.settings().first { it.key == "repeated-calls" }.value)
+            assertEquals("0", engine.settingEntries().first { it.key == "repeated-calls" }.value)
             engine.setSetting("repeated-calls", "5")
             assertEquals(Action.WARN, engine.screenCall(call("+855 12 345 678")).action)
             val again = engine.screenCall(call("+855 12 345 678"))

@@ -22,6 +22,17 @@ class ErrorsTest {
             expect<CallguardException.InvalidInput> { engine.setSetting("overseas-calls", "maybe") }
             expect<CallguardException.InvalidInput> { engine.setSetting("no-such-key", "1") }
             expect<CallguardException.InvalidInput> { engine.setSetting("history-retention-days", "-1") }
+            val settings = engine.settings()
+            for (bad in listOf(
+                settings.copy(homeRegion = "13800138000"),
+                settings.copy(allowedCountries = listOf("KH", "8613800138000")),
+                settings.copy(allowedCallingCodes = listOf(999.toUShort())),
+                settings.copy(historyRetentionDays = 4000u),
+            )) {
+                val e = expect<CallguardException.InvalidInput> { engine.updateSettings(bad) }
+                assertFalse(e.reason.contains("138"), e.reason)
+            }
+            assertEquals(settings, engine.settings())
             for (bad in listOf("hello", "+999 1234", "", "12345678901234567890123", "0138*")) {
                 val e = expect<CallguardException.InvalidInput> { engine.addRule(RuleKind.BLOCK, bad) }
                 assertFalse(e.reason.contains("1234"), "no number in errors: ${e.reason}")
@@ -85,5 +96,19 @@ class ErrorsTest {
         val e: CallguardException = assertThrows(CallguardException::class.java) { Engine.openInMemory("??") }
         assertTrue(e is CallguardException.InvalidInput)
         assertTrue((e as CallguardException.InvalidInput).reason.isNotBlank())
+    }
+
+    @Test
+    fun `a database from a newer app is DatabaseTooNew and is left as it was`() {
+        val dir = Support.tempDir()
+        Engine.open(dir.path, "CN", null).use { }
+        val db = File(dir, "callguard.sqlite")
+        val bytes = db.readBytes()
+        // SQLite's header holds user_version, the schema version, at offset 60 (big-endian).
+        bytes[60] = 0; bytes[61] = 0; bytes[62] = 3; bytes[63] = 0xE7.toByte() // 999
+        db.writeBytes(bytes)
+        val e = expect<CallguardException.DatabaseTooNew> { Engine.open(dir.path, "CN", null) }
+        assertTrue(e.reason.contains("999"), e.reason)
+        assertTrue(bytes.contentEquals(db.readBytes()))
     }
 }
