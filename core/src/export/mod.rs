@@ -109,7 +109,9 @@ fn start(after: Option<i64>) -> Option<u64> {
 
 fn page_size(limit: u32) -> Result<usize> {
     if limit == 0 {
-        return Err(Error::InvalidInput("the page limit must be at least 1".into()));
+        return Err(Error::InvalidInput(
+            "the page limit must be at least 1".into(),
+        ));
     }
     Ok(limit.min(MAX_PAGE) as usize)
 }
@@ -187,7 +189,11 @@ pub(crate) fn changes(
 }
 
 /// The answer when the extension is already at the current version.
-pub(crate) fn nothing_to_do(current: &ListSet, rules: &RuleView<'_>, limit: u32) -> Result<ExportChanges> {
+pub(crate) fn nothing_to_do(
+    current: &ListSet,
+    rules: &RuleView<'_>,
+    limit: u32,
+) -> Result<ExportChanges> {
     // The limit is validated the same way whatever the answer.
     page_size(limit)?;
     Ok(ExportChanges {
@@ -199,7 +205,11 @@ pub(crate) fn nothing_to_do(current: &ListSet, rules: &RuleView<'_>, limit: u32)
 }
 
 /// The answer that tells the extension to reload everything.
-pub(crate) fn full_reload(current: &ListSet, rules: &RuleView<'_>, limit: u32) -> Result<ExportChanges> {
+pub(crate) fn full_reload(
+    current: &ListSet,
+    rules: &RuleView<'_>,
+    limit: u32,
+) -> Result<ExportChanges> {
     page_size(limit)?;
     Ok(ExportChanges {
         full_reload: true,
