@@ -18,6 +18,7 @@ use crate::decide::number_rules::Context;
 use crate::decide::rule_index::RuleIndex;
 use crate::decide::{self, CallInput, Decision, SmsInput};
 use crate::error::Result;
+use crate::export;
 use crate::lists::{guard, ListSet};
 use crate::region::Region;
 use crate::store::{
@@ -278,19 +279,6 @@ impl Engine {
         self.lists.compare_and_swap(current, replacement);
     }
 
-    /// The directory holding the installed list's FST files (`None` in memory or before
-    /// the first install). The FFI layer hard-links them to keep the previous version for
-    /// the iOS export's changes; the files are never changed in place, only replaced.
-    pub fn installed_list_dir(&self) -> Result<Option<PathBuf>> {
-        let installed = self
-            .store()
-            .installed_list(self.config.list_name.as_deref())?;
-        Ok(match (&self.lists_dir, installed) {
-            (Some(lists_dir), Some(list)) if !list.dir.is_empty() => Some(lists_dir.join(list.dir)),
-            _ => None,
-        })
-    }
-
     /// Updates from a site on the network (feature `net`): plain GETs of static paths.
     #[cfg(feature = "net")]
     pub fn update(&self, base_url: &str) -> Result<UpdateReport> {
@@ -424,6 +412,66 @@ impl Engine {
     /// The list set in use.
     pub fn lists(&self) -> Arc<ListSet> {
         self.lists.load_full()
+    }
+
+    /// The export version of the list and rules in use: what an iOS Call Directory
+    /// extension that has loaded everything remembers, to ask
+    /// [`export_changes`](Self::export_changes) next time.
+    pub fn export_version(&self) -> String {
+        let snapshot = self.snapshot.load();
+        let lists = self.lists.load_full();
+        export::version(lists.name(), lists.version(), &export_rules(&snapshot))
+    }
+
+    /// One page of the Call Directory full load: entries with numbers strictly greater
+    /// than `after` (`None`, or a negative number, to start), ascending, at most `limit`
+    /// (capped at [`export::MAX_PAGE`]). Continue with `next_after` until it is `None`.
+    pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<export::ExportPage> {
+        let snapshot = self.snapshot.load();
+        let lists = self.lists.load_full();
+        export::page(&lists, &export_rules(&snapshot), after, limit)
+    }
+
+    /// One page of the changes since export version `since`: none when it is the current
+    /// version, the additions and removals when it is the installed list's predecessor
+    /// under the same rules (its export base, kept by the install), and `full_reload`
+    /// otherwise (an older or unknown version, other rules, a list in memory, a base
+    /// that fails its checks).
+    pub fn export_changes(
+        &self,
+        since: &str,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<export::ExportChanges> {
+        let snapshot = self.snapshot.load();
+        let rules = export_rules(&snapshot);
+        let lists = self.lists.load_full();
+        if since == export::version(lists.name(), lists.version(), &rules) {
+            return export::nothing_to_do(&lists, &rules, limit);
+        }
+        let base = self
+            .export_base(&lists)
+            .filter(|(name, seq, _)| export::version(name, *seq, &rules) == since);
+        match base {
+            Some((_, _, base)) => export::changes(&base, &lists, &rules, after, limit),
+            None => export::full_reload(&lists, &rules, limit),
+        }
+    }
+
+    /// The export base of the list in use, when that list is the installed one.
+    fn export_base(&self, current: &ListSet) -> Option<(String, u64, ListSet)> {
+        let lists_dir = self.lists_dir.as_deref()?;
+        if current.stands_in_for().is_some() || current.is_damaged() {
+            return None;
+        }
+        let installed = self
+            .store()
+            .installed_list(self.config.list_name.as_deref())
+            .ok()??;
+        if installed.name != current.name() || installed.seq != current.version() {
+            return None;
+        }
+        export::base::open(lists_dir, &installed)
     }
 
     /// Decides a call. Pure: records nothing (see [`screen_call`](Self::screen_call)).
@@ -794,6 +842,11 @@ fn report_subject(text: &str, home: Region) -> Result<crate::store::ReportSubjec
     }
     let number = crate::number::parse(text, home)?;
     Ok(ReportSubject::Number(number.key().to_owned()))
+}
+
+/// What the user's rules do to the export, from the decisions' own rule index.
+fn export_rules(snapshot: &Snapshot) -> export::RuleView<'_> {
+    export::RuleView::new(&snapshot.rules, snapshot.settings.home_region)
 }
 
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {

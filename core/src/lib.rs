@@ -41,6 +41,7 @@
 pub mod decide;
 mod engine;
 mod error;
+pub mod export;
 pub mod lines;
 pub mod lists;
 pub mod number;

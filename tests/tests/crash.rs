@@ -1,15 +1,21 @@
 //! A crash at any write step of an install leaves the old list or the new one, never a
 //! broken one, and the next start recovers. The crash is simulated by stopping the
-//! install right after each step and dropping the engine without any cleanup.
+//! install right after each step and dropping the engine without any cleanup. The iOS
+//! export's base (the replaced list, kept by the install) follows the same rule: after
+//! the restart it is the old list's or the new list's, and the changes it gives are right.
 
+use std::collections::BTreeMap;
+
+use callguard_core::export::{ChangeOp, ExportEntry};
 use callguard_core::update::{FileMap, InstallStep, UpdateError};
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
 use callguard_e2e::{number, numbers, Publisher, T0};
 
-const STEPS: [InstallStep; 6] = [
+const STEPS: [InstallStep; 7] = [
     InstallStep::FilesWritten,
     InstallStep::FilesSynced,
     InstallStep::Renamed,
+    InstallStep::ExportBaseStaged,
     InstallStep::Committed,
     InstallStep::Swapped,
     InstallStep::OldRemoved,
@@ -23,12 +29,52 @@ fn open(dir: &std::path::Path, root: &[u8]) -> Engine {
     .unwrap()
 }
 
+/// Every page of the full export, and its version.
+fn full_export(engine: &Engine) -> (Vec<ExportEntry>, String) {
+    let (mut all, mut after) = (Vec::new(), None);
+    loop {
+        let page = engine.export_page(after, 64).unwrap();
+        all.extend(page.entries);
+        match page.next_after {
+            Some(n) => after = Some(n),
+            None => return (all, page.version),
+        }
+    }
+}
+
+/// The export at `since` with every page of the changes since it applied, or `None` when
+/// the engine says a full reload is needed.
+fn changed(engine: &Engine, since: &(Vec<ExportEntry>, String)) -> Option<Vec<ExportEntry>> {
+    let mut map: BTreeMap<i64, ExportEntry> =
+        since.0.iter().map(|e| (e.number, e.clone())).collect();
+    let mut after = None;
+    loop {
+        let page = engine.export_changes(&since.1, after, 50).unwrap();
+        if page.full_reload {
+            return None;
+        }
+        for c in page.changes {
+            match c.op {
+                ChangeOp::Remove => assert_eq!(map.remove(&c.entry.number), Some(c.entry)),
+                ChangeOp::Add => assert!(map.insert(c.entry.number, c.entry).is_none()),
+            }
+        }
+        match page.next_after {
+            Some(n) => after = Some(n),
+            None => return Some(map.into_values().collect()),
+        }
+    }
+}
+
 #[test]
 fn a_crash_after_any_install_step_leaves_a_whole_list() {
     let publisher = Publisher::new();
     publisher.set_official();
     publisher.set_numbers(&numbers(0, 300));
     publisher.build(T0, &[]);
+    let v0 = FileMap::from_dir(&publisher.site()).unwrap();
+    publisher.set_numbers(&numbers(50, 300));
+    publisher.build(T0 + 50, &[]);
     let v1 = FileMap::from_dir(&publisher.site()).unwrap();
     publisher.set_numbers(&numbers(100, 300));
     publisher.build(T0 + 100, &[]);
@@ -37,22 +83,26 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
 
     for step in STEPS {
         let phone = tempfile::tempdir().unwrap();
-        {
+        let (export0, export1) = {
             let engine = open(phone.path(), &root);
+            engine.update_with_clock(&v0, T0 + 5).unwrap();
+            let export0 = full_export(&engine);
             engine.update_with_clock(&v1, T0 + 10).unwrap();
+            let export1 = full_export(&engine);
             engine.simulate_crash_after(Some(step));
             match engine.update_with_clock(&v2, T0 + 200) {
                 Err(Error::Update(UpdateError::SimulatedCrash(at))) => assert_eq!(at, step),
                 other => panic!("{step:?}: expected the simulated crash, got {other:?}"),
             }
-        } // the process "dies": no cleanup runs
+            (export0, export1)
+        }; // the process "dies": no cleanup runs
 
         let engine = open(phone.path(), &root);
         let committed = matches!(
             step,
             InstallStep::Committed | InstallStep::Swapped | InstallStep::OldRemoved
         );
-        let expected_seq = if committed { 2 } else { 1 };
+        let expected_seq = if committed { 3 } else { 2 };
         let lists = engine.lists();
         assert_eq!(
             lists.version(),
@@ -65,7 +115,7 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
             "{step:?}: a whole list, not a partial one"
         );
         let on_v1_only = engine
-            .check_call(&CallInput::number(number(1)))
+            .check_call(&CallInput::number(number(51)))
             .unwrap()
             .action;
         assert_eq!(
@@ -77,15 +127,47 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
             },
             "{step:?}"
         );
-        // Exactly one list directory is left: recovery removed the other.
-        let dirs = std::fs::read_dir(phone.path().join("lists"))
+        // Exactly one list directory and its export base are left: recovery removed
+        // the others.
+        let mut dirs: Vec<String> = std::fs::read_dir(phone.path().join("lists"))
             .unwrap()
-            .filter(|e| e.as_ref().is_ok_and(|e| e.path().is_dir()))
-            .count();
-        assert_eq!(dirs, 1, "{step:?}: leftover directories");
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        dirs.sort();
+        assert_eq!(dirs.len(), 2, "{step:?}: leftover directories {dirs:?}");
+        assert_eq!(
+            dirs[1],
+            format!("{}.export-base", dirs[0]),
+            "{step:?}: {dirs:?}"
+        );
+        // The export base is the one of the list in use: the changes since its
+        // predecessor are right, and anything older reloads.
+        let current = full_export(&engine);
+        if committed {
+            assert_eq!(
+                changed(&engine, &export1),
+                Some(current.0.clone()),
+                "{step:?}"
+            );
+            assert_eq!(changed(&engine, &export0), None, "{step:?}");
+        } else {
+            assert_eq!(current, export1, "{step:?}");
+            assert_eq!(
+                changed(&engine, &export0),
+                Some(export1.0.clone()),
+                "{step:?}"
+            );
+        }
         // And the next update completes.
         let report = engine.update_with_clock(&v2, T0 + 300).unwrap();
-        assert_eq!(report.seq, 2, "{step:?}");
+        assert_eq!(report.seq, 3, "{step:?}");
+        assert_eq!(
+            changed(&engine, &export1),
+            Some(full_export(&engine).0),
+            "{step:?}"
+        );
         assert_eq!(
             engine
                 .check_call(&CallInput::number(number(350)))

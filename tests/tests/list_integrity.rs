@@ -64,7 +64,8 @@ fn installed_dir(phone: &Path) -> PathBuf {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.is_dir())
+        // Not the export base that a second install keeps beside the list.
+        .find(|p| p.is_dir() && !p.to_string_lossy().ends_with(".export-base"))
         .expect("an installed list directory")
 }
 

@@ -66,10 +66,14 @@ fn updates_succeed_while_other_processes_keep_opening_the_same_directory() {
     // The newest list decides, and only its directory is left after the next open.
     let decision = phone.check(&number(6 * 500 + 4_999));
     assert_eq!(decision["action"], "block", "{decision}");
-    let dirs = std::fs::read_dir(phone.dir.path().join("lists"))
+    let mut dirs: Vec<String> = std::fs::read_dir(phone.dir.path().join("lists"))
         .unwrap()
         .flatten()
         .filter(|e| e.path().is_dir())
-        .count();
-    assert_eq!(dirs, 1, "one list directory");
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    // One list directory, and the export base it keeps of the list it replaced.
+    assert_eq!(dirs.len(), 2, "{dirs:?}");
+    assert_eq!(dirs[1], format!("{}.export-base", dirs[0]), "{dirs:?}");
 }

@@ -398,3 +398,61 @@ pub fn file_map(files: Vec<UpdateFile>) -> crate::error::Result<core::update::Fi
     }
     Ok(map)
 }
+
+impl From<core::export::ExportKind> for ExportKind {
+    fn from(kind: core::export::ExportKind) -> Self {
+        match kind {
+            core::export::ExportKind::Block => ExportKind::Block,
+            core::export::ExportKind::Identify => ExportKind::Identify,
+        }
+    }
+}
+
+impl From<core::export::ExportEntry> for ExportEntry {
+    fn from(entry: core::export::ExportEntry) -> Self {
+        ExportEntry {
+            number: entry.number,
+            kind: entry.kind.into(),
+            label: entry.label,
+        }
+    }
+}
+
+impl From<core::export::ExportPage> for ExportPage {
+    fn from(page: core::export::ExportPage) -> Self {
+        ExportPage {
+            entries: page.entries.into_iter().map(Into::into).collect(),
+            next_after: page.next_after,
+            version: page.version,
+        }
+    }
+}
+
+impl From<core::export::ChangeOp> for ChangeOp {
+    fn from(op: core::export::ChangeOp) -> Self {
+        match op {
+            core::export::ChangeOp::Add => ChangeOp::Add,
+            core::export::ChangeOp::Remove => ChangeOp::Remove,
+        }
+    }
+}
+
+impl From<core::export::ExportChange> for ExportChange {
+    fn from(change: core::export::ExportChange) -> Self {
+        ExportChange {
+            op: change.op.into(),
+            entry: change.entry.into(),
+        }
+    }
+}
+
+impl From<core::export::ExportChanges> for ExportChanges {
+    fn from(changes: core::export::ExportChanges) -> Self {
+        ExportChanges {
+            full_reload: changes.full_reload,
+            changes: changes.changes.into_iter().map(Into::into).collect(),
+            next_after: changes.next_after,
+            version: changes.version,
+        }
+    }
+}

@@ -7,13 +7,12 @@
 //! and belongs on a background job.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use callguard_core as core;
 
 use crate::convert::{file_map, setting_entries};
 use crate::error::{CallguardError, Result};
-use crate::export;
 use crate::types::*;
 
 /// The Callguard engine behind the bindings.
@@ -21,8 +20,6 @@ use crate::types::*;
 pub struct Engine {
     core: core::Engine,
     data_dir: Option<PathBuf>,
-    /// One update at a time, so the export base matches the list it replaced.
-    update_lock: Mutex<()>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -60,7 +57,6 @@ impl Engine {
         Ok(Arc::new(Engine {
             core,
             data_dir: Some(dir),
-            update_lock: Mutex::new(()),
         }))
     }
 
@@ -72,7 +68,6 @@ impl Engine {
         Ok(Arc::new(Engine {
             core: core::Engine::open_in_memory(config)?,
             data_dir: None,
-            update_lock: Mutex::new(()),
         }))
     }
 
@@ -99,14 +94,14 @@ impl Engine {
     /// Fetches, verifies and installs the newest list from a site (plain GETs of static
     /// paths). A failure leaves the last verified list in use.
     pub fn update(&self, base_url: String) -> Result<UpdateReport> {
-        self.run_update(|core| core.update(&base_url))
+        Ok(self.core.update(&base_url)?.into())
     }
 
     /// The same as `update`, from files the app downloaded itself (an iOS background
     /// session): every check but the network.
     pub fn install_update(&self, files: Vec<UpdateFile>) -> Result<UpdateReport> {
         let files = file_map(files)?;
-        self.run_update(|core| core.install_update(&files))
+        Ok(self.core.install_update(&files)?.into())
     }
 
     /// Installs a list shipped inside the app, so it protects before the first download;
@@ -116,7 +111,6 @@ impl Engine {
     /// start.
     pub fn install_bundled(&self, files: Vec<UpdateFile>) -> Result<Option<UpdateReport>> {
         let files = file_map(files)?;
-        let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
         Ok(self.core.install_bundled(&files)?.map(Into::into))
     }
 
@@ -242,17 +236,14 @@ impl Engine {
     /// The export version of the list and rules in use: what an extension that has
     /// loaded everything should remember, to ask `export_changes` next time.
     pub fn export_version(&self) -> String {
-        let lists = self.core.lists();
-        let rules = self.rule_view();
-        export::version(lists.name(), lists.version(), &rules)
+        self.core.export_version()
     }
 
     /// One page of the iOS Call Directory full load: entries with numbers strictly
     /// greater than `after` (`None` to start), ascending, at most `limit` (capped at
     /// 50,000). Continue with `next_after` until it is `None`.
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<ExportPage> {
-        let lists = self.core.lists();
-        export::page(&lists, &self.rule_view(), after, limit)
+        Ok(self.core.export_page(after, limit)?.into())
     }
 
     /// One page of the incremental changes since export version `since`, or
@@ -263,57 +254,11 @@ impl Engine {
         after: Option<i64>,
         limit: u32,
     ) -> Result<ExportChanges> {
-        let lists = self.core.lists();
-        let rules = self.rule_view();
-        let current = export::version(lists.name(), lists.version(), &rules);
-        if since == current {
-            // Validate the limit the same way whatever the answer.
-            if limit == 0 {
-                return Err(CallguardError::invalid("the page limit must be at least 1"));
-            }
-            return Ok(ExportChanges {
-                full_reload: false,
-                changes: Vec::new(),
-                next_after: None,
-                version: current,
-            });
-        }
-        let base = self
-            .data_dir
-            .as_deref()
-            .and_then(export::open_base)
-            .filter(|(name, seq, _)| export::version(name, *seq, &rules) == since);
-        match base {
-            Some((_, _, base)) => export::changes(&base, &lists, &rules, after, limit),
-            None => Ok(export::full_reload(&lists, &rules)),
-        }
+        Ok(self.core.export_changes(&since, after, limit)?.into())
     }
 }
 
 impl Engine {
-    fn rule_view(&self) -> export::RuleView {
-        export::RuleView::new(&self.core.rules(), self.core.settings().home_region)
-    }
-
-    fn run_update(
-        &self,
-        run: impl FnOnce(&core::Engine) -> core::Result<core::update::UpdateReport>,
-    ) -> Result<UpdateReport> {
-        let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let staged = self
-            .data_dir
-            .as_deref()
-            .and_then(|dir| export::stage_base(dir, &self.core));
-        let result = run(&self.core);
-        if let Some(staged) = staged {
-            match &result {
-                Ok(report) if report.installed.is_some() => staged.promote(),
-                _ => staged.discard(),
-            }
-        }
-        Ok(result?.into())
-    }
-
     /// The core engine, for Rust callers of this crate (tests, benchmarks).
     pub fn core(&self) -> &core::Engine {
         &self.core

@@ -9,7 +9,8 @@
 //! - [`error`]: [`CallguardError`], the one error enum (Kotlin `CallguardException`
 //!   subclasses, a Swift `Error`).
 //! - [`engine`]: the [`Engine`] object, an app-lifetime singleton shared by every thread.
-//! - [`export`]: the iOS Call Directory export in strictly ascending numeric order.
+//! - the iOS Call Directory export (`Engine::export_page` and friends) is the core's
+//!   `callguard_core::export`; the records here only mirror it.
 //!
 //! Rules at the boundary: no `&[u8]` arguments (bytes travel as `Vec<u8>` in records),
 //! no `unwrap` on anything the caller passes, no panic across the boundary (UniFFI also
@@ -21,7 +22,6 @@ uniffi::setup_scaffolding!();
 pub mod convert;
 pub mod engine;
 pub mod error;
-pub mod export;
 pub mod types;
 
 pub use engine::Engine;

@@ -1,7 +1,7 @@
 //! The rules about a sender's number, shared by calls and SMS: user rules, spoofed
 //! official numbers, list entries and the overseas policy.
 
-use crate::decide::verdict::{Match, Tier, Verdict};
+use crate::decide::verdict::{self, Match, Tier, Verdict};
 use crate::decide::{Action, Category, ReasonCode, Verification};
 use crate::lists::ListSet;
 use crate::number::{NumberKind, PhoneNumber, WrittenForm};
@@ -106,7 +106,7 @@ pub(crate) fn list_entries(verdict: &mut Verdict, ctx: &Context<'_>, number: &Ph
                 "number on list {name} as {} (confidence {})",
                 hit.meta.category, hit.meta.confidence
             ),
-            what: hit.meta.category.describe().into(),
+            what: verdict::list_entry_what(hit.meta).into(),
         });
     }
     if let Some(hit) = ctx.lists.prefix(number.key()) {
@@ -119,7 +119,7 @@ pub(crate) fn list_entries(verdict: &mut Verdict, ctx: &Context<'_>, number: &Ph
                 "range +{} on list {name} as {} (confidence {})",
                 hit.key, hit.meta.category, hit.meta.confidence
             ),
-            what: hit.meta.category.describe().into(),
+            what: verdict::list_entry_what(hit.meta).into(),
         });
     }
 }

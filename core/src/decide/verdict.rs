@@ -6,7 +6,7 @@
 //! Every match is reported; the deciding one comes first.
 
 use crate::decide::{Action, Category, Decision, Reason, ReasonCode};
-use crate::lists::{self, ListSet};
+use crate::lists::{self, EntryMeta, ListSet};
 
 /// Rule tiers, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,7 +88,7 @@ impl Verdict {
             None => None,
         };
         let label = match &first {
-            Some(m) => format!("{}: {}", verb(action), m.what),
+            Some(m) => label(action, &m.what),
             None => "Allowed: no known risk".to_owned(),
         };
         let reasons = first
@@ -107,6 +107,22 @@ impl Verdict {
             lists: lists::versions(lists),
         }
     }
+}
+
+/// A decision's label: "Blocked: …", "Warning: …". The one place its form is written.
+pub(crate) fn label(action: Action, what: &str) -> String {
+    format!("{}: {what}", verb(action))
+}
+
+/// What a list entry is, in a label: the words of its category.
+pub(crate) fn list_entry_what(meta: EntryMeta) -> &'static str {
+    meta.category.describe()
+}
+
+/// The label of a decision made by this list entry alone: what the iOS export shows
+/// beside a warned number, since CallKit cannot ask the engine when the call comes.
+pub(crate) fn list_entry_label(meta: EntryMeta) -> String {
+    label(meta.action, list_entry_what(meta))
 }
 
 fn verb(action: Action) -> &'static str {

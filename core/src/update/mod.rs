@@ -10,7 +10,8 @@
 //! 4. stream the snapshot, or merge the delta with the installed FSTs, into new FST files;
 //! 5. compare the content's count and SHA-256 with the manifest (a delta that misses falls
 //!    back to the snapshot);
-//! 6. install: fsync, rename, and one SQLite transaction (the commit point);
+//! 6. install: fsync, rename, keep the replaced list as the export base, and one SQLite
+//!    transaction (the commit point);
 //! 7. swap the new lists in; running checks finish on the old ones.
 //!
 //! Any failure leaves the last verified list in use and is recorded for `status`.
@@ -25,7 +26,7 @@ pub use fetch::{FetchError, Fetcher, FileMap};
 #[cfg(feature = "net")]
 pub use http::{HttpFetcher, HttpLimits, USER_AGENT};
 pub use lock::LOCK_FILE;
-pub(crate) use run::{recover, Refused, Updater};
+pub(crate) use run::{open_installed, recover, Refused, Updater};
 
 use serde::Serialize;
 
@@ -43,11 +44,14 @@ pub enum InstallStep {
     FilesSynced,
     /// The directory is renamed into place.
     Renamed,
+    /// The replaced list's files are kept as the new list's export base
+    /// ([`crate::export`]), beside it; a first install has none.
+    ExportBaseStaged,
     /// The SQLite transaction committed: the new list is the installed one.
     Committed,
     /// The new lists are in use in memory.
     Swapped,
-    /// The old list's files are deleted.
+    /// The old list's files, and its own export base, are deleted.
     OldRemoved,
 }
 

@@ -9,6 +9,7 @@ use arc_swap::ArcSwap;
 use super::fetch::{FetchError, Fetcher, WithDeadline};
 use super::lock::{InstallLock, LOCK_FILE};
 use super::{InstallStep, UpdateError, UpdateReport, Via};
+use crate::export;
 use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
 use crate::lists::ListSet;
 use crate::store::{InstalledList, Store, TrustRecord};
@@ -390,7 +391,16 @@ impl Updater<'_> {
                 // become the installed list, and every later open checks the same seal.
                 let seal = DirSeal::read(&target).map_err(storage)?;
                 installed.files = seal.to_text();
-                ListSet::open_sealed(&target, name, entry.seq, Some(&seal)).map_err(storage)?
+                let set =
+                    ListSet::open_sealed(&target, name, entry.seq, Some(&seal)).map_err(storage)?;
+                // The replaced list becomes the export base of the new one; the commit
+                // below makes both current at once.
+                if let Some(old) = previous {
+                    let tmp = lists_dir.join(format!("tmp-{}-{}", std::process::id(), unique()));
+                    export::base::stage(lists_dir, old, &installed.dir, &tmp);
+                }
+                self.step(InstallStep::ExportBaseStaged)?;
+                set
             }
         };
         self.store()
@@ -403,6 +413,7 @@ impl Updater<'_> {
             if !old.dir.is_empty() && old.dir != installed.dir {
                 // Checks still running on the old set keep their mapping (Unix semantics).
                 let _ = std::fs::remove_dir_all(lists_dir.join(&old.dir));
+                let _ = std::fs::remove_dir_all(export::base::dir_of(lists_dir, &old.dir));
             }
         }
         self.step(InstallStep::OldRemoved)?;
@@ -448,8 +459,13 @@ pub(crate) fn recover(
         if let Ok(entries) = std::fs::read_dir(lists_dir) {
             for entry in entries.flatten() {
                 let name = entry.file_name();
+                let name = name.to_string_lossy();
+                // An installed list, and the export base that belongs to it.
                 let live = name == LOCK_FILE
-                    || keep.iter().any(|dir| !dir.is_empty() && name == dir.as_str());
+                    || keep.iter().any(|dir| {
+                        (!dir.is_empty() && name == dir.as_str())
+                            || export::base::is_base_of(&name, dir)
+                    });
                 if !live {
                     let _ = std::fs::remove_dir_all(entry.path());
                 }
@@ -461,7 +477,10 @@ pub(crate) fn recover(
     let attempts = if cleanup_lock.is_some() { 1 } else { 5 };
     let mut last = None;
     for attempt in 0..attempts {
-        let Some(list) = store.installed_list(list_name)?.filter(|i| !i.dir.is_empty()) else {
+        let Some(list) = store
+            .installed_list(list_name)?
+            .filter(|i| !i.dir.is_empty())
+        else {
             return Ok(Recovered {
                 lists: None,
                 refused: None,
@@ -493,11 +512,16 @@ pub(crate) fn recover(
 }
 
 /// Maps an installed list if its files match their seal, count and (when small enough,
-/// or when no seal was recorded) their checksums.
-fn open_installed(lists_dir: &Path, list: &InstalledList) -> Result<ListSet, String> {
+/// or when no seal was recorded) their checksums. The export base opens the same way.
+pub(crate) fn open_installed(lists_dir: &Path, list: &InstalledList) -> Result<ListSet, String> {
     let seal = DirSeal::from_text(&list.files);
-    let set = ListSet::open_sealed(&lists_dir.join(&list.dir), &list.name, list.seq, seal.as_ref())
-        .map_err(|e| e.to_string())?;
+    let set = ListSet::open_sealed(
+        &lists_dir.join(&list.dir),
+        &list.name,
+        list.seq,
+        seal.as_ref(),
+    )
+    .map_err(|e| e.to_string())?;
     if set.counts().iter().sum::<u64>() != list.count {
         return Err("the list files hold another number of entries than were installed".into());
     }

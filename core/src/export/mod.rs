@@ -1,0 +1,220 @@
+//! The iOS Call Directory export.
+//!
+//! CallKit does not ask an extension about each call: it is handed blocking and
+//! identification entries in advance, in strictly ascending 64-bit order, either as a
+//! full load or incrementally (additions and removals). This module produces both in
+//! pages, in constant memory, from the list's FST stream; the bindings only convert the
+//! records.
+//!
+//! - **entries**: the list's exact numbers (`block` → [`ExportKind::Block`], `warn` →
+//!   [`ExportKind::Identify`] with the label a decision on that entry shows), plus the
+//!   user's exact-number block rules, minus every number a user allow rule covers
+//!   (number, prefix or country), matched by the decisions' own rule index. Prefix
+//!   ranges, `#` patterns and the overseas switch cannot be enumerated and are not
+//!   exported.
+//! - **order**: [`ListSet::numbers_ascending`] streams one key length at a time, since FST
+//!   byte order is not numeric order across lengths.
+//! - **versions**: an export version is `list:seq:rules-hash`. The changes since a version
+//!   are computed when it is the current one (nothing to do) or the installed list's
+//!   predecessor, whose files each install keeps as the list's export base ([`base`]);
+//!   anything else answers `full_reload`.
+
+pub(crate) mod base;
+mod stream;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{Error, Result};
+use crate::lists::ListSet;
+
+pub(crate) use stream::RuleView;
+
+/// The most entries one page holds, whatever the caller asks: bounds the memory a page
+/// takes in the extension (about 100 bytes each).
+pub const MAX_PAGE: u32 = 50_000;
+
+/// What the Call Directory does with a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportKind {
+    /// Blocked: `addBlockingEntry`.
+    Block,
+    /// Shown with a label: `addIdentificationEntry`.
+    Identify,
+}
+
+/// One Call Directory entry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExportEntry {
+    /// E.164 digits as an integer (CallKit's `Int64` phone number), e.g. 8613800138000.
+    pub number: i64,
+    /// Block or identify.
+    pub kind: ExportKind,
+    /// The caller-ID label for `Identify`; empty for `Block`.
+    pub label: String,
+}
+
+/// One page of a full load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportPage {
+    /// Entries in strictly ascending `number` order, all greater than the `after` asked.
+    pub entries: Vec<ExportEntry>,
+    /// Pass this as `after` for the next page; `None` when the export is complete.
+    pub next_after: Option<i64>,
+    /// The export version these entries belong to: if it differs between pages, the list
+    /// changed mid-load and the load must start again.
+    pub version: String,
+}
+
+/// Whether a change adds or removes its entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOp {
+    /// Add the entry.
+    Add,
+    /// Remove the entry (as it was).
+    Remove,
+}
+
+/// One incremental change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportChange {
+    /// Add or remove.
+    pub op: ChangeOp,
+    /// The entry added or removed.
+    pub entry: ExportEntry,
+}
+
+/// A page of the changes since an export version the extension already loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportChanges {
+    /// The changes cannot be computed from that version: reload everything with pages.
+    /// `changes` is then empty.
+    pub full_reload: bool,
+    /// Changes in ascending number order (a removal before an addition of one number).
+    pub changes: Vec<ExportChange>,
+    /// Pass this as `after` for the next page; `None` when complete.
+    pub next_after: Option<i64>,
+    /// The export version the extension has once every page is applied.
+    pub version: String,
+}
+
+/// The export version of a list set under these rules.
+pub(crate) fn version(name: &str, seq: u64, rules: &RuleView<'_>) -> String {
+    format!("{name}:{seq}:{:016x}", rules.hash())
+}
+
+/// The caller's `after` as a stream start: negative means from the start.
+fn start(after: Option<i64>) -> Option<u64> {
+    after.and_then(|a| u64::try_from(a).ok())
+}
+
+fn page_size(limit: u32) -> Result<usize> {
+    if limit == 0 {
+        return Err(Error::InvalidInput(
+            "the page limit must be at least 1".into(),
+        ));
+    }
+    Ok(limit.min(MAX_PAGE) as usize)
+}
+
+/// One page of a full load.
+pub(crate) fn page(
+    lists: &ListSet,
+    rules: &RuleView<'_>,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<ExportPage> {
+    let size = page_size(limit)?;
+    let mut stream = stream::entries(lists, rules, start(after));
+    let entries: Vec<ExportEntry> = stream.by_ref().take(size).collect();
+    let more = entries.len() == size && stream.next().is_some();
+    Ok(ExportPage {
+        next_after: if more {
+            entries.last().map(|e| e.number)
+        } else {
+            None
+        },
+        entries,
+        version: version(lists.name(), lists.version(), rules),
+    })
+}
+
+/// One page of the changes from `base` (the list the extension loaded) to `current`.
+pub(crate) fn changes(
+    base: &ListSet,
+    current: &ListSet,
+    rules: &RuleView<'_>,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<ExportChanges> {
+    let size = page_size(limit)?;
+    let from = start(after);
+    let mut old = stream::entries(base, rules, from).peekable();
+    let mut new = stream::entries(current, rules, from).peekable();
+    let mut changes = Vec::new();
+    let mut last = None;
+    let complete = loop {
+        if changes.len() >= size {
+            break old.peek().is_none() && new.peek().is_none();
+        }
+        let number = match (old.peek(), new.peek()) {
+            (None, None) => break true,
+            (Some(o), None) => o.number,
+            (None, Some(n)) => n.number,
+            (Some(o), Some(n)) => o.number.min(n.number),
+        };
+        let before = old.next_if(|e| e.number == number);
+        let now = new.next_if(|e| e.number == number);
+        if before != now {
+            if let Some(entry) = before {
+                changes.push(ExportChange {
+                    op: ChangeOp::Remove,
+                    entry,
+                });
+            }
+            if let Some(entry) = now {
+                changes.push(ExportChange {
+                    op: ChangeOp::Add,
+                    entry,
+                });
+            }
+        }
+        last = Some(number);
+    };
+    Ok(ExportChanges {
+        full_reload: false,
+        changes,
+        next_after: if complete { None } else { last },
+        version: version(current.name(), current.version(), rules),
+    })
+}
+
+/// The answer when the extension is already at the current version.
+pub(crate) fn nothing_to_do(
+    current: &ListSet,
+    rules: &RuleView<'_>,
+    limit: u32,
+) -> Result<ExportChanges> {
+    // The limit is validated the same way whatever the answer.
+    page_size(limit)?;
+    Ok(ExportChanges {
+        full_reload: false,
+        changes: Vec::new(),
+        next_after: None,
+        version: version(current.name(), current.version(), rules),
+    })
+}
+
+/// The answer that tells the extension to reload everything.
+pub(crate) fn full_reload(
+    current: &ListSet,
+    rules: &RuleView<'_>,
+    limit: u32,
+) -> Result<ExportChanges> {
+    page_size(limit)?;
+    Ok(ExportChanges {
+        full_reload: true,
+        changes: Vec::new(),
+        next_after: None,
+        version: version(current.name(), current.version(), rules),
+    })
+}

@@ -1,0 +1,255 @@
+//! The export on lists in memory: order, pages, user rules, labels and the changes
+//! between two lists. The base kept on disk by installs is tested end to end in
+//! `tests/tests/export.rs` and `tests/tests/crash.rs`.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::decide::rule_index::RuleIndex;
+use crate::decide::{Action, CallInput, Category};
+use crate::lists::EntryMeta;
+use crate::store::{RuleKind, RuleTarget, UserRule};
+use crate::{Engine, EngineConfig, Region};
+
+fn cn() -> Region {
+    "CN".parse().unwrap()
+}
+
+fn set(version: u64, entries: &[(&str, Action)]) -> ListSet {
+    let mut b = ListSet::builder("t", version);
+    for (n, action) in entries {
+        b.add_number(n, EntryMeta::new(*action, Category::LoanCredit, 80))
+            .unwrap();
+    }
+    b.build().unwrap()
+}
+
+fn rules(list: &[(RuleKind, RuleTarget)]) -> RuleIndex {
+    RuleIndex::new(
+        list.iter()
+            .enumerate()
+            .map(|(i, (kind, target))| UserRule {
+                id: i as i64 + 1,
+                kind: *kind,
+                target: target.clone(),
+                created_at: 0,
+            })
+            .collect(),
+    )
+}
+
+fn all(lists: &ListSet, view: &RuleView<'_>, limit: u32) -> Vec<ExportEntry> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let p = page(lists, view, after, limit).unwrap();
+        assert!(p.entries.len() <= limit as usize);
+        out.extend(p.entries);
+        match p.next_after {
+            Some(n) => after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn entries_are_numeric_ascending_with_block_and_identify() {
+    let lists = set(
+        1,
+        &[
+            ("+8613800138000", Action::Block),
+            ("+6834002", Action::Warn),
+            ("+861380013800", Action::Allow),
+            ("+12025550143", Action::Block),
+        ],
+    );
+    let index = rules(&[]);
+    let view = RuleView::new(&index, cn());
+    let got = all(&lists, &view, 1);
+    let numbers: Vec<i64> = got.iter().map(|e| e.number).collect();
+    // An allowed list entry has nothing to do in the Call Directory.
+    assert_eq!(numbers, [6834002, 12025550143, 8613800138000]);
+    assert_eq!(got[0].kind, ExportKind::Identify);
+    assert_eq!(got[0].label, "Warning: loan or credit scam");
+    assert_eq!(
+        (got[1].kind, got[1].label.as_str()),
+        (ExportKind::Block, "")
+    );
+    assert_eq!(all(&lists, &view, 50_000), got);
+    assert!(matches!(
+        page(&lists, &view, None, 0),
+        Err(Error::InvalidInput(_))
+    ));
+    assert_eq!(
+        page(&lists, &view, Some(-7), 1).unwrap().entries[0].number,
+        6834002
+    );
+}
+
+#[test]
+fn the_label_is_the_one_a_check_of_that_number_shows() {
+    let engine = Engine::open_in_memory(EngineConfig::new(cn())).unwrap();
+    let mut b = ListSet::builder("t", 1);
+    for (i, category) in [Category::LoanCredit, Category::Spam, Category::Investment]
+        .into_iter()
+        .enumerate()
+    {
+        b.add_number(
+            &format!("+861380013800{i}"),
+            EntryMeta::new(Action::Warn, category, 80),
+        )
+        .unwrap();
+    }
+    engine.replace_lists(b.build().unwrap());
+    let page = engine.export_page(None, 10).unwrap();
+    assert_eq!(page.entries.len(), 3);
+    for entry in page.entries {
+        let decision = engine
+            .check_call(&CallInput::number(format!("+{}", entry.number)))
+            .unwrap();
+        assert_eq!(decision.action, Action::Warn);
+        assert_eq!(entry.label, decision.label);
+    }
+}
+
+#[test]
+fn user_rules_apply_as_they_do_in_checks() {
+    let lists = set(
+        1,
+        &[
+            ("+8613800138000", Action::Block),
+            ("+85512345678", Action::Block),
+            ("+447946012345", Action::Warn),
+            ("+12025550143", Action::Block),
+        ],
+    );
+    let index = rules(&[
+        (RuleKind::Allow, RuleTarget::Number("8613800138000".into())),
+        (RuleKind::Allow, RuleTarget::Prefix("855".into())),
+        (RuleKind::Allow, RuleTarget::Country("GB".parse().unwrap())),
+        (RuleKind::Block, RuleTarget::Number("6834002".into())),
+        // An exact block on a listed warning blocks it.
+        (RuleKind::Block, RuleTarget::Number("12025550143".into())),
+        // Allow beats block, as in a check.
+        (RuleKind::Block, RuleTarget::Number("85598765432".into())),
+        // Prefix and country blocks cannot be enumerated.
+        (RuleKind::Block, RuleTarget::Prefix("856".into())),
+        (RuleKind::Block, RuleTarget::Country("KH".parse().unwrap())),
+    ]);
+    let view = RuleView::new(&index, cn());
+    let got: Vec<(i64, ExportKind)> = all(&lists, &view, 2)
+        .into_iter()
+        .map(|e| (e.number, e.kind))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (6834002, ExportKind::Block),
+            (12025550143, ExportKind::Block)
+        ]
+    );
+    let none = rules(&[]);
+    assert_ne!(
+        version("t", 1, &view),
+        version("t", 1, &RuleView::new(&none, cn())),
+        "rules are part of the version"
+    );
+    // Only what the rules do to the export counts: a prefix block changes nothing.
+    let prefix_only = rules(&[(RuleKind::Block, RuleTarget::Prefix("856".into()))]);
+    assert_eq!(
+        version("t", 1, &RuleView::new(&prefix_only, cn())),
+        version("t", 1, &RuleView::new(&none, cn()))
+    );
+}
+
+#[test]
+fn an_in_memory_engine_answers_current_or_full_reload() {
+    let engine = Engine::open_in_memory(EngineConfig::new(cn())).unwrap();
+    engine.replace_lists(set(2, &[("+8613800138000", Action::Block)]));
+    let current = engine.export_version();
+    let none = engine.export_changes(&current, None, 10).unwrap();
+    assert!(!none.full_reload && none.changes.is_empty());
+    assert_eq!(none.version, current);
+    // There is no base in memory: anything else reloads.
+    for since in ["t:1:0", "garbage", ""] {
+        let changes = engine.export_changes(since, None, 10).unwrap();
+        assert!(changes.full_reload, "{since}");
+        assert!(changes.changes.is_empty());
+        assert_eq!(changes.version, current);
+    }
+    assert!(engine.export_changes(&current, None, 0).is_err());
+    assert!(engine.export_changes("t:1:0", None, 0).is_err());
+}
+
+fn apply(start: &[ExportEntry], changes: &[ExportChange]) -> Vec<ExportEntry> {
+    let mut map: BTreeMap<i64, ExportEntry> = start.iter().map(|e| (e.number, e.clone())).collect();
+    for c in changes {
+        match c.op {
+            ChangeOp::Remove => assert_eq!(map.remove(&c.entry.number).as_ref(), Some(&c.entry)),
+            ChangeOp::Add => assert!(map.insert(c.entry.number, c.entry.clone()).is_none()),
+        }
+    }
+    map.into_values().collect()
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop::sample::select(vec![Action::Allow, Action::Warn, Action::Block])
+}
+
+/// Numbers of several lengths that collide between the two lists.
+fn entries() -> impl Strategy<Value = BTreeMap<String, Action>> {
+    prop::collection::btree_map("\\+(86|1|855|44)[1-3]{4,9}", action(), 0..40)
+}
+
+proptest! {
+    #[test]
+    fn changes_in_any_pages_turn_the_old_export_into_the_new(
+        old in entries(),
+        new in entries(),
+        allow in prop::option::of("(86|1|855|44)[1-3]{0,3}"),
+        block in prop::collection::vec("(86|1)[1-3]{4,9}", 0..4),
+        limit in 1u32..7,
+    ) {
+        let as_set = |v, m: &BTreeMap<String, Action>| {
+            let pairs: Vec<(&str, Action)> = m.iter().map(|(k, a)| (k.as_str(), *a)).collect();
+            set(v, &pairs)
+        };
+        let (base, current) = (as_set(1, &old), as_set(2, &new));
+        let mut list: Vec<(RuleKind, RuleTarget)> =
+            block.into_iter().map(|n| (RuleKind::Block, RuleTarget::Number(n))).collect();
+        if let Some(p) = allow {
+            list.push((RuleKind::Allow, RuleTarget::Prefix(p)));
+        }
+        let index = rules(&list);
+        let view = RuleView::new(&index, cn());
+        let before = all(&base, &view, 1000);
+        let after_all = all(&current, &view, 1000);
+        let mut changes = Vec::new();
+        let mut after = None;
+        loop {
+            let p = changes_page(&base, &current, &view, after, limit);
+            prop_assert!(!p.full_reload);
+            prop_assert_eq!(&p.version, &version("t", 2, &view));
+            prop_assert!(p.changes.len() <= limit as usize + 1);
+            changes.extend(p.changes);
+            match p.next_after {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        prop_assert!(changes.windows(2).all(|w| w[0].entry.number <= w[1].entry.number));
+        prop_assert_eq!(apply(&before, &changes), after_all);
+    }
+}
+
+fn changes_page(
+    base: &ListSet,
+    current: &ListSet,
+    view: &RuleView<'_>,
+    after: Option<i64>,
+    limit: u32,
+) -> ExportChanges {
+    changes(base, current, view, after, limit).unwrap()
+}
