@@ -7,37 +7,24 @@ use std::fs;
 use callguard_core::trust;
 use common::{append, stderr, stdout, Fixture};
 
-fn rotate(f: &Fixture, extra: &[&str]) -> assert_cmd::assert::Assert {
-    common::cmd()
-        .arg("rotate")
-        .arg("--keys")
-        .arg(f.keys())
-        .arg("--site")
-        .arg(f.site())
-        .args(extra)
-        .assert()
-}
-
 #[test]
 fn a_rotation_followed_by_a_build_verifies_from_the_old_root() {
     let f = Fixture::new();
     f.build(0, &[]).success();
-    let pinned = f.dir.path().join("pinned-root-v1.json");
+    let pinned = f.dir().join("pinned-root-v1.json");
     fs::copy(f.keys().join("root.json"), &pinned).unwrap();
     let old_timestamp_key = fs::read(f.keys().join("timestamp.key")).unwrap();
 
-    let out = rotate(
-        &f,
-        &[
+    let out = f
+        .rotate(&[
             "--root-keys",
             "3",
             "--threshold",
             "2",
             "--timestamp",
             "--manifest",
-        ],
-    )
-    .success();
+        ])
+        .success();
     assert!(stdout(&out).contains("root version 1 -> 2"));
 
     // The old keys are kept under new names; the new ones are private.
@@ -83,7 +70,7 @@ fn a_rotation_followed_by_a_build_verifies_from_the_old_root() {
     assert!(stdout(&out).contains("root version 2"), "{}", stdout(&out));
 
     // A second rotation that changes only the manifest key, then new content.
-    rotate(&f, &["--manifest"]).success();
+    f.rotate(&["--manifest"]).success();
     append(
         &f.sources().join("numbers.csv"),
         "+8617100000500,block,reported_fraud,99,demo",
@@ -97,12 +84,8 @@ fn a_rotation_followed_by_a_build_verifies_from_the_old_root() {
 #[test]
 fn a_rotation_needs_the_old_root_threshold() {
     let f = Fixture::new();
-    fs::rename(
-        f.keys().join("root-1.key"),
-        f.dir.path().join("offline.key"),
-    )
-    .unwrap();
-    let out = rotate(&f, &["--timestamp"]).failure();
+    fs::rename(f.keys().join("root-1.key"), f.dir().join("offline.key")).unwrap();
+    let out = f.rotate(&["--timestamp"]).failure();
     assert!(stderr(&out).contains("required"), "{}", stderr(&out));
     assert!(!f.keys().join("2.root.json").exists());
     assert!(!f.keys().join("timestamp.key.retired-v1").exists());

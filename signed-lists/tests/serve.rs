@@ -80,7 +80,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 fn serves_static_files_only_and_logs_every_request() {
     let f = Fixture::new();
     f.build(0, &[]).success();
-    let log = f.dir.path().join("requests.jsonl");
+    let log = f.dir().join("requests.jsonl");
     let server = serve(&f, &log);
     let addr = server.addr.as_str();
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");

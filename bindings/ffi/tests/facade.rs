@@ -13,29 +13,12 @@ fn demo_site() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../signed-lists/demo/site")
 }
 
+/// A site's files as the app hands them over after downloading them itself.
 fn site_files(dir: &std::path::Path) -> Vec<UpdateFile> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap();
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                files.push(UpdateFile {
-                    path: key,
-                    bytes: std::fs::read(&path).unwrap(),
-                });
-            }
-        }
-    }
-    files
+    callguard_testkit::site_files(dir)
+        .into_iter()
+        .map(|(path, bytes)| UpdateFile { path, bytes })
+        .collect()
 }
 
 fn demo_root() -> Vec<u8> {
@@ -482,15 +465,6 @@ fn an_in_memory_list_exports_in_numeric_not_byte_order() {
     assert!(none.changes.is_empty());
 }
 
-/// Writes a numbers.csv with (number, action) rows.
-fn write_numbers(publisher: &callguard_e2e::Publisher, rows: &[(String, &str)]) {
-    let mut text = String::from("number,action,category,confidence,note\n");
-    for (n, action) in rows {
-        text.push_str(&format!("{n},{action},reported_fraud,90,test\n"));
-    }
-    std::fs::write(publisher.sources().join("numbers.csv"), text).unwrap();
-}
-
 fn apply(
     mut set: std::collections::BTreeMap<i64, ExportEntry>,
     changes: &[ExportChange],
@@ -510,7 +484,7 @@ fn apply(
 
 #[test]
 fn changes_since_the_previous_version_turn_it_into_the_current_one() {
-    use callguard_e2e::{now, number, Publisher};
+    use callguard_testkit::{now, number, Publisher};
     let publisher = Publisher::new();
     publisher.set_official();
     // Numbers of several lengths, some warned.
@@ -518,7 +492,7 @@ fn changes_since_the_previous_version_turn_it_into_the_current_one() {
     rows.push(("+6834002".into(), "warn"));
     rows.push(("+12025550143".into(), "block"));
     rows.push(("+447946012345".into(), "warn"));
-    write_numbers(&publisher, &rows);
+    publisher.set_rows(&rows);
     let t = now();
     publisher.build(t, &[]);
 
@@ -542,7 +516,7 @@ fn changes_since_the_previous_version_turn_it_into_the_current_one() {
     rows2.push(("+6834002".into(), "block"));
     rows2.push(("+12025550143".into(), "block"));
     rows2.push(("+447946012345".into(), "warn"));
-    write_numbers(&publisher, &rows2);
+    publisher.set_rows(&rows2);
     publisher.build(t + 1, &[]);
     let report = engine
         .install_update(site_files(&publisher.site()))

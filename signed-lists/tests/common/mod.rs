@@ -1,68 +1,65 @@
-//! Shared helpers of the command-line tests: a key directory, small sources, and runs of
-//! the `signed-lists` binary at a fixed time.
+//! Shared helpers of the command-line tests: the test kit's publisher with small sources,
+//! and runs of the `signed-lists` binary at a fixed time.
 
 #![allow(dead_code)] // each test file uses its own subset
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use assert_cmd::Command;
 use callguard_core::trust::{Manifest, Timestamp};
-use tempfile::TempDir;
+use callguard_testkit::{site_files, Publisher};
 
-/// The fixed publication time of the tests.
-pub const NOW: u64 = 1_795_000_000;
+/// The fixed publication time of the tests: the kit's clock.
+pub const NOW: u64 = callguard_testkit::T0;
 
 /// The binary under test.
 pub fn cmd() -> Command {
     cargo_bin_cmd!("signed-lists")
 }
 
-/// A scratch directory with `keys/`, `sources/` and `site/`.
+/// The kit's publisher with keys made at [`NOW`] and the small sources of
+/// [`write_sources`], its commands run through `assert_cmd` to check how they end.
 pub struct Fixture {
-    pub dir: TempDir,
+    publisher: Publisher,
 }
 
 impl Fixture {
     /// Keys made by `keygen` and the small sources of [`write_sources`].
     pub fn new() -> Fixture {
-        let fixture = Fixture {
-            dir: tempfile::tempdir().expect("a temporary directory"),
-        };
-        cmd()
-            .args(["keygen", "--out"])
-            .arg(fixture.keys())
-            .args(["--publisher", "Test publisher", "--now", &NOW.to_string()])
-            .assert()
-            .success();
-        write_sources(&fixture.sources());
-        fixture
+        let publisher =
+            Publisher::keygen(&["--publisher", "Test publisher", "--now", &NOW.to_string()]);
+        write_sources(&publisher.sources());
+        Fixture { publisher }
+    }
+
+    /// The scratch directory holding `keys/`, `sources/` and `site/`.
+    pub fn dir(&self) -> &Path {
+        self.publisher.dir.path()
     }
 
     pub fn keys(&self) -> PathBuf {
-        self.dir.path().join("keys")
+        self.publisher.keys()
     }
 
     pub fn sources(&self) -> PathBuf {
-        self.dir.path().join("sources")
+        self.publisher.sources()
     }
 
     pub fn site(&self) -> PathBuf {
-        self.dir.path().join("site")
+        self.publisher.site()
     }
 
     /// `build` at `NOW + offset` with extra arguments.
     pub fn build(&self, offset: u64, extra: &[&str]) -> assert_cmd::assert::Assert {
-        cmd()
-            .arg("build")
-            .arg("--sources")
-            .arg(self.sources())
-            .arg("--keys")
-            .arg(self.keys())
-            .arg("--site")
-            .arg(self.site())
-            .args(["--now", &(NOW + offset).to_string(), "--level", "3"])
+        Command::from_std(self.publisher.build_command(NOW + offset, extra)).assert()
+    }
+
+    /// `rotate` with extra arguments.
+    pub fn rotate(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        Command::from_std(self.publisher.command("rotate"))
             .args(extra)
             .assert()
     }
@@ -81,46 +78,19 @@ impl Fixture {
 
     /// The payload of the current timestamp, unverified.
     pub fn timestamp(&self) -> Timestamp {
-        payload(&self.site().join("timestamp.json"))
+        self.publisher.timestamp()
     }
 
     /// The payload of manifest `version`, unverified.
     pub fn manifest(&self, version: u64) -> Manifest {
-        payload(
-            &self
-                .site()
-                .join(format!("manifests/{version}.manifest.json")),
-        )
+        self.publisher.manifest_version(version)
     }
 
-    /// Every file under the site with its bytes, for before/after comparisons.
-    pub fn snapshot_of_site(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files = Vec::new();
-        collect(&self.site(), &mut files);
-        files.sort();
-        files
+    /// Every file under the site with its bytes, by site path, for before/after
+    /// comparisons.
+    pub fn snapshot_of_site(&self) -> BTreeMap<String, Vec<u8>> {
+        site_files(&self.site())
     }
-}
-
-fn collect(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else {
-            let bytes = fs::read(&path).expect("readable");
-            out.push((path, bytes));
-        }
-    }
-}
-
-/// The payload of an envelope file, unverified.
-pub fn payload<T: serde::de::DeserializeOwned>(path: &Path) -> T {
-    signed_lists::site::unverified_payload(&fs::read(path).expect("file"), "test")
-        .expect("a payload")
 }
 
 /// Small sources in every format.
