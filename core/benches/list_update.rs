@@ -697,6 +697,10 @@ impl Installed {
             dir,
             manifest_version: 1,
             installed_at: 1_700_000_000,
+            // Sealed as an install seals it, so opening checks the seal as on a phone.
+            files: callguard_core::lists::files::DirSeal::read(&list_dir)
+                .expect("seal the list files")
+                .to_text(),
         };
         let mut store = Store::open(&data_dir.path().join(DATABASE_FILE)).expect("open the store");
         store
