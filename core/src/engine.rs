@@ -22,10 +22,8 @@ use crate::export;
 use crate::lists::{guard, ListSet};
 use crate::region::Region;
 use crate::store::{
-    Pause,
-    Channel, HistoryEntry, InstalledList, RuleKind, RuleTarget, SettingKey, Settings, Store,
-    UpdateLogEntry,
-    UserRule,
+    Channel, HistoryEntry, InstalledList, Pause, RuleKind, RuleTarget, SettingKey, Settings, Store,
+    UpdateLogEntry, UserRule,
 };
 use crate::update::{
     self, Fetcher, FileMap, InstallStep, Refused, UpdateError, UpdateReport, Updater,
@@ -195,7 +193,9 @@ impl Engine {
         // if its files are still the ones that were installed.
         let recovered = update::recover(&store, &lists_dir, config.list_name.as_deref())?;
         let lists = match (&recovered.refused, recovered.lists) {
-            (Some(refused), _) => Some(ListSet::empty().standing_in_for(&refused.name, refused.seq)),
+            (Some(refused), _) => {
+                Some(ListSet::empty().standing_in_for(&refused.name, refused.seq))
+            }
             (None, lists) => lists,
         };
         let engine = Engine::with_store(store, config, Some(path), Some(lists_dir), lists)?;
@@ -310,7 +310,8 @@ impl Engine {
             self.load_bundled(files, &root)?;
             return Ok(None);
         }
-        self.run_update(files, false, self.config.clock.now_secs()).map(Some)
+        self.run_update(files, false, self.config.clock.now_secs())
+            .map(Some)
     }
 
     /// Decides on a bundled list without installing it: the same signature and digest
@@ -825,7 +826,9 @@ fn update_status(
 /// Takes a mutex whose holder may have panicked: the values behind these are replaced
 /// whole, never left half-written.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// What a report names: a sender name when the text has letters, else a number read in

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use callguard_core::store::Pause;
 use callguard_core::time::Clock;
 use callguard_core::{
-    Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet, ReasonCode,
-    RuleKind, SmsInput, Verification,
+    Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet, ReasonCode, RuleKind,
+    SmsInput, Verification,
 };
 
 const T: u64 = 1_795_000_000_000; // Unix ms
@@ -30,10 +30,16 @@ impl Phone {
         let mut lists = ListSet::builder("t", 1);
         lists.add_official("CN".parse().unwrap(), "110").unwrap();
         lists
-            .add_number("+8613900000001", EntryMeta::new(Action::Block, Category::ReportedFraud, 90))
+            .add_number(
+                "+8613900000001",
+                EntryMeta::new(Action::Block, Category::ReportedFraud, 90),
+            )
             .unwrap();
         lists
-            .add_number("+8613900000002", EntryMeta::new(Action::Warn, Category::LoanCredit, 60))
+            .add_number(
+                "+8613900000002",
+                EntryMeta::new(Action::Warn, Category::LoanCredit, 60),
+            )
             .unwrap();
         engine.replace_lists(lists.build().unwrap());
         Phone {
@@ -61,20 +67,29 @@ fn a_timed_pause_allows_everything_then_resumes_by_itself() {
     let phone = Phone::new();
     assert_eq!(phone.screen("+852 110").action, Action::Block);
     phone.engine.pause(Some(phone.now_secs() + 3_600)).unwrap();
-    assert_eq!(phone.engine.status().unwrap().paused, Some(Pause::Until(phone.now_secs() + 3_600)));
+    assert_eq!(
+        phone.engine.status().unwrap().paused,
+        Some(Pause::Until(phone.now_secs() + 3_600))
+    );
 
     for number in ["+852 110", "+8613900000001", "+855 12 345 678"] {
         let d = phone.screen(number);
         assert_eq!(d.action, Action::Allow, "{number}");
         assert_eq!(d.reasons[0].code, ReasonCode::Paused, "{number}: {d:?}");
-        assert!(d.reasons.len() > 1, "{number}: what would have happened stays listed");
+        assert!(
+            d.reasons.len() > 1,
+            "{number}: what would have happened stays listed"
+        );
         assert!(d.label.contains("paused"), "{}", d.label);
     }
     let sms = phone
         .engine
         .check_sms(&SmsInput::new("+8613900000001", "hello"))
         .unwrap();
-    assert_eq!((sms.action, sms.reasons[0].code), (Action::Allow, ReasonCode::Paused));
+    assert_eq!(
+        (sms.action, sms.reasons[0].code),
+        (Action::Allow, ReasonCode::Paused)
+    );
 
     // One second before the end: still paused; at the end: protected again, untouched.
     phone.advance_secs(3_599);
@@ -109,12 +124,19 @@ fn a_second_call_within_the_window_lifts_policies_and_warnings_only() {
 
     phone.engine.set_setting("repeated-calls", "5").unwrap();
     let overseas = "+855 12 345 679";
-    assert_eq!(phone.screen(overseas).action, Action::Warn, "the first call");
+    assert_eq!(
+        phone.screen(overseas).action,
+        Action::Warn,
+        "the first call"
+    );
     phone.advance_secs(4 * 60);
     let second = phone.screen(overseas);
     assert_eq!(second.action, Action::Allow, "{second:?}");
     assert_eq!(second.reasons[0].code, ReasonCode::RepeatedCall);
-    assert!(second.has_reason(ReasonCode::OverseasCall), "the lifted rule stays listed");
+    assert!(
+        second.has_reason(ReasonCode::OverseasCall),
+        "the lifted rule stays listed"
+    );
     // Outside the window (from the last call): warned again.
     phone.advance_secs(5 * 60 + 1);
     assert_eq!(phone.screen(overseas).action, Action::Warn);
@@ -137,7 +159,10 @@ fn a_second_call_within_the_window_lifts_policies_and_warnings_only() {
         assert_eq!(d.action, Action::Block, "{number}");
         assert!(!d.has_reason(ReasonCode::RepeatedCall), "{number}");
     }
-    phone.engine.add_rule(RuleKind::Block, "+8613800138001").unwrap();
+    phone
+        .engine
+        .add_rule(RuleKind::Block, "+8613800138001")
+        .unwrap();
     phone.screen("+8613800138001");
     assert_eq!(phone.screen("+8613800138001").action, Action::Block);
 
@@ -152,9 +177,26 @@ fn a_second_call_within_the_window_lifts_policies_and_warnings_only() {
 #[test]
 fn repeated_calls_accepts_minutes_and_off() {
     let phone = Phone::new();
-    assert_eq!(phone.engine.set_setting("repeated-calls", "off").unwrap().repeated_calls_minutes, 0);
-    assert_eq!(phone.engine.set_setting("repeated-calls", "60").unwrap().repeated_calls_minutes, 60);
+    assert_eq!(
+        phone
+            .engine
+            .set_setting("repeated-calls", "off")
+            .unwrap()
+            .repeated_calls_minutes,
+        0
+    );
+    assert_eq!(
+        phone
+            .engine
+            .set_setting("repeated-calls", "60")
+            .unwrap()
+            .repeated_calls_minutes,
+        60
+    );
     for bad in ["61", "-1", "five", ""] {
-        assert!(phone.engine.set_setting("repeated-calls", bad).is_err(), "{bad:?}");
+        assert!(
+            phone.engine.set_setting("repeated-calls", bad).is_err(),
+            "{bad:?}"
+        );
     }
 }

@@ -79,7 +79,10 @@ pub(crate) fn read_dir_with(dir: &Path, region: Region, progress: &Progress) -> 
     if files.is_empty() {
         return Err(Error::NoSources(dir.to_owned()));
     }
-    progress.bytes("reading sources", files.iter().map(|(_, _, size)| size).sum());
+    progress.bytes(
+        "reading sources",
+        files.iter().map(|(_, _, size)| size).sum(),
+    );
     let options = SourceOptions {
         region: Some(region),
     };

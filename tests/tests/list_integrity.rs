@@ -36,7 +36,11 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::write(sources.join("domains.txt"), "evil-bank.example\n").unwrap();
-    std::fs::write(sources.join("sms_rules.tsv"), "account_phishing\t30\tsecurity account\n").unwrap();
+    std::fs::write(
+        sources.join("sms_rules.tsv"),
+        "account_phishing\t30\tsecurity account\n",
+    )
+    .unwrap();
     publisher.build(T0, &[]);
     let v1 = FileMap::from_dir(&publisher.site()).unwrap();
     publisher.set_numbers(&numbers(500, 2_000));
@@ -102,10 +106,20 @@ fn damage(file: &Path, how: Damage, other_version: &Path) {
         Damage::Removed => std::fs::remove_file(file).unwrap(),
         Damage::Truncated => {
             let len = std::fs::metadata(file).unwrap().len();
-            OpenOptions::new().write(true).open(file).unwrap().set_len(len / 2).unwrap();
+            OpenOptions::new()
+                .write(true)
+                .open(file)
+                .unwrap()
+                .set_len(len / 2)
+                .unwrap();
         }
         Damage::Extended => {
-            OpenOptions::new().append(true).open(file).unwrap().write_all(&[0]).unwrap();
+            OpenOptions::new()
+                .append(true)
+                .open(file)
+                .unwrap()
+                .write_all(&[0])
+                .unwrap();
         }
         Damage::ByteFlipped => {
             let mut bytes = std::fs::read(file).unwrap();
@@ -142,20 +156,34 @@ fn every_kind_of_damage_to_every_file_is_refused_at_open_and_repaired_by_the_nex
             damage(&dir.join(format!("{section}.fst")), how, &other_dir);
 
             let engine = open(phone.path(), &f.root);
-            assert!(!engine.has_installed_list().unwrap(), "{what}: refused at open");
+            assert!(
+                !engine.has_installed_list().unwrap(),
+                "{what}: refused at open"
+            );
             let status = engine.status().unwrap();
             let problem = status.update.list_problem.clone().unwrap_or_default();
-            assert!(problem.contains("refused"), "{what}: status says why: {problem:?}");
+            assert!(
+                problem.contains("refused"),
+                "{what}: status says why: {problem:?}"
+            );
             assert!(status.update.stale, "{what}: a refused list is not fresh");
 
             // Until the update, the bundled list decides (the CLI's embedded list, an
             // app's shipped one), and each decision names the refused list.
             engine.load_bundled(&f.v1, &f.root).unwrap();
-            assert!(listed_number_blocked(&engine, &number(1)), "{what}: bundled list decides");
+            assert!(
+                listed_number_blocked(&engine, &number(1)),
+                "{what}: bundled list decides"
+            );
             let spoof = engine.check_call(&CallInput::number("+852 12110")).unwrap();
             assert_eq!(spoof.action, Action::Block, "{what}");
             assert!(spoof.has_reason(ReasonCode::SpoofedOfficial), "{what}");
-            assert_eq!(spoof.lists.get("damaged:default"), Some(&1), "{what}: {:?}", spoof.lists);
+            assert_eq!(
+                spoof.lists.get("damaged:default"),
+                Some(&1),
+                "{what}: {:?}",
+                spoof.lists
+            );
 
             // The next update reinstalls from the snapshot, even at the same version.
             let report = engine.update_with_clock(&f.v1, T0 + 20).unwrap();
@@ -164,10 +192,16 @@ fn every_kind_of_damage_to_every_file_is_refused_at_open_and_repaired_by_the_nex
             assert_eq!(engine.status().unwrap().update.list_problem, None, "{what}");
             drop(engine);
             let reopened = open(phone.path(), &f.root);
-            assert!(reopened.has_installed_list().unwrap(), "{what}: whole after reopening");
+            assert!(
+                reopened.has_installed_list().unwrap(),
+                "{what}: whole after reopening"
+            );
             assert!(listed_number_blocked(&reopened, &number(1)), "{what}");
             let decision = reopened.check_call(&CallInput::number(number(1))).unwrap();
-            assert!(!decision.lists.keys().any(|k| k.starts_with("damaged:")), "{what}");
+            assert!(
+                !decision.lists.keys().any(|k| k.starts_with("damaged:")),
+                "{what}"
+            );
         }
     }
 }
@@ -197,7 +231,11 @@ fn a_byte_flipped_under_a_running_engine_is_found_by_verify_lists() {
     assert!(!engine.verify_lists().unwrap(), "the flipped byte is found");
     assert!(engine.status().unwrap().update.list_problem.is_some());
     let decision = engine.check_call(&CallInput::number(number(1))).unwrap();
-    assert!(decision.lists.contains_key("damaged:default"), "{:?}", decision.lists);
+    assert!(
+        decision.lists.contains_key("damaged:default"),
+        "{:?}",
+        decision.lists
+    );
 }
 
 #[test]
@@ -223,10 +261,17 @@ fn a_file_truncated_under_a_running_engine_does_not_kill_the_process() {
     // the damaged list and decides again on what remains (here: no list at all).
     for n in 0..50 {
         let decision = engine.check_call(&CallInput::number(number(n))).unwrap();
-        assert!(decision.lists.contains_key("damaged:default"), "{:?}", decision.lists);
+        assert!(
+            decision.lists.contains_key("damaged:default"),
+            "{:?}",
+            decision.lists
+        );
     }
     let sms = engine
-        .check_sms(&callguard_core::SmsInput::new("10690000", "your security account"))
+        .check_sms(&callguard_core::SmsInput::new(
+            "10690000",
+            "your security account",
+        ))
         .unwrap();
     assert!(sms.lists.contains_key("damaged:default"));
     let status = engine.status().unwrap();

@@ -24,7 +24,11 @@ fn reports_export_to_a_source_that_the_publisher_builds_into_the_next_list() {
         "--note",
         "promised 30% a month, then \"your account is frozen\"",
     ]));
-    run_ok(phone.callguard().args(["report", "BANK-ALERT", "--category", "account_phishing"]));
+    run_ok(
+        phone
+            .callguard()
+            .args(["report", "BANK-ALERT", "--category", "account_phishing"]),
+    );
     let listed: serde_json::Value =
         serde_json::from_str(&run_ok(phone.callguard().args(["reports", "--json"]))).unwrap();
     assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
@@ -34,7 +38,13 @@ fn reports_export_to_a_source_that_the_publisher_builds_into_the_next_list() {
     let requests_before = server.requests().len();
 
     let export = publisher.sources().join("reports-phone-1.csv");
-    run_ok(phone.callguard().arg("reports").arg("--export").arg(&export));
+    run_ok(
+        phone
+            .callguard()
+            .arg("reports")
+            .arg("--export")
+            .arg(&export),
+    );
     publisher.build(now() + 10, &[]);
     let report = phone.update_ok(&server.url, &publisher.root());
     assert!(!report["installed"].is_null(), "{report}");

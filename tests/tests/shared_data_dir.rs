@@ -48,7 +48,10 @@ fn updates_succeed_while_other_processes_keep_opening_the_same_directory() {
         publisher.build(now() + version, &[]);
         let report = phone.update_ok(&server.url, &publisher.root());
         assert_eq!(report["seq"], version, "update {version}: {report}");
-        assert!(!report["installed"].is_null(), "update {version} installed: {report}");
+        assert!(
+            !report["installed"].is_null(),
+            "update {version} installed: {report}"
+        );
         // The installed list is whole on disk: a fresh process reads it.
         let status = phone.status();
         assert_eq!(status["update"]["installed"]["seq"], version, "{status}");

@@ -212,7 +212,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         }
         Command::Report(r) => {
             let category = r.category.parse::<callguard_core::Category>()?;
-            let report = opener.open()?.report(&r.number_or_sender, category, &r.note)?;
+            let report = opener
+                .open()?
+                .report(&r.number_or_sender, category, &r.note)?;
             writeln!(
                 out,
                 "reported {} as {}; it stays on this device until you export it",

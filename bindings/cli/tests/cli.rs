@@ -541,7 +541,11 @@ fn pause_and_resume_protection() {
     assert!(cg.ok(&["status"]).contains("until you resume"));
     cg.ok(&["resume"]);
     // A pause that ended already is no pause at all.
-    let past = cg.cmd().args(["pause", "--until", "1000"]).output().unwrap();
+    let past = cg
+        .cmd()
+        .args(["pause", "--until", "1000"])
+        .output()
+        .unwrap();
     assert!(!past.status.success());
     for bad in ["0m", "1x", "h", "999d"] {
         let out = cg.cmd().args(["pause", "--for", bad]).output().unwrap();
@@ -555,14 +559,20 @@ fn a_second_call_within_the_repeated_calls_window_rings() {
     let abroad = "+855 12 345 678";
     assert_eq!(cg.decision(&[abroad])["action"], "warn");
     assert_eq!(cg.decision(&[abroad])["action"], "warn", "off by default");
-    assert_eq!(cg.ok(&["settings", "set", "repeated-calls", "5"]).trim(), "repeated-calls = 5");
+    assert_eq!(
+        cg.ok(&["settings", "set", "repeated-calls", "5"]).trim(),
+        "repeated-calls = 5"
+    );
     let d = cg.decision(&[abroad]);
     assert_eq!(d["action"], "allow", "{d}");
     assert_eq!(d["reasons"][0]["code"], "repeated_call", "{d}");
     // A spoofed official number is never let through.
     cg.decision(&["+852 12110"]);
     assert_eq!(cg.decision(&["+852 12110"])["action"], "block");
-    assert_eq!(cg.ok(&["settings", "set", "repeated-calls", "off"]).trim(), "repeated-calls = 0");
+    assert_eq!(
+        cg.ok(&["settings", "set", "repeated-calls", "off"]).trim(),
+        "repeated-calls = 0"
+    );
     assert_eq!(cg.decision(&[abroad])["action"], "warn");
 }
 

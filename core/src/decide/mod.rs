@@ -104,7 +104,9 @@ pub(crate) fn check_call_with_number(
     let mut decision = verdict.finish(ctx.lists);
     if !firm
         && decision.action > Action::Allow
-        && ctx.called_recently.is_some_and(|called| called(number.key()))
+        && ctx
+            .called_recently
+            .is_some_and(|called| called(number.key()))
     {
         let minutes = ctx.settings.repeated_calls_minutes;
         verdict::let_through(

@@ -161,9 +161,17 @@ mod imp {
         unsafe { (*info).si_addr as usize }
     }
 
-    extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    extern "C" fn handler(
+        signal: libc::c_int,
+        info: *mut libc::siginfo_t,
+        context: *mut libc::c_void,
+    ) {
         // SAFETY: see `fault_address`; `info` is non-null for SA_SIGINFO handlers.
-        let address = if info.is_null() { 0 } else { unsafe { fault_address(info) } };
+        let address = if info.is_null() {
+            0
+        } else {
+            unsafe { fault_address(info) }
+        };
         for slot in &TABLE {
             if slot.state.load(Ordering::Acquire) != ACTIVE {
                 continue;
@@ -204,8 +212,11 @@ mod imp {
                         && previous.sa_sigaction != libc::SIG_IGN =>
                 {
                     if previous.sa_flags & libc::SA_SIGINFO != 0 {
-                        let chained: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-                            std::mem::transmute(previous.sa_sigaction);
+                        let chained: extern "C" fn(
+                            libc::c_int,
+                            *mut libc::siginfo_t,
+                            *mut libc::c_void,
+                        ) = std::mem::transmute(previous.sa_sigaction);
                         chained(signal, info, context);
                     } else {
                         let chained: extern "C" fn(libc::c_int) =

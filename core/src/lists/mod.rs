@@ -142,9 +142,11 @@ impl ListSet {
         for section in Section::ALL {
             let path = dir.join(files::file_name(section));
             let bytes = files::map_file(&path, seal.map(|s| &s.0[section.index()]))?;
-            maps.push(Map::new(bytes).map_err(|e| {
-                Error::InvalidList(format!("{}: {e}", files::file_name(section)))
-            })?);
+            maps.push(
+                Map::new(bytes).map_err(|e| {
+                    Error::InvalidList(format!("{}: {e}", files::file_name(section)))
+                })?,
+            );
         }
         ListSet::from_maps(name, version, maps)
     }
@@ -158,10 +160,7 @@ impl ListSet {
                 continue;
             }
             map.as_fst().verify().map_err(|_| {
-                Error::InvalidList(format!(
-                    "{} fails its checksum",
-                    files::file_name(section)
-                ))
+                Error::InvalidList(format!("{} fails its checksum", files::file_name(section)))
             })?;
         }
         if self.is_damaged() {

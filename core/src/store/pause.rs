@@ -53,9 +53,11 @@ impl Store {
     pub fn pause(&self) -> Result<Option<Pause>> {
         let stored: Option<String> = self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", params![KEY], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![KEY],
+                |row| row.get(0),
+            )
             .optional()?;
         Ok(stored.as_deref().and_then(Pause::from_stored))
     }
@@ -76,13 +78,11 @@ impl Store {
 
     /// When `subject` (a caller's E.164 number) last called, Unix ms, from the history.
     pub fn last_call_at(&self, subject: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT max(at_ms) FROM history WHERE channel = 'call' AND subject = ?1",
-                params![subject],
-                |row| row.get::<_, Option<i64>>(0),
-            )?)
+        Ok(self.conn.query_row(
+            "SELECT max(at_ms) FROM history WHERE channel = 'call' AND subject = ?1",
+            params![subject],
+            |row| row.get::<_, Option<i64>>(0),
+        )?)
     }
 }
 

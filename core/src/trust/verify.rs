@@ -166,7 +166,10 @@ fn expect_kind(kind: &str, role: &'static str) -> Result<(), TrustError> {
     if kind == role {
         Ok(())
     } else {
-        Err(TrustError::malformed(role, format_args!("type is {kind:?}")))
+        Err(TrustError::malformed(
+            role,
+            format_args!("type is {kind:?}"),
+        ))
     }
 }
 
