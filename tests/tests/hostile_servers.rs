@@ -27,6 +27,18 @@ fn fetcher(url: &str, limits: HttpLimits) -> HttpFetcher {
     HttpFetcher::with_limits(url, limits).unwrap()
 }
 
+/// Runs one update against `url` with `limits` and returns its fetch error, failing
+/// unless it gave up well within 20 s.
+fn gives_up_in_time(s: &Scene, url: &str, limits: HttpLimits) -> (String, FetchError) {
+    let started = Instant::now();
+    let result = fetch_error(s.engine.update_with_clock(&fetcher(url, limits), NOW));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "gave up in time"
+    );
+    result
+}
+
 fn fetch_error(result: Result<impl std::fmt::Debug, Error>) -> (String, FetchError) {
     match result {
         Err(Error::Update(UpdateError::Fetch { path, error })) => (path, error),
@@ -55,16 +67,8 @@ fn dripping_timestamp(s: &Scene) -> Loopback {
 fn a_dripping_server_is_given_up_on_at_the_download_deadline() {
     let s = Scene::new();
     let server = dripping_timestamp(&s);
-    let started = Instant::now();
     // The timestamp's limit is 16 KiB: 1 s + 16 KiB at 16 KiB/s = 2 s.
-    let (path, error) = fetch_error(
-        s.engine
-            .update_with_clock(&fetcher(&server.url, limits()), NOW),
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "gave up in time"
-    );
+    let (path, error) = gives_up_in_time(&s, &server.url, limits());
     assert_eq!(path, "timestamp.json");
     assert_eq!(
         error,
@@ -92,20 +96,12 @@ fn a_dripping_server_is_given_up_on_at_the_download_deadline() {
 fn a_slow_update_is_given_up_on_as_a_whole() {
     let s = Scene::new();
     let server = dripping_timestamp(&s);
-    let started = Instant::now();
     let slow_but_steady = HttpLimits {
         base: Duration::from_secs(300),
         update: Duration::from_secs(2),
         ..limits()
     };
-    let (_, error) = fetch_error(
-        s.engine
-            .update_with_clock(&fetcher(&server.url, slow_but_steady), NOW),
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "gave up in time"
-    );
+    let (_, error) = gives_up_in_time(&s, &server.url, slow_but_steady);
     assert_eq!(
         error,
         FetchError::TimedOut {
@@ -132,15 +128,7 @@ fn a_silent_server_is_given_up_on_after_the_stall_limit() {
             "timestamp.json" => answer(),
             _ => Answer::File,
         });
-        let started = Instant::now();
-        let (path, error) = fetch_error(
-            s.engine
-                .update_with_clock(&fetcher(&server.url, patient), NOW),
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "gave up in time"
-        );
+        let (path, error) = gives_up_in_time(&s, &server.url, patient);
         assert_eq!(path, "timestamp.json");
         assert_eq!(
             error,

@@ -194,14 +194,7 @@ pub(crate) fn nothing_to_do(
     rules: &RuleView<'_>,
     limit: u32,
 ) -> Result<ExportChanges> {
-    // The limit is validated the same way whatever the answer.
-    page_size(limit)?;
-    Ok(ExportChanges {
-        full_reload: false,
-        changes: Vec::new(),
-        next_after: None,
-        version: version(current.name(), current.version(), rules),
-    })
+    without_changes(current, rules, limit, false)
 }
 
 /// The answer that tells the extension to reload everything.
@@ -210,9 +203,20 @@ pub(crate) fn full_reload(
     rules: &RuleView<'_>,
     limit: u32,
 ) -> Result<ExportChanges> {
+    without_changes(current, rules, limit, true)
+}
+
+/// An answer with no changes listed: up to date, or reload everything.
+fn without_changes(
+    current: &ListSet,
+    rules: &RuleView<'_>,
+    limit: u32,
+    full_reload: bool,
+) -> Result<ExportChanges> {
+    // The limit is validated the same way whatever the answer.
     page_size(limit)?;
     Ok(ExportChanges {
-        full_reload: true,
+        full_reload,
         changes: Vec::new(),
         next_after: None,
         version: version(current.name(), current.version(), rules),
