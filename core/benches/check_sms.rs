@@ -133,8 +133,8 @@ fn scaling(c: &mut Criterion) {
 /// 60k-weight model): what the first SMS after the list is loaded pays, once, beside one
 /// warm `check_sms` on the same list.
 fn index_build(c: &mut Criterion) {
-    use callguard_core::lists::source::{SourceKind, SourceOptions};
-    use callguard_core::sms::SmsIndex;
+    use callguard_core::testing::SmsIndex;
+    use callguard_sources::lists::{AddSource, SourceKind, SourceOptions};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
     let mut b = ListSet::builder("demo", 1);
     for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {

@@ -58,12 +58,12 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use callguard_core::lists::files::{file_name, FstDirWriter};
-use callguard_core::store::{InstalledList, Store, TrustRecord};
-use callguard_core::wire::{
+use callguard_core::store::InstalledList;
+use callguard_core::testing::{file_name, FstDirWriter, Store, TrustRecord};
+use callguard_core::{Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet};
+use callguard_format::wire::{
     delta, snapshot, ContentDigest, ContentSummary, EntrySink, Section, SortedEntries, WireError,
 };
-use callguard_core::{Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet};
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, Criterion};
 use rand::rngs::StdRng;
@@ -698,7 +698,7 @@ impl Installed {
             manifest_version: 1,
             installed_at: 1_700_000_000,
             // Sealed as an install seals it, so opening checks the seal as on a phone.
-            files: callguard_core::lists::files::DirSeal::read(&list_dir)
+            files: callguard_core::testing::DirSeal::read(&list_dir)
                 .expect("seal the list files")
                 .to_text(),
         };

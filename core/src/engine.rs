@@ -25,9 +25,7 @@ use crate::store::{
     Channel, HistoryEntry, InstalledList, Pause, RuleKind, RuleTarget, SettingKey, Settings, Store,
     UpdateLogEntry, UserRule,
 };
-use crate::update::{
-    self, Fetcher, FileMap, InstallStep, Refused, UpdateError, UpdateReport, Updater,
-};
+use crate::update::{self, Fetcher, FileMap, Refused, UpdateError, UpdateReport, Updater};
 use crate::wire::Section;
 
 /// The database file name inside the data directory.
@@ -170,7 +168,8 @@ pub struct Engine {
     database: Option<PathBuf>,
     lists_dir: Option<PathBuf>,
     update_lock: Mutex<()>,
-    crash_after: Mutex<Option<InstallStep>>,
+    #[cfg(feature = "testing")]
+    crash_after: Mutex<Option<update::InstallStep>>,
     /// The installed list that failed its checks, while it is not reinstalled.
     refused: Mutex<Option<Refused>>,
     /// The bundled list verified by [`Engine::load_bundled`]: what decides while no
@@ -224,6 +223,7 @@ impl Engine {
             database,
             lists_dir,
             update_lock: Mutex::new(()),
+            #[cfg(feature = "testing")]
             crash_after: Mutex::new(None),
             refused: Mutex::new(None),
             fallback: Mutex::new(None),
@@ -327,6 +327,7 @@ impl Engine {
             lists_dir: None,
             pinned_root: Some(root),
             list_name: self.config.list_name.as_deref(),
+            #[cfg(feature = "testing")]
             crash_after: None,
             now: self.config.clock.now_secs(),
             check_expiry: false,
@@ -352,8 +353,9 @@ impl Engine {
     }
 
     /// [`update_with`](Self::update_with) as if the device clock read `now` (Unix
-    /// seconds): for tests of expiry and of a clock stepped backwards.
-    #[doc(hidden)]
+    /// seconds): for tests of expiry and of a clock stepped backwards (the `testing`
+    /// feature only).
+    #[cfg(feature = "testing")]
     pub fn update_with_clock(&self, fetcher: &dyn Fetcher, now: u64) -> Result<UpdateReport> {
         self.run_update(fetcher, true, now)
     }
@@ -365,14 +367,14 @@ impl Engine {
         now: u64,
     ) -> Result<UpdateReport> {
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let crash_after = *self.crash_after.lock().unwrap_or_else(|p| p.into_inner());
         let updater = Updater {
             store: &self.store,
             lists: &self.lists,
             lists_dir: self.lists_dir.clone(),
             pinned_root: self.config.pinned_root.as_deref(),
             list_name: self.config.list_name.as_deref(),
-            crash_after,
+            #[cfg(feature = "testing")]
+            crash_after: *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()),
             now,
             check_expiry,
         };
@@ -393,15 +395,20 @@ impl Engine {
             }
             Err(err) => err.to_string(),
         };
-        if !matches!(result, Err(UpdateError::SimulatedCrash(_))) {
+        #[cfg(feature = "testing")]
+        let simulated = matches!(result, Err(UpdateError::SimulatedCrash(_)));
+        #[cfg(not(feature = "testing"))]
+        let simulated = false;
+        if !simulated {
             self.store().log_update(now, result.is_ok(), &message)?;
         }
         Ok(result?)
     }
 
-    /// Stops the next installs right after `step`, as a crash there would. For tests.
-    #[doc(hidden)]
-    pub fn simulate_crash_after(&self, step: Option<InstallStep>) {
+    /// Stops the next installs right after `step`, as a crash there would (the `testing`
+    /// feature only).
+    #[cfg(feature = "testing")]
+    pub fn simulate_crash_after(&self, step: Option<update::InstallStep>) {
         *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()) = step;
     }
 

@@ -69,6 +69,12 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl From<callguard_format::UnknownName> for Error {
+    fn from(err: callguard_format::UnknownName) -> Self {
+        Error::InvalidInput(err.to_string())
+    }
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

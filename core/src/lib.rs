@@ -48,11 +48,16 @@ pub mod number;
 mod region;
 pub mod sms;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod time;
-pub mod trust;
 pub mod update;
-pub mod wire;
 
+// The list format lives in `callguard-format`, shared with the publisher; these names
+// keep `crate::wire` and `crate::trust` paths short inside the engine.
+use callguard_format::{trust, wire};
+
+pub use callguard_format::wire::Section;
 pub use decide::{
     Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,
 };
@@ -62,4 +67,3 @@ pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
 pub use region::Region;
 pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
-pub use wire::Section;

@@ -2,9 +2,10 @@
 //! manifest entry, deltas applied and checked, entries described for people. `build`
 //! uses this to read earlier versions, `verify` to check them, `diff` to compare them.
 
-use callguard_core::trust::{self, DeltaRef, ListEntry};
-use callguard_core::wire::{delta, snapshot, EntrySink, Section, SortedEntries, WireError};
-use callguard_core::{Action, Category};
+use callguard_format::sms_key::unzigzag;
+use callguard_format::trust::{self, DeltaRef, ListEntry};
+use callguard_format::wire::{delta, snapshot, EntrySink, Section, SortedEntries, WireError};
+use callguard_format::{EntryMeta, SmsKey, SmsKeyKind};
 
 use crate::site::Site;
 use crate::{Error, Result};
@@ -119,35 +120,24 @@ pub fn describe_key(section: Section, key: &[u8]) -> String {
 /// confidence, `weight 60` for an SMS rule, the signed number of a model entry, nothing
 /// for an official number or a brand.
 pub fn describe_value(section: Section, key: &[u8], value: u64) -> String {
-    use callguard_core::sms::model;
     match section {
         Section::Official => String::new(),
-        Section::SmsRules if key.starts_with(b"brand:") => String::new(),
-        Section::SmsRules
-            if key == b"model:bias" || key.starts_with(model::WEIGHT_PREFIX.as_bytes()) =>
-        {
-            format!("{}", model::unzigzag(value))
-        }
-        Section::SmsRules if key.starts_with(model::KEY_PREFIX.as_bytes()) => format!("{value}"),
-        Section::SmsRules => format!("weight {value}"),
-        _ => unpack_meta(value).map_or_else(
+        Section::SmsRules => match SmsKeyKind::of(key) {
+            SmsKeyKind::Brand => String::new(),
+            SmsKeyKind::Model => match SmsKey::parse(key) {
+                Ok(SmsKey::Model(model_key)) if model_key.is_signed() => {
+                    format!("{}", unzigzag(value))
+                }
+                _ => format!("{value}"),
+            },
+            SmsKeyKind::Rule => format!("weight {value}"),
+        },
+        // What the phone reads, in the one codec the phone uses.
+        _ => EntryMeta::unpack(value).map_or_else(
             || format!("value {value:#x}"),
-            |(action, category, confidence)| format!("{action} {category} {confidence}"),
+            |meta| format!("{} {} {}", meta.action, meta.category, meta.confidence),
         ),
     }
-}
-
-/// The entry metadata packing of FORMAT.md: bits 0–1 action (1 warn, 2 block), bits 2–7
-/// the category's index in [`Category::ALL`], bits 8–15 the confidence.
-fn unpack_meta(value: u64) -> Option<(Action, Category, u64)> {
-    let action = match value & 0b11 {
-        1 => Action::Warn,
-        2 => Action::Block,
-        _ => return None,
-    };
-    let category = *Category::ALL.get(((value >> 2) & 0b11_1111) as usize)?;
-    let confidence = (value >> 8) & 0xff;
-    (value >> 16 == 0 && confidence <= 100).then_some((action, category, confidence))
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use callguard_core::wire::{Section, SortedEntries};
+use callguard_format::wire::{Section, SortedEntries};
+use callguard_format::{ModelKey, SmsKey};
 
 use crate::content::{self, describe_key, describe_value};
 use crate::site::Site;
@@ -190,9 +191,10 @@ impl fmt::Display for ListDiff {
         let (mut added, mut removed, mut changed) = (0, 0, 0);
         for change in &self.changes {
             if change.section == Section::SmsRules
-                && change
-                    .key
-                    .starts_with(callguard_core::sms::model::WEIGHT_PREFIX)
+                && matches!(
+                    SmsKey::parse(change.key.as_bytes()),
+                    Ok(SmsKey::Model(ModelKey::Weight(_)))
+                )
             {
                 match change.kind {
                     ChangeKind::Added => added += 1,

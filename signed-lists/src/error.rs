@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use callguard_core::lists::source::SourceProblem;
-use callguard_core::trust::TrustError;
-use callguard_core::wire::WireError;
+use callguard_format::trust::TrustError;
+use callguard_format::wire::WireError;
+use callguard_sources::lists::SourceProblem;
 
 /// Everything that can stop a command, grouped by what the publisher can do about it.
 #[derive(Debug, thiserror::Error)]

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use callguard_core::trust::{limits, ListEntry, Root, SectionCounts};
-use callguard_core::wire::Section;
+use callguard_format::trust::{limits, ListEntry, Root, SectionCounts};
+use callguard_format::wire::Section;
 use serde::Serialize;
 
 use crate::publish::bytes_per_entry;

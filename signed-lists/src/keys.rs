@@ -14,7 +14,7 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use callguard_core::trust::{self, Envelope, Role, RoleKeys, Roles, Root, Signature};
+use callguard_format::trust::{self, Envelope, Role, RoleKeys, Roles, Root, Signature};
 use ed25519_dalek::{Signer as _, SigningKey};
 
 use crate::site::{self, Site};

@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use callguard_core::lists::source::SourceProblem;
-use callguard_core::trust::{
+use callguard_core::Region;
+use callguard_format::trust::{
     self, BlobRef, DeltaRef, ListEntry, Manifest, ManifestRef, Role, SectionCounts, Timestamp,
 };
-use callguard_core::wire::{delta, snapshot, ContentSummary, Section};
-use callguard_core::Region;
+use callguard_format::wire::{delta, snapshot, ContentSummary, Section};
+use callguard_sources::lists::SourceProblem;
 
 use crate::content::{self, Sections};
 use crate::keys::{to_payload, PublisherKeys};

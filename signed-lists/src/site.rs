@@ -18,7 +18,7 @@ use std::fs;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use callguard_core::trust::{self, Envelope, ListEntry, Manifest, Timestamp, TrustError};
+use callguard_format::trust::{self, Envelope, ListEntry, Manifest, Timestamp, TrustError};
 use serde::de::DeserializeOwned;
 
 use crate::{Error, Result};
@@ -61,7 +61,7 @@ pub fn blob_path(bytes: &[u8], kind: BlobKind) -> String {
 }
 
 /// Whether a site path is safe: the same rule the phone applies to paths in signed
-/// metadata ([`callguard_core::trust::is_safe_path`]).
+/// metadata ([`callguard_format::trust::is_safe_path`]).
 pub fn is_safe_path(path: &str) -> bool {
     trust::is_safe_path(path)
 }

@@ -1,6 +1,6 @@
 //! A source directory read into canonical sections.
 //!
-//! The file formats are those of [`callguard_core::lists::source`] (specified in
+//! The file formats are those of [`callguard_sources::lists`] (specified in
 //! FORMAT.md); each file is optional. Entries are normalised, duplicates removed and
 //! conflicts resolved by the core's builder: the stronger action wins, then the higher
 //! confidence (for SMS rules, the higher weight).
@@ -8,8 +8,8 @@
 use std::fs::File;
 use std::path::Path;
 
-use callguard_core::lists::source::{SourceKind, SourceOptions, SourceProblem};
 use callguard_core::{ListSetBuilder, Region};
+use callguard_sources::lists::{AddSource, SourceKind, SourceOptions, SourceProblem};
 
 use crate::content::Sections;
 use crate::progress::Progress;

@@ -27,11 +27,11 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use callguard_core::sms::labelled::{class_of, read_samples, Class, Sample};
 use callguard_core::sms::model::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
 use callguard_core::sms::model_input;
 use callguard_core::sms::normalize::normalize;
 use callguard_core::Region;
+use callguard_sources::labelled::{class_of, read_samples, Class, Sample};
 use serde::Serialize;
 
 use crate::site::write_atomic;

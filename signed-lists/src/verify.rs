@@ -17,7 +17,7 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::PathBuf;
 
-use callguard_core::trust::{self, limits, Root, TrustedState};
+use callguard_format::trust::{self, limits, Root, TrustedState};
 
 use crate::content;
 use crate::publish::bytes_per_entry;

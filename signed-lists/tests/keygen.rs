@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use callguard_core::trust;
+use callguard_format::trust;
 use common::cmd;
 
 #[test]

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use callguard_core::trust::{Envelope, Manifest, Signature, Timestamp};
+use callguard_format::trust::{Envelope, Manifest, Signature, Timestamp};
 use ed25519_dalek::{Signer, SigningKey};
 
 use crate::bins::{bin, run_ok};
@@ -186,7 +186,7 @@ impl Publisher {
         ts.manifest.version = version;
         ts.manifest.path = path.to_owned();
         ts.manifest.length = manifest_bytes.len() as u64;
-        ts.manifest.sha256 = callguard_core::trust::sha256_hex(manifest_bytes);
+        ts.manifest.sha256 = callguard_format::trust::sha256_hex(manifest_bytes);
         let ts_bytes = sign(
             &serde_json::to_vec(&ts).expect("json"),
             &self.key("timestamp"),
@@ -205,7 +205,7 @@ impl Default for Publisher {
 pub fn sign(payload: &[u8], key: &SigningKey) -> Vec<u8> {
     let mut envelope = Envelope::new(payload);
     envelope.signatures.push(Signature {
-        keyid: callguard_core::trust::key_id(&key.verifying_key().to_bytes()),
+        keyid: callguard_format::trust::key_id(&key.verifying_key().to_bytes()),
         sig: Envelope::encode_signature(&key.sign(payload).to_bytes()),
     });
     envelope.to_bytes()

@@ -4,11 +4,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use callguard_core::trust::TrustError;
 use callguard_core::update::{FetchError, FileMap, UpdateError};
-use callguard_core::wire::WireError;
 use callguard_core::{Action, CallInput, Error};
 use callguard_e2e::{number, numbers, on_v2, Publisher, Scene, T0};
+use callguard_format::trust::TrustError;
+use callguard_format::wire::WireError;
 
 fn site(publisher: &Publisher) -> FileMap {
     FileMap::from_dir(&publisher.site()).unwrap()
@@ -118,17 +118,17 @@ fn root_rotation_with_too_few_root_signatures_is_not_followed() {
     let s = Scene::with_keygen(|_| Publisher::with_root_keys(2, 2));
     // A version 2 root signed by only one of the two root keys, naming an attacker's
     // timestamp key, and a timestamp signed by that key.
-    let root: callguard_core::trust::Root =
+    let root: callguard_format::trust::Root =
         callguard_e2e::payload(&std::fs::read(s.publisher.root()).unwrap());
     let attacker = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-    let attacker_id = callguard_core::trust::key_id(&attacker.verifying_key().to_bytes());
+    let attacker_id = callguard_format::trust::key_id(&attacker.verifying_key().to_bytes());
     let mut next = root.clone();
     next.version = 2;
     next.keys.insert(
         attacker_id.clone(),
         hex::encode(attacker.verifying_key().to_bytes()),
     );
-    next.roles.timestamp = callguard_core::trust::RoleKeys {
+    next.roles.timestamp = callguard_format::trust::RoleKeys {
         keyids: vec![attacker_id],
         threshold: 1,
     };
@@ -138,7 +138,7 @@ fn root_rotation_with_too_few_root_signatures_is_not_followed() {
     );
     std::fs::write(s.site_file("2.root.json"), file).unwrap();
     let real_timestamp = std::fs::read(s.site_file("timestamp.json")).unwrap();
-    let forged: callguard_core::trust::Timestamp = callguard_e2e::payload(&real_timestamp);
+    let forged: callguard_format::trust::Timestamp = callguard_e2e::payload(&real_timestamp);
     std::fs::write(
         s.site_file("timestamp.json"),
         callguard_e2e::sign(&serde_json::to_vec(&forged).unwrap(), &attacker),
@@ -234,7 +234,7 @@ fn mix_and_match_of_versions_is_refused() {
     let mut ts = s.publisher.timestamp();
     ts.version += 1;
     ts.manifest.length = bytes.len() as u64;
-    ts.manifest.sha256 = callguard_core::trust::sha256_hex(&bytes);
+    ts.manifest.sha256 = callguard_format::trust::sha256_hex(&bytes);
     std::fs::write(s.site_file(&ts.manifest.path), &bytes).unwrap();
     let ts_bytes = callguard_e2e::sign(
         &serde_json::to_vec(&ts).unwrap(),
@@ -253,13 +253,13 @@ fn decompression_bomb_stops_at_the_cap() {
     let s = Scene::new();
     let (_, mut manifest) = s.publisher.manifest();
     let zeros = vec![0u8; 256 << 20];
-    let mut bomb = callguard_core::wire::snapshot::MAGIC.to_vec();
+    let mut bomb = callguard_format::wire::snapshot::MAGIC.to_vec();
     bomb.extend(zstd::encode_all(zeros.as_slice(), 3).unwrap());
-    let sha = callguard_core::trust::sha256_hex(&bomb);
+    let sha = callguard_format::trust::sha256_hex(&bomb);
     let path = format!("blobs/{sha}.snapshot");
     std::fs::write(s.site_file(&path), &bomb).unwrap();
     let list = manifest.lists.get_mut("default").unwrap();
-    list.snapshot = callguard_core::trust::BlobRef {
+    list.snapshot = callguard_format::trust::BlobRef {
         path,
         length: bomb.len() as u64,
         sha256: sha,

@@ -162,7 +162,7 @@ fn any_answer_but_a_valid_next_root_is_read_as_no_newer_root() {
     let nowhere = format!("http://{}/2.root.json", closed.local_addr().unwrap());
     drop(closed);
     // A root file that parses but is signed by the wrong key.
-    let root: callguard_core::trust::Root =
+    let root: callguard_format::trust::Root =
         callguard_e2e::payload(&std::fs::read(s.publisher.root()).unwrap());
     let mut next = root.clone();
     next.version = 2;

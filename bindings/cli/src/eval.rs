@@ -1,6 +1,6 @@
 //! `callguard eval-sms`: measures the SMS decisions on labelled messages.
 //!
-//! Labels are read as normal, spam or fraud ([`callguard_core::sms::labelled`]).
+//! Labels are read as normal, spam or fraud ([`callguard_sources::labelled`]).
 //!
 //! A message is *flagged* when the action is warn or block, and *labelled* when the
 //! decision names any category (allowed advertising included). Fraud recall counts
@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use callguard_core::sms::labelled::{category_of, class_of, Class, Sample};
 use callguard_core::{Action, Decision, Engine, ReasonCode, SmsInput};
+use callguard_sources::labelled::{category_of, class_of, Class, Sample};
 use serde::Serialize;
 
 /// The counts behind every figure.

@@ -211,7 +211,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             writeln!(out, "protection resumed")?;
         }
         Command::Report(r) => {
-            let category = r.category.parse::<callguard_core::Category>()?;
+            let category = r
+                .category
+                .parse::<callguard_core::Category>()
+                .map_err(callguard_core::Error::from)?;
             let report = opener
                 .open()?
                 .report(&r.number_or_sender, category, &r.note)?;
@@ -265,13 +268,13 @@ fn eval_sms(opener: &Opener, e: &args::EvalSms, out: &mut dyn Write) -> Result<(
     let engine = opener.open()?;
     let file = std::fs::File::open(&e.file)?;
     let (samples, skipped) =
-        callguard_core::sms::labelled::read_samples(std::io::BufReader::new(file))?;
+        callguard_sources::labelled::read_samples(std::io::BufReader::new(file))?;
     let mut errors = Vec::new();
     // With --home-from-sender, one engine per sender country, opened on first use.
     let home = engine.settings().home_region;
     let mut by_region: HashMap<Region, Engine> = HashMap::new();
     let mut decide =
-        |sample: &callguard_core::sms::labelled::Sample| -> io::Result<callguard_core::Decision> {
+        |sample: &callguard_sources::labelled::Sample| -> io::Result<callguard_core::Decision> {
             let region = e
                 .home_from_sender
                 .then(|| callguard_core::number::parse(&sample.from, home).ok())

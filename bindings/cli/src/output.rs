@@ -139,7 +139,7 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
 }
 
 fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::Result<()> {
-    use callguard_core::trust::printable;
+    use callguard_format::trust::printable;
     match &u.installed {
         Some(list) => writeln!(
             out,
@@ -193,8 +193,8 @@ pub fn update_report(
     out: &mut dyn Write,
     r: &callguard_core::update::UpdateReport,
 ) -> io::Result<()> {
-    use callguard_core::trust::printable;
     use callguard_core::update::Via;
+    use callguard_format::trust::printable;
     let list = printable(&r.list);
     match r.installed {
         None => writeln!(

@@ -3,23 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-
-/// What the app should do. Ordered: `Allow < Warn < Block`, so the strongest is the max.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Let it through silently.
-    Allow,
-    /// Let it through, but show the label to the user.
-    Warn,
-    /// Reject the call, or file the SMS as junk.
-    Block,
-}
+/// The list format's vocabulary, defined with the format and re-exported here, where the
+/// decision record uses it.
+pub use callguard_format::{Action, Category};
 
 /// Why a rule matched: one stable code per rule of DESIGN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -43,151 +32,6 @@ pub enum ReasonCode {
     SmsModel,
     Paused,
     RepeatedCall,
-}
-
-/// What kind of fraud or nuisance a decision is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)] // the names are the contract; `Category::describe` gives the prose
-pub enum Category {
-    OfficialImpersonation,
-    FakeCustomerService,
-    LoanCredit,
-    Investment,
-    AcquaintanceImpersonation,
-    TaskScam,
-    Prize,
-    Delivery,
-    AccountPhishing,
-    Romance,
-    GamingTrade,
-    Telemarketing,
-    Spam,
-    ReportedFraud,
-}
-
-impl Category {
-    /// Every category, in contract order. The index is the list format's category byte.
-    pub const ALL: [Category; 14] = [
-        Category::OfficialImpersonation,
-        Category::FakeCustomerService,
-        Category::LoanCredit,
-        Category::Investment,
-        Category::AcquaintanceImpersonation,
-        Category::TaskScam,
-        Category::Prize,
-        Category::Delivery,
-        Category::AccountPhishing,
-        Category::Romance,
-        Category::GamingTrade,
-        Category::Telemarketing,
-        Category::Spam,
-        Category::ReportedFraud,
-    ];
-
-    /// The stable snake_case name, as in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::OfficialImpersonation => "official_impersonation",
-            Category::FakeCustomerService => "fake_customer_service",
-            Category::LoanCredit => "loan_credit",
-            Category::Investment => "investment",
-            Category::AcquaintanceImpersonation => "acquaintance_impersonation",
-            Category::TaskScam => "task_scam",
-            Category::Prize => "prize",
-            Category::Delivery => "delivery",
-            Category::AccountPhishing => "account_phishing",
-            Category::Romance => "romance",
-            Category::GamingTrade => "gaming_trade",
-            Category::Telemarketing => "telemarketing",
-            Category::Spam => "spam",
-            Category::ReportedFraud => "reported_fraud",
-        }
-    }
-
-    /// A few words for people, used in labels.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Category::OfficialImpersonation => "fake police or government official",
-            Category::FakeCustomerService => "fake customer service",
-            Category::LoanCredit => "loan or credit scam",
-            Category::Investment => "investment scam",
-            Category::AcquaintanceImpersonation => "fake boss or acquaintance",
-            Category::TaskScam => "click-farming task scam",
-            Category::Prize => "prize scam",
-            Category::Delivery => "parcel or delivery scam",
-            Category::AccountPhishing => "account phishing",
-            Category::Romance => "romance scam",
-            Category::GamingTrade => "gaming trade scam",
-            Category::Telemarketing => "telemarketing",
-            Category::Spam => "spam",
-            Category::ReportedFraud => "reported fraud",
-        }
-    }
-
-    pub(crate) fn index(self) -> u8 {
-        Category::ALL.iter().position(|c| *c == self).unwrap_or(0) as u8
-    }
-
-    pub(crate) fn from_index(index: u8) -> Option<Category> {
-        Category::ALL.get(usize::from(index)).copied()
-    }
-}
-
-impl FromStr for Category {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Category::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str() == wanted)
-            .ok_or_else(|| {
-                // The text is not repeated: it may be a number typed in the wrong place.
-                let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-                Error::InvalidInput(format!(
-                    "unknown category; expected one of {}",
-                    names.join(", ")
-                ))
-            })
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Action {
-    /// The stable lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Allow => "allow",
-            Action::Warn => "warn",
-            Action::Block => "block",
-        }
-    }
-}
-
-impl FromStr for Action {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "allow" => Ok(Action::Allow),
-            "warn" => Ok(Action::Warn),
-            "block" => Ok(Action::Block),
-            _ => Err(Error::InvalidInput(
-                "unknown action: expected allow, warn or block".into(),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 impl ReasonCode {

@@ -1,5 +1,7 @@
 //! Collects entries in any order and turns them into canonical sections.
 
+use callguard_format::SmsKey;
+
 use crate::error::{Error, Result};
 use crate::lists::{domain, EntryMeta, ListSet};
 use crate::number;
@@ -88,21 +90,23 @@ impl ListSetBuilder {
         phrase: &str,
         weight: u8,
     ) -> Result<()> {
-        self.push_sms_phrase(&format!("{}:", category.as_str()), phrase, weight)
+        let phrase = phrase.trim();
+        self.push_sms_phrase(SmsKey::Phrase { category, phrase }, phrase, weight)
     }
 
     /// Adds an advisory phrase: wording of warnings *about* fraud (`都是诈骗`, `we will
     /// never ask`), whose weight is taken off every fraud category of a message that has
     /// it (see [`crate::sms::phrases`]).
     pub fn add_sms_advisory(&mut self, phrase: &str, weight: u8) -> Result<()> {
-        self.push_sms_phrase(crate::sms::phrases::ADVISORY_PREFIX, phrase, weight)
+        let phrase = phrase.trim();
+        self.push_sms_phrase(SmsKey::Advisory(phrase), phrase, weight)
     }
 
-    /// An SMS section entry `prefix + phrase` → weight (at most 100), for rules and
-    /// advisories alike.
-    fn push_sms_phrase(&mut self, prefix: &str, phrase: &str, weight: u8) -> Result<()> {
-        let key = format!("{prefix}{}", phrase.trim());
-        if phrase.trim().is_empty() || key.len() > MAX_KEY_LEN {
+    /// An SMS section entry `key` → weight (at most 100), for rules and advisories alike;
+    /// `phrase` is the key's trimmed phrase.
+    fn push_sms_phrase(&mut self, key: SmsKey<'_>, phrase: &str, weight: u8) -> Result<()> {
+        let key = key.encode();
+        if phrase.is_empty() || key.len() > MAX_KEY_LEN {
             return Err(Error::InvalidList(
                 "an SMS phrase must be 1 to about 200 bytes".into(),
             ));
@@ -142,7 +146,12 @@ impl ListSetBuilder {
             domain::normalize(own_domain).map_err(|e| Error::InvalidList(e.to_string()))?;
         self.push(
             Section::SmsRules,
-            format!("brand:{name}={domain}").into_bytes(),
+            SmsKey::Brand {
+                name: &name,
+                domain: &domain,
+            }
+            .encode()
+            .into_bytes(),
             0,
         );
         Ok(())

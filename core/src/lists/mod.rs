@@ -2,7 +2,8 @@
 //!
 //! A [`ListSet`] is immutable once built; the engine swaps whole sets atomically. It is
 //! the one interface every list source feeds:
-//! - entries added in memory or read from CSV sources ([`ListSetBuilder`], [`source`]);
+//! - entries added in memory ([`ListSetBuilder`]; the publisher's sources are read by
+//!   `callguard-sources`);
 //! - a verified signed snapshot or delta, streamed into FST files ([`files`]) that are
 //!   then memory-mapped.
 //!
@@ -21,9 +22,7 @@ mod builder;
 pub mod domain;
 pub mod files;
 pub(crate) mod guard;
-mod meta;
 mod prefix;
-pub mod source;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -37,8 +36,8 @@ use crate::sms::SmsIndex;
 use crate::wire::{Section, SortedEntries, SortedSource};
 
 pub use builder::ListSetBuilder;
+pub use callguard_format::EntryMeta;
 pub use files::FstBytes;
-pub use meta::EntryMeta;
 
 /// An exact or prefix hit in a list, with what the list says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]

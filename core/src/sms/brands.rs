@@ -4,6 +4,8 @@
 //! Brands ship in the list's SMS section as `brand:NAME=DOMAIN` entries, so a publisher
 //! can add one without an app release.
 
+use callguard_format::SmsKey;
+
 /// A brand and its own registrable domains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Brand {
@@ -17,13 +19,7 @@ pub struct Brand {
 pub fn from_entries<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<Brand> {
     let mut brands: Vec<Brand> = Vec::new();
     for key in entries {
-        let Some(rest) = std::str::from_utf8(key)
-            .ok()
-            .and_then(|k| k.strip_prefix("brand:"))
-        else {
-            continue;
-        };
-        let Some((name, domain)) = rest.split_once('=') else {
+        let Ok(SmsKey::Brand { name, domain }) = SmsKey::parse(key) else {
             continue;
         };
         let (name, domain) = (

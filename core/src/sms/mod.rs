@@ -16,7 +16,6 @@
 //! are appended to the normalised text, so `[link]&点击&领取` needs a link and both words.
 
 pub mod brands;
-pub mod labelled;
 pub mod links;
 pub mod model;
 pub mod normalize;
@@ -29,6 +28,8 @@ use crate::decide::{Action, Category, ReasonCode};
 use crate::lists::ListSet;
 use crate::number::{self, PhoneNumber};
 use crate::wire::Section;
+
+use callguard_format::SmsKeyKind;
 
 pub use model::SmsModel;
 pub use phrases::{CategoryScore, PhraseMatcher};
@@ -73,12 +74,10 @@ impl SmsIndex {
         let mut model_entries = Vec::new();
         let mut cursor = lists.cursor(Section::SmsRules);
         while let Some((key, value)) = cursor.next_entry() {
-            if key.starts_with(b"brand:") {
-                brand_keys.push(key.to_vec());
-            } else if key.starts_with(model::KEY_PREFIX.as_bytes()) {
-                model_entries.push((key.to_vec(), value));
-            } else {
-                rules.push((key.to_vec(), value));
+            match SmsKeyKind::of(key) {
+                SmsKeyKind::Brand => brand_keys.push(key.to_vec()),
+                SmsKeyKind::Model => model_entries.push((key.to_vec(), value)),
+                SmsKeyKind::Rule => rules.push((key.to_vec(), value)),
             }
         }
         // The publisher checks the model when it builds the list; one that still does

@@ -35,6 +35,11 @@
 //! A list whose model is missing, of another features version, or inconsistent simply
 //! has no model: the rules still work.
 
+use callguard_format::{ModelKey, SmsKey, SmsKeyKind};
+
+/// The value coding of the model's signed entries, defined with the SMS keys.
+pub use callguard_format::sms_key::{unzigzag, zigzag};
+
 /// The version of [`for_each_feature`]. A model trained with another one is ignored.
 pub const FEATURES_VERSION: u64 = 1;
 /// The largest hash space a list may use (2 MB of weights on the phone).
@@ -44,10 +49,6 @@ pub const MAX_STORED_WEIGHT: i64 = i16::MAX as i64;
 /// Characters of a message the model reads; the rest adds nothing a model could use,
 /// and the cap keeps the work per message bounded.
 pub const MAX_MODEL_CHARS: usize = 4096;
-/// The key prefix of every model entry in the SMS section.
-pub const KEY_PREFIX: &str = "model:";
-/// The key prefix of a weight entry.
-pub const WEIGHT_PREFIX: &str = "model:w:";
 
 /// Points a confident model adds to a fraud category that the rules already point to.
 pub const MODEL_BOOST: u32 = 25;
@@ -93,23 +94,20 @@ impl SmsModel {
             (None, None, None, None, None);
         let mut weights = Vec::new();
         for (key, value) in entries {
-            let Some(name) = key.strip_prefix(KEY_PREFIX.as_bytes()) else {
-                continue;
-            };
-            match name {
-                b"version" => version = Some(value),
-                b"buckets" => buckets = Some(value),
-                b"scale" => scale = Some(value),
-                b"bias" => bias = Some(unzigzag(value)),
-                b"threshold" => threshold = Some(value),
-                _ => {
-                    let bucket = name
-                        .strip_prefix(b"w:")
-                        .and_then(|d| std::str::from_utf8(d).ok())
-                        .and_then(|d| d.parse::<u32>().ok())
-                        .ok_or(ModelError::Malformed("an unknown model key"))?;
-                    weights.push((bucket, unzigzag(value)));
+            let model_key = match SmsKey::parse(key) {
+                Ok(SmsKey::Model(model_key)) => model_key,
+                Err(e) if e.kind == SmsKeyKind::Model => {
+                    return Err(ModelError::Malformed("an unknown model key"))
                 }
+                _ => continue,
+            };
+            match model_key {
+                ModelKey::Version => version = Some(value),
+                ModelKey::Buckets => buckets = Some(value),
+                ModelKey::Scale => scale = Some(value),
+                ModelKey::Bias => bias = Some(unzigzag(value)),
+                ModelKey::Threshold => threshold = Some(value),
+                ModelKey::Weight(bucket) => weights.push((bucket, unzigzag(value))),
             }
         }
         let version = version.ok_or(ModelError::Missing("version"))?;
@@ -205,12 +203,13 @@ pub struct ModelParams {
 impl ModelParams {
     /// The list entries (key, value) that carry this model, in key order.
     pub fn entries(&self) -> Vec<(String, u64)> {
+        let setting = |key: ModelKey| SmsKey::Model(key).encode();
         let mut entries = vec![
-            (format!("{KEY_PREFIX}bias"), zigzag(self.bias)),
-            (format!("{KEY_PREFIX}buckets"), u64::from(self.buckets)),
-            (format!("{KEY_PREFIX}scale"), self.scale),
-            (format!("{KEY_PREFIX}threshold"), self.threshold),
-            (format!("{KEY_PREFIX}version"), FEATURES_VERSION),
+            (setting(ModelKey::Bias), zigzag(self.bias)),
+            (setting(ModelKey::Buckets), u64::from(self.buckets)),
+            (setting(ModelKey::Scale), self.scale),
+            (setting(ModelKey::Threshold), self.threshold),
+            (setting(ModelKey::Version), FEATURES_VERSION),
         ];
         entries.extend(
             self.weights
@@ -313,19 +312,9 @@ pub fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// Zigzag-codes a signed value into the `u64` a list entry carries.
-pub fn zigzag(value: i64) -> u64 {
-    ((value << 1) ^ (value >> 63)) as u64
-}
-
-/// The inverse of [`zigzag`].
-pub fn unzigzag(value: u64) -> i64 {
-    ((value >> 1) as i64) ^ -((value & 1) as i64)
-}
-
 /// The key of bucket `bucket`'s weight.
 pub fn weight_key(bucket: u32) -> String {
-    format!("{WEIGHT_PREFIX}{bucket:07}")
+    SmsKey::Model(ModelKey::Weight(bucket)).encode()
 }
 
 const FNV_OFFSET: u32 = 0x811c_9dc5;
@@ -436,15 +425,6 @@ mod tests {
             .1
             .contains("power of two"));
         assert!(bad("buckets\t8\n").1.contains("no version"));
-    }
-
-    #[test]
-    fn zigzag_round_trips() {
-        for v in [0, 1, -1, 32767, -32768, i64::MAX, i64::MIN] {
-            assert_eq!(unzigzag(zigzag(v)), v);
-        }
-        assert_eq!(zigzag(-1), 1);
-        assert_eq!(zigzag(1), 2);
     }
 
     #[test]

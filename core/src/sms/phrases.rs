@@ -20,12 +20,10 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use callguard_format::SmsKey;
 
 use super::normalize::normalize;
 use crate::decide::Category;
-
-/// The key prefix of advisory rules.
-pub const ADVISORY_PREFIX: &str = "advisory:";
 
 /// One rule, with its parts as pattern ids.
 struct Rule {
@@ -69,18 +67,10 @@ impl PhraseMatcher {
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut rules = Vec::new();
         for (key, weight) in entries {
-            let Ok(key) = std::str::from_utf8(key) else {
-                continue;
-            };
-            let Some((category, phrase)) = key.split_once(':') else {
-                continue;
-            };
-            let category = match category {
-                "advisory" => None,
-                name => match name.parse::<Category>() {
-                    Ok(category) => Some(category),
-                    Err(_) => continue,
-                },
+            let (category, phrase) = match SmsKey::parse(key) {
+                Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
+                Ok(SmsKey::Advisory(phrase)) => (None, phrase),
+                _ => continue,
             };
             let mut required = Vec::new();
             let mut forbidden = Vec::new();

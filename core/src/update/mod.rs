@@ -79,7 +79,8 @@ pub enum UpdateError {
     /// No root is pinned, so nothing can be trusted.
     #[error("no trusted root is configured")]
     NoRoot,
-    /// A test stopped the install here.
+    /// A test stopped the install here (the `testing` feature only).
+    #[cfg(feature = "testing")]
     #[error("simulated crash after {0:?}")]
     SimulatedCrash(InstallStep),
     /// Writing the new list or the database failed.

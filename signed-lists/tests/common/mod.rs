@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use assert_cmd::Command;
-use callguard_core::trust::{Manifest, Timestamp};
+use callguard_format::trust::{Manifest, Timestamp};
 use callguard_testkit::{site_files, Publisher};
 
 /// The fixed publication time of the tests: the kit's clock.

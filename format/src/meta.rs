@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::decide::{Action, Category};
+use crate::vocabulary::{Action, Category};
 
 /// The action, category and confidence that a list publisher gave an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,8 +25,9 @@ impl EntryMeta {
         }
     }
 
-    /// Layout: bits 0–1 action, bits 2–7 category index, bits 8–15 confidence.
-    pub(crate) fn pack(self) -> u64 {
+    /// The value a list entry carries. Layout: bits 0–1 action, bits 2–7 category
+    /// index, bits 8–15 confidence (`signed-lists/FORMAT.md`).
+    pub fn pack(self) -> u64 {
         let action = match self.action {
             Action::Allow => 0u64,
             Action::Warn => 1,
@@ -35,8 +36,9 @@ impl EntryMeta {
         action | (u64::from(self.category.index()) << 2) | (u64::from(self.confidence) << 8)
     }
 
-    /// The inverse of [`pack`](Self::pack); `None` for values no builder writes.
-    pub(crate) fn unpack(value: u64) -> Option<Self> {
+    /// The inverse of [`pack`](Self::pack), as the phone reads entries: `None` for an
+    /// action or category no builder writes.
+    pub fn unpack(value: u64) -> Option<Self> {
         let action = match value & 0b11 {
             0 => Action::Allow,
             1 => Action::Warn,
@@ -54,7 +56,7 @@ impl EntryMeta {
 
     /// The conflict rule for duplicate keys: the stronger action wins, then the higher
     /// confidence; on a full tie the first one added stays.
-    pub(crate) fn outranks(&self, other: &EntryMeta) -> bool {
+    pub fn outranks(&self, other: &EntryMeta) -> bool {
         (self.action, self.confidence) > (other.action, other.confidence)
     }
 }

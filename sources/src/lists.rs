@@ -1,5 +1,5 @@
-//! Reads list sources in the publisher's formats, so that the same files feed the
-//! embedded default list and `signed-lists build`. `signed-lists/FORMAT.md` specifies
+//! Reads list sources in the publisher's formats into a [`ListSetBuilder`], for
+//! `signed-lists build` and the benchmarks. `signed-lists/FORMAT.md` specifies
 //! each format; in short:
 //!
 //! | file            | kind                        | lines                                        |
@@ -10,7 +10,7 @@
 //! | `domains.csv`   | [`SourceKind::Domains`]     | `domain,action,category,confidence,note`     |
 //! | `domains.txt`   | [`SourceKind::DomainList`]  | a domain, a hosts-file line or `\|\|domain^` |
 //! | `sms_rules.tsv` | [`SourceKind::SmsRules`]    | `category<TAB>weight<TAB>phrase`             |
-//! | `sms_model.tsv` | [`SourceKind::SmsModel`]    | a trained model ([`crate::sms::model::ModelParams`]) |
+//! | `sms_model.tsv` | [`SourceKind::SmsModel`]    | a trained model ([`ModelParams`](callguard_core::sms::model::ModelParams)) |
 //!
 //! Every bad line is reported as `file:line: message`, all of them rather than the first,
 //! so a publisher fixes a source in one pass. A message never repeats the line's text: a
@@ -19,11 +19,9 @@
 use std::io::{BufRead, BufReader, Read};
 use std::net::IpAddr;
 
-use crate::decide::{Action, Category};
-use crate::error::{Error, Result};
-use crate::lists::{domain, EntryMeta, ListSetBuilder};
-use crate::number;
-use crate::region::Region;
+use callguard_core::lists::{domain, ListSetBuilder};
+use callguard_core::{number, Error, Region, Result};
+use callguard_format::{sms_key, Action, Category, EntryMeta};
 
 /// Which section a source file feeds, and how its lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,10 +122,47 @@ impl SourceReport {
     }
 }
 
-impl ListSetBuilder {
+/// Reads sources into a [`ListSetBuilder`].
+pub trait AddSource {
     /// Adds every good line of a source and reports every bad one; `name` is the file
     /// name used in the reports. Only a failure to read is an error.
-    pub fn add_source(
+    fn add_source(
+        &mut self,
+        kind: SourceKind,
+        name: &str,
+        reader: impl Read,
+        options: &SourceOptions,
+    ) -> Result<SourceReport>;
+
+    /// Adds every row of a source whose numbers are E.164, failing with every bad line
+    /// (one per line of the message) if there is any: a half-read list is never built.
+    fn add_csv(&mut self, kind: SourceKind, name: &str, reader: impl Read) -> Result<usize> {
+        let report = self.add_source(kind, name, reader, &SourceOptions::default())?;
+        if report.problems.is_empty() {
+            return Ok(report.added);
+        }
+        let lines: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        Err(Error::InvalidList(lines.join("\n")))
+    }
+}
+
+impl AddSource for ListSetBuilder {
+    fn add_source(
+        &mut self,
+        kind: SourceKind,
+        name: &str,
+        reader: impl Read,
+        options: &SourceOptions,
+    ) -> Result<SourceReport> {
+        Reader(self).add_source(kind, name, reader, options)
+    }
+}
+
+/// A builder being read into.
+struct Reader<'a>(&'a mut ListSetBuilder);
+
+impl Reader<'_> {
+    fn add_source(
         &mut self,
         kind: SourceKind,
         name: &str,
@@ -146,17 +181,6 @@ impl ListSetBuilder {
             SourceKind::SmsModel => self.read_model(name, reader, &mut report)?,
         }
         Ok(report)
-    }
-
-    /// Adds every row of a source whose numbers are E.164, failing with every bad line
-    /// (one per line of the message) if there is any: a half-read list is never built.
-    pub fn add_csv(&mut self, kind: SourceKind, name: &str, reader: impl Read) -> Result<usize> {
-        let report = self.add_source(kind, name, reader, &SourceOptions::default())?;
-        if report.problems.is_empty() {
-            return Ok(report.added);
-        }
-        let lines: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
-        Err(Error::InvalidList(lines.join("\n")))
     }
 
     fn read_csv(
@@ -223,25 +247,25 @@ impl ListSetBuilder {
         match kind {
             SourceKind::Official => {
                 let region: Region = first.parse().map_err(message)?;
-                self.add_official(region, action).map_err(message)
+                self.0.add_official(region, action).map_err(message)
             }
             SourceKind::Numbers => {
                 let meta = parse_meta(action, category, confidence)?;
                 match options.region {
                     Some(region) => {
                         let parsed = number::parse(first, region).map_err(|e| e.to_string())?;
-                        self.add_number(parsed.e164(), meta).map_err(message)
+                        self.0.add_number(parsed.e164(), meta).map_err(message)
                     }
-                    None => self.add_number(first, meta).map_err(message),
+                    None => self.0.add_number(first, meta).map_err(message),
                 }
             }
             SourceKind::Prefixes => {
                 let meta = parse_meta(action, category, confidence)?;
-                self.add_prefix(first, meta).map_err(message)
+                self.0.add_prefix(first, meta).map_err(message)
             }
             SourceKind::Domains | SourceKind::DomainList => {
                 let meta = parse_meta(action, category, confidence)?;
-                self.add_domain(first, meta).map_err(message)
+                self.0.add_domain(first, meta).map_err(message)
             }
             SourceKind::SmsRules | SourceKind::SmsModel => {
                 Err("SMS rules are not a CSV source".into())
@@ -301,8 +325,8 @@ impl ListSetBuilder {
             report.problem(name, 1, "not valid UTF-8");
             return Ok(());
         }
-        match crate::sms::model::ModelParams::parse_source(&text) {
-            Ok(model) => report.added += self.add_sms_model(&model)?,
+        match callguard_core::sms::model::ModelParams::parse_source(&text) {
+            Ok(model) => report.added += self.0.add_sms_model(&model)?,
             Err((line, message)) => report.problem(name, line, message),
         }
         Ok(())
@@ -315,7 +339,7 @@ impl ListSetBuilder {
             domain::normalize(host).map_err(|e| e.to_string())?;
         }
         for host in &hosts {
-            self.add_domain(host, DOMAIN_LIST_META).map_err(message)?;
+            self.0.add_domain(host, DOMAIN_LIST_META).map_err(message)?;
         }
         Ok(hosts.len())
     }
@@ -335,13 +359,13 @@ impl ListSetBuilder {
         if first && (category.trim(), weight.trim(), phrase.trim()) == SMS_HEADER {
             return Ok(0);
         }
-        if category.trim() == "brand" {
+        if category.trim() == sms_key::BRAND {
             // `brand<TAB>0<TAB>icbc=icbc.com.cn`: a brand whose lookalike links are suspicious.
             let (name, domain) = phrase
                 .trim()
                 .split_once('=')
                 .ok_or("a brand line is brand<TAB>0<TAB>name=domain")?;
-            self.add_brand(name, domain).map_err(message)?;
+            self.0.add_brand(name, domain).map_err(message)?;
             return Ok(1);
         }
         let weight: u8 = weight
@@ -351,17 +375,19 @@ impl ListSetBuilder {
             .filter(|w| *w <= 100)
             .ok_or("the weight must be 0 to 100")?;
         let phrases = expand_alternatives(phrase)?;
-        if category.trim() == "advisory" {
+        if category.trim() == sms_key::ADVISORY {
             // `advisory<TAB>70<TAB>都是诈骗`: the wording of a warning about fraud.
             for phrase in &phrases {
-                self.add_sms_advisory(&normalize_phrase(phrase), weight)
+                self.0
+                    .add_sms_advisory(&normalize_phrase(phrase), weight)
                     .map_err(message)?;
             }
             return Ok(phrases.len());
         }
         let category: Category = category.parse().map_err(message)?;
         for phrase in &phrases {
-            self.add_sms_rule(category, &normalize_phrase(phrase), weight)
+            self.0
+                .add_sms_rule(category, &normalize_phrase(phrase), weight)
                 .map_err(message)?;
         }
         Ok(phrases.len())
@@ -433,7 +459,7 @@ fn domain_line_hosts(line: &str) -> std::result::Result<Vec<&str>, String> {
 }
 
 /// The form phrases are stored in: the engine's own matching form
-/// ([`crate::sms::normalize::normalize`]), so what is published is what matches.
+/// ([`callguard_core::sms::normalize::normalize`]), so what is published is what matches.
 /// The most rules one source line may stand for.
 pub const MAX_RULES_PER_LINE: usize = 10_000;
 
@@ -486,7 +512,7 @@ fn expand_alternatives(phrase: &str) -> std::result::Result<Vec<String>, String>
 }
 
 fn normalize_phrase(phrase: &str) -> String {
-    crate::sms::normalize::normalize(phrase)
+    callguard_core::sms::normalize::normalize(phrase)
 }
 
 /// A CSV error: a bad line is reported and reading goes on; a failed read is an error.
@@ -506,8 +532,8 @@ fn csv_failure(err: csv::Error, name: &str, report: &mut SourceReport) -> Result
 }
 
 /// A core error as a line message, without the `invalid list:` prefix.
-fn message(err: Error) -> String {
-    match err {
+fn message(err: impl Into<Error>) -> String {
+    match err.into() {
         Error::InvalidList(text) | Error::InvalidInput(text) => text,
         other => other.to_string(),
     }
@@ -537,12 +563,13 @@ fn parse_meta(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use callguard_core::ListSet;
 
     fn read(kind: SourceKind, name: &str, text: &str, region: Option<&str>) -> SourceReport {
         let options = SourceOptions {
             region: region.map(|r| r.parse().unwrap()),
         };
-        ListSetBuilder::new("t", 1)
+        ListSet::builder("t", 1)
             .add_source(kind, name, text.as_bytes(), &options)
             .unwrap()
     }
@@ -553,7 +580,7 @@ mod tests {
 
     #[test]
     fn reads_rows_and_reports_bad_lines_with_position() {
-        let mut b = ListSetBuilder::new("t", 1);
+        let mut b = ListSet::builder("t", 1);
         let good =
             "number,action,category,confidence,note\n+8613800000001,block,loan_credit,90,x\n";
         assert_eq!(
@@ -640,7 +667,7 @@ mod tests {
     fn sms_rules_are_category_weight_phrase() {
         let text = "category\tweight\tphrase\n# c\nloan_credit\t60\t无抵押  贷款\n\
                     prize\t101\tx\nnope\t5\tx\nprize\t5\n";
-        let mut b = ListSetBuilder::new("t", 1);
+        let mut b = ListSet::builder("t", 1);
         let report = b
             .add_source(
                 SourceKind::SmsRules,
