@@ -134,13 +134,19 @@ fn scaling(c: &mut Criterion) {
 /// warm `check_sms` on the same list.
 fn index_build(c: &mut Criterion) {
     use callguard_core::testing::SmsIndex;
-    use callguard_sources::lists::{AddSource, SourceKind, SourceOptions};
+    use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
     let mut b = ListSet::builder("demo", 1);
     for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
         let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo source");
-        b.add_source(kind, kind.file_name(), file, &SourceOptions::default())
-            .expect("demo source reads");
+        add_source(
+            &mut b,
+            kind,
+            kind.file_name(),
+            file,
+            &SourceOptions::default(),
+        )
+        .expect("demo source reads");
     }
     let lists = b.build().expect("lists");
     let engine =

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::path::Path;
 
 use callguard_core::{ListSetBuilder, Region};
-use callguard_sources::lists::{AddSource, SourceKind, SourceOptions, SourceProblem};
+use callguard_sources::lists::{add_source, SourceKind, SourceOptions, SourceProblem};
 
 use crate::content::Sections;
 use crate::progress::Progress;
@@ -95,8 +95,7 @@ pub(crate) fn read_dir_with(dir: &Path, region: Region, progress: &Progress) -> 
     for (kind, name, _) in files {
         let path = dir.join(&name);
         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let report = builder
-            .add_source(kind, &name, progress.reader(file), &options)
+        let report = add_source(&mut builder, kind, &name, progress.reader(file), &options)
             .map_err(|e| match e {
                 callguard_core::Error::Io(io) => Error::io(&path, io),
                 other => Error::List(other),

@@ -122,67 +122,49 @@ impl SourceReport {
     }
 }
 
-/// Reads sources into a [`ListSetBuilder`].
-pub trait AddSource {
-    /// Adds every good line of a source and reports every bad one; `name` is the file
-    /// name used in the reports. Only a failure to read is an error.
-    fn add_source(
-        &mut self,
-        kind: SourceKind,
-        name: &str,
-        reader: impl Read,
-        options: &SourceOptions,
-    ) -> Result<SourceReport>;
-
-    /// Adds every row of a source whose numbers are E.164, failing with every bad line
-    /// (one per line of the message) if there is any: a half-read list is never built.
-    fn add_csv(&mut self, kind: SourceKind, name: &str, reader: impl Read) -> Result<usize> {
-        let report = self.add_source(kind, name, reader, &SourceOptions::default())?;
-        if report.problems.is_empty() {
-            return Ok(report.added);
+/// Adds every good line of a source to `builder` and reports every bad one; `name` is
+/// the file name used in the reports. Only a failure to read is an error.
+pub fn add_source(
+    builder: &mut ListSetBuilder,
+    kind: SourceKind,
+    name: &str,
+    reader: impl Read,
+    options: &SourceOptions,
+) -> Result<SourceReport> {
+    let mut report = SourceReport::default();
+    let mut target = Reader(builder);
+    match kind {
+        SourceKind::Numbers | SourceKind::Prefixes | SourceKind::Official | SourceKind::Domains => {
+            target.read_csv(kind, name, reader, options, &mut report)?
         }
-        let lines: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
-        Err(Error::InvalidList(lines.join("\n")))
+        SourceKind::DomainList | SourceKind::SmsRules => {
+            target.read_lines(kind, name, reader, &mut report)?
+        }
+        SourceKind::SmsModel => target.read_model(name, reader, &mut report)?,
     }
+    Ok(report)
 }
 
-impl AddSource for ListSetBuilder {
-    fn add_source(
-        &mut self,
-        kind: SourceKind,
-        name: &str,
-        reader: impl Read,
-        options: &SourceOptions,
-    ) -> Result<SourceReport> {
-        Reader(self).add_source(kind, name, reader, options)
+/// Adds every row of a source whose numbers are E.164, failing with every bad line (one
+/// per line of the message) if there is any: a half-read list is never built.
+pub fn add_csv(
+    builder: &mut ListSetBuilder,
+    kind: SourceKind,
+    name: &str,
+    reader: impl Read,
+) -> Result<usize> {
+    let report = add_source(builder, kind, name, reader, &SourceOptions::default())?;
+    if report.problems.is_empty() {
+        return Ok(report.added);
     }
+    let lines: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+    Err(Error::InvalidList(lines.join("\n")))
 }
 
 /// A builder being read into.
 struct Reader<'a>(&'a mut ListSetBuilder);
 
 impl Reader<'_> {
-    fn add_source(
-        &mut self,
-        kind: SourceKind,
-        name: &str,
-        reader: impl Read,
-        options: &SourceOptions,
-    ) -> Result<SourceReport> {
-        let mut report = SourceReport::default();
-        match kind {
-            SourceKind::Numbers
-            | SourceKind::Prefixes
-            | SourceKind::Official
-            | SourceKind::Domains => self.read_csv(kind, name, reader, options, &mut report)?,
-            SourceKind::DomainList | SourceKind::SmsRules => {
-                self.read_lines(kind, name, reader, &mut report)?
-            }
-            SourceKind::SmsModel => self.read_model(name, reader, &mut report)?,
-        }
-        Ok(report)
-    }
-
     fn read_csv(
         &mut self,
         kind: SourceKind,
@@ -569,9 +551,14 @@ mod tests {
         let options = SourceOptions {
             region: region.map(|r| r.parse().unwrap()),
         };
-        ListSet::builder("t", 1)
-            .add_source(kind, name, text.as_bytes(), &options)
-            .unwrap()
+        add_source(
+            &mut ListSet::builder("t", 1),
+            kind,
+            name,
+            text.as_bytes(),
+            &options,
+        )
+        .unwrap()
     }
 
     fn lines(report: &SourceReport) -> Vec<u64> {
@@ -584,24 +571,22 @@ mod tests {
         let good =
             "number,action,category,confidence,note\n+8613800000001,block,loan_credit,90,x\n";
         assert_eq!(
-            b.add_csv(SourceKind::Numbers, "numbers.csv", good.as_bytes())
-                .unwrap(),
+            add_csv(&mut b, SourceKind::Numbers, "numbers.csv", good.as_bytes()).unwrap(),
             1
         );
         let bad = "number,action,category,confidence,note\n+8613800000002,block,loan_credit,90,\n+86,block,nope,1,\n";
-        let err = b
-            .add_csv(SourceKind::Numbers, "numbers.csv", bad.as_bytes())
+        let err = add_csv(&mut b, SourceKind::Numbers, "numbers.csv", bad.as_bytes())
             .unwrap_err()
             .to_string();
         assert!(err.contains("numbers.csv:3:"), "{err}");
         let wrong_header = "a,b\n1,2\n";
-        assert!(b
-            .add_csv(
-                SourceKind::Official,
-                "official.csv",
-                wrong_header.as_bytes()
-            )
-            .is_err());
+        assert!(add_csv(
+            &mut b,
+            SourceKind::Official,
+            "official.csv",
+            wrong_header.as_bytes()
+        )
+        .is_err());
     }
 
     #[test]
@@ -668,14 +653,14 @@ mod tests {
         let text = "category\tweight\tphrase\n# c\nloan_credit\t60\t无抵押  贷款\n\
                     prize\t101\tx\nnope\t5\tx\nprize\t5\n";
         let mut b = ListSet::builder("t", 1);
-        let report = b
-            .add_source(
-                SourceKind::SmsRules,
-                "sms_rules.tsv",
-                text.as_bytes(),
-                &SourceOptions::default(),
-            )
-            .unwrap();
+        let report = add_source(
+            &mut b,
+            SourceKind::SmsRules,
+            "sms_rules.tsv",
+            text.as_bytes(),
+            &SourceOptions::default(),
+        )
+        .unwrap();
         assert_eq!(report.added, 1);
         assert_eq!(lines(&report), [4, 5, 6]);
         let (_, _, sections) = b.into_sections().unwrap();
