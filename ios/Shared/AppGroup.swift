@@ -1,7 +1,7 @@
 // The one App Group shared by the app and both extensions, and where each keeps its files.
 //
 // The identifiers here must match project.yml, every target's .entitlements and Info.plist;
-// ios/check/validate-project.mjs fails the build when they drift apart.
+// bindings/swift/check/validate-project.mjs fails the build when they drift apart.
 
 import Foundation
 
