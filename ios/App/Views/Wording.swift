@@ -53,7 +53,7 @@ enum Wording {
         case .appTooOld:
             return "This data was written by a newer version of Callguard. Update the app."
         case .engineUnavailable:
-            return "Callguard cannot read its data. Protection uses nothing until this is fixed."
+            return "Callguard cannot read its data, so it protects nothing until this is fixed."
         case .callDirectoryDisabled:
             return "Call blocking is switched off for Callguard."
         case .directoryFailed(let kind):
