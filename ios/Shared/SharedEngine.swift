@@ -43,20 +43,6 @@ enum SharedEngine {
         guard let root = bundle.url(forResource: bundledListFolder, withExtension: nil) else {
             return []
         }
-        let keys: [URLResourceKey] = [.isRegularFileKey]
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys) else {
-            return []
-        }
-        let base = root.standardizedFileURL.path
-        var files: [UpdateFile] = []
-        for case let url as URL in walker {
-            guard (try? url.resourceValues(forKeys: Set(keys)).isRegularFile) == true,
-                  let bytes = try? Data(contentsOf: url) else {
-                continue
-            }
-            let path = String(url.standardizedFileURL.path.dropFirst(base.count + 1))
-            files.append(UpdateFile(path: path, bytes: bytes))
-        }
-        return files
+        return SiteFiles.read(root)
     }
 }

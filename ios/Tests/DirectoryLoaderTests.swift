@@ -191,16 +191,9 @@ enum DemoSite {
         .appendingPathComponent("signed-lists/demo/site")
 
     static func files() throws -> [UpdateFile] {
-        let keys: [URLResourceKey] = [.isRegularFileKey]
-        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: keys) else {
-            return []
-        }
-        let base = url.standardizedFileURL.path
-        var files: [UpdateFile] = []
-        for case let file as URL in walker {
-            guard try file.resourceValues(forKeys: Set(keys)).isRegularFile == true else { continue }
-            let path = String(file.standardizedFileURL.path.dropFirst(base.count + 1))
-            files.append(UpdateFile(path: path, bytes: try Data(contentsOf: file)))
+        let files = SiteFiles.read(url)
+        guard !files.isEmpty else {
+            throw CocoaError(.fileNoSuchFile)
         }
         return files
     }

@@ -39,7 +39,7 @@ const Swift = require("tree-sitter-swift");
 const APPLE_MEMBERS = new Set([
   // Swift standard library and Foundation
   "none", "some", "success", "failure", "whitespaces", "atomic", "utility", "background",
-  "isRegularFileKey", "characters", "offset", "element", "self", "main",
+  "isRegularFileKey", "characters", "offset", "element", "self", "main", "fileNoSuchFile",
   // CallKit: CXCallDirectoryManager.EnabledStatus, CXErrorCodeCallDirectoryManagerError.Code
   "enabled", "disabled", "unknown", "maximumEntriesExceeded", "entriesOutOfOrder",
   "duplicateEntries", "unexpectedIncrementalRemoval", "loadingInterrupted",
