@@ -110,16 +110,18 @@ final class AppModel: ObservableObject {
         defer { updating = false }
         let site = Self.listSite
         // `update` blocks on the network: off the main actor.
-        let outcome = await Task.detached(priority: .utility) { () -> Result<UpdateReport, Error> in
-            Result { try engine.update(baseUrl: site) }
-        }.value
-        switch outcome {
-        case .success(let report):
-            if report.installed != nil {
-                await reloadDirectory()
+        let outcome = await Task.detached(priority: .utility) { () -> (installed: Bool, error: String?) in
+            do {
+                let report = try engine.update(baseUrl: site)
+                return (report.installed != nil, nil)
+            } catch {
+                return (false, String(describing: error))
             }
-        case .failure(let error):
-            actionError = String(describing: error)
+        }.value
+        if let error = outcome.error {
+            actionError = error
+        } else if outcome.installed {
+            await reloadDirectory()
         }
         refresh()
     }

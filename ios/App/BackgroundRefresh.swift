@@ -13,7 +13,7 @@ enum BackgroundRefresh {
 
     /// Registers the handler. Must run before the app finishes launching.
     static func register() {
-        BGTaskScheduler.shared.register(forTaskWithIdentifier: AppGroup.refreshTask, using: nil) { task in
+        _ = BGTaskScheduler.shared.register(forTaskWithIdentifier: AppGroup.refreshTask, using: nil) { task in
             guard let refresh = task as? BGAppRefreshTask else {
                 task.setTaskCompleted(success: false)
                 return
@@ -37,7 +37,7 @@ enum BackgroundRefresh {
             task.setTaskCompleted(success: false)
             return
         }
-        let work = Task.detached(priority: .background) { () -> Bool in
+        let work = Task.detached(priority: .background) { () async -> Bool in
             do {
                 let report = try engine.update(baseUrl: AppModel.listSite)
                 if report.installed != nil {

@@ -14,7 +14,7 @@ import Callguard
 final class MessageFilterExtension: ILMessageFilterExtension {
     /// One engine per extension process, opened at the first query: later queries in the
     /// same process answer without opening it again.
-    private static let engine: Result<Engine, Error> = Result { try SharedEngine.open(pinnedRoot: nil) }
+    private static let shared: Result<Engine, Error> = Result { try SharedEngine.open(pinnedRoot: nil) }
 }
 
 extension MessageFilterExtension: ILMessageFilterQueryHandling, ILMessageFilterCapabilitiesQueryHandling {
@@ -47,7 +47,7 @@ extension MessageFilterExtension: ILMessageFilterQueryHandling, ILMessageFilterC
     /// The engine's verdict, or `.noDecision` (shown as usual) when the engine cannot
     /// answer: an SMS filter fails open.
     static func verdict(sender: String?, body: String?) -> FilterVerdict {
-        guard let sender, !sender.isEmpty, case .success(let engine) = engine else {
+        guard let sender, !sender.isEmpty, case .success(let engine) = shared else {
             return .noDecision
         }
         do {

@@ -18,8 +18,9 @@ enum SharedEngineError: Error {
 
 /// Opening the engine where all three targets find it.
 enum SharedEngine {
-    /// The bundled list shipped in the app (a folder reference in project.yml).
-    static let bundledListFolder = "BundledList"
+    /// The bundled list shipped in the app: project.yml copies signed-lists/demo/site as a
+    /// folder reference, which keeps the folder's own name in the bundle.
+    static let bundledListFolder = "site"
 
     /// Opens the engine in the App Group container, creating the directory if needed.
     static func open(pinnedRoot: Data?) throws -> Engine {
