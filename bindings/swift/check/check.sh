@@ -53,7 +53,8 @@ node api-check.mjs "$out/Callguard.swift" ../Sources/Callguard/CallDirectory.swi
 echo "== ios/project.yml, Info.plists and entitlements (validate-project.mjs)"
 command -v python3 >/dev/null || { echo "validate-project.mjs needs python3 (plistlib)" >&2; exit 1; }
 # Each broken copy of the project must be rejected: another App Group in one target, a
-# wrong extension point, a plist that is not XML, a YAML duplicate key.
+# wrong extension point or principal class, a plist that is not XML, a YAML duplicate key,
+# the bundled list missing.
 broken="$(mktemp -d)"
 trap 'rm -rf "$broken"' EXIT
 mutate() { # name, file, sed expression
@@ -76,4 +77,5 @@ mutate extension-point CallDirectory/Info.plist 's/com\.apple\.callkit\.call-dir
 mutate principal-class MessageFilter/Info.plist 's/\.MessageFilterExtension</.MessageFilterExtention</'
 mutate broken-plist App/Info.plist 's|</dict>|</dcit>|'
 mutate duplicate-key project.yml 's/^name: Callguard$/name: Callguard\nname: Again/'
+mutate bundled-list project.yml 's|path: ../signed-lists/demo/site|path: ../signed-lists/demo|'
 node validate-project.mjs "$ios"

@@ -13,6 +13,7 @@
 // - the App Group is the same in every target's entitlements and in Shared/AppGroup.swift;
 // - the extensions' bundle identifiers extend the app's, the app embeds both, and
 //   AppGroup.callDirectoryExtension names the Call Directory extension's;
+// - the bundled list is a folder reference of the name SharedEngine reads, with a root;
 // - the background refresh identifier is permitted in the app's Info.plist, with the
 //   `fetch` background mode;
 // - every .strings file has one `"key" = "value";` per line, and each language has the
@@ -170,6 +171,13 @@ if (apps.length === 1) {
   const directory = pointOf.get("com.apple.callkit.call-directory");
   if (directory && constant("callDirectoryExtension") !== bundleIds.get(directory)) {
     fail(`Shared/AppGroup.swift: callDirectoryExtension ${constant("callDirectoryExtension")} is not ${bundleIds.get(directory)}`);
+  }
+  // The bundled list: a folder reference whose name SharedEngine looks up, with a root.
+  const sharedEngine = join(ios, "Shared/SharedEngine.swift");
+  const folder = /static let bundledListFolder = "([^"]+)"/.exec(existsSync(sharedEngine) ? readFileSync(sharedEngine, "utf8") : "")?.[1];
+  const bundled = (app.sources ?? []).filter((src) => typeof src === "object" && src.type === "folder");
+  if (!bundled.some((src) => src.path.split("/").pop() === folder && !src.name && existsSync(join(ios, src.path, "root.json")))) {
+    fail(`project.yml: the app has no folder reference named ${folder} (SharedEngine.bundledListFolder) holding a root.json`);
   }
   if (!permittedTasks.includes(constant("refreshTask"))) {
     fail(`Shared/AppGroup.swift: refreshTask ${constant("refreshTask")} is not in BGTaskSchedulerPermittedIdentifiers`);
