@@ -15,10 +15,8 @@ final class BookkeepingTests: XCTestCase {
         let at = Date(timeIntervalSince1970: 1_700_000_000)
         bookkeeping.recordCompleted(result(version: "default:3:r1", notLoaded: 2), at: at)
         let record = DirectoryBookkeeping(store: store).completed
-        XCTAssertEqual(record?.version, "default:3:r1")
-        XCTAssertEqual(record?.loaded, 3)
-        XCTAssertEqual(record?.notLoaded, 2)
-        XCTAssertEqual(record?.cap, 100)
+        XCTAssertEqual(record?.load, result(version: "default:3:r1", notLoaded: 2))
+        XCTAssertEqual(record?.load.notLoaded, 2)
         XCTAssertEqual(record?.completedAt, at)
     }
 
@@ -27,11 +25,11 @@ final class BookkeepingTests: XCTestCase {
         let bookkeeping = DirectoryBookkeeping(store: store)
         bookkeeping.recordCompleted(result(version: "default:1:r0"), at: Date())
         bookkeeping.recordFailure(.maximumEntriesExceeded, detail: "CallKit 5", at: Date())
-        XCTAssertEqual(bookkeeping.completed?.version, "default:1:r0")
+        XCTAssertEqual(bookkeeping.completed?.load.version, "default:1:r0")
         XCTAssertEqual(bookkeeping.lastFailure?.kind, .maximumEntriesExceeded)
         bookkeeping.recordCompleted(result(version: "default:2:r0"), at: Date())
         XCTAssertNil(bookkeeping.lastFailure)
-        XCTAssertEqual(bookkeeping.completed?.version, "default:2:r0")
+        XCTAssertEqual(bookkeeping.completed?.load.version, "default:2:r0")
         bookkeeping.forgetCompleted()
         XCTAssertNil(bookkeeping.completed)
     }

@@ -120,7 +120,7 @@ final class DirectoryLoaderTests: XCTestCase {
         source.changesSince = "default:1:r0"
         source.changes = [ExportChange(op: .add, entry: block(3))]
         var capped = record(version: "default:1:r0", loaded: 2, cap: 2)
-        capped.notLoaded = 1
+        capped.load.notLoaded = 1
         let sink = RecordingSink()
         let result = try DirectoryLoader(source: source, cap: 2).load(into: sink, isIncremental: true, previous: capped)
         XCTAssertEqual(sink.calls, [.removeAll, .addBlocking(1), .addBlocking(2)])
@@ -167,9 +167,7 @@ final class DirectoryLoaderTests: XCTestCase {
         XCTAssertEqual(added, added.sorted())
         XCTAssertEqual(Set(added).count, added.count)
 
-        let completed = DirectoryRecord(
-            version: full.version, mode: full.mode, loaded: full.loaded, notLoaded: 0, cap: full.cap, completedAt: Date()
-        )
+        let completed = DirectoryRecord(load: full, completedAt: Date())
         let again = RecordingSink()
         let next = try loader.load(into: again, isIncremental: true, previous: completed)
         XCTAssertEqual(next.mode, .incremental)
@@ -177,7 +175,8 @@ final class DirectoryLoaderTests: XCTestCase {
     }
 
     private func record(version: String, loaded: Int, cap: Int) -> DirectoryRecord {
-        DirectoryRecord(version: version, mode: .full, loaded: loaded, notLoaded: 0, cap: cap, completedAt: Date())
+        let load = DirectoryLoadResult(version: version, mode: .full, loaded: loaded, notLoaded: 0, added: loaded, removed: 0, cap: cap)
+        return DirectoryRecord(load: load, completedAt: Date())
     }
 }
 

@@ -32,7 +32,8 @@ final class ProtectionHealthTests: XCTestCase {
     }
 
     private func record(notLoaded: Int) -> DirectoryRecord {
-        DirectoryRecord(version: "v", mode: .full, loaded: 10, notLoaded: notLoaded, cap: 10, completedAt: Date())
+        let load = DirectoryLoadResult(version: "v", mode: .full, loaded: 10, notLoaded: notLoaded, added: 10, removed: 0, cap: 10)
+        return DirectoryRecord(load: load, completedAt: Date())
     }
 
     func testAllWellIsNoProblem() {

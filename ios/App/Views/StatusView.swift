@@ -31,9 +31,9 @@ struct StatusView: View {
                     Text(stateText(model.callDirectory))
                 }
                 if let record = model.directoryRecord {
-                    LabeledContent("Numbers loaded in iOS", value: record.loaded.formatted())
-                    if record.notLoaded > 0 {
-                        LabeledContent("Not loaded (over the cap)", value: record.notLoaded.formatted())
+                    LabeledContent("Numbers loaded in iOS", value: record.load.loaded.formatted())
+                    if record.load.notLoaded > 0 {
+                        LabeledContent("Not loaded (over the cap)", value: record.load.notLoaded.formatted())
                     }
                     LabeledContent("Loaded") {
                         Text(record.completedAt, style: .relative)

@@ -11,7 +11,7 @@ import Foundation
 import Callguard
 
 /// What a load did; the extension records it once the system confirms the load.
-struct DirectoryLoadResult: Equatable {
+struct DirectoryLoadResult: Codable, Equatable {
     /// The export version the directory holds after the load.
     var version: String
     /// Incremental or full.
@@ -51,7 +51,7 @@ struct DirectoryLoader {
     /// complete (nothing capped) and the result still fits the cap; otherwise the
     /// directory is emptied and loaded in full, and the cap applies.
     func load(into sink: DirectorySink, isIncremental: Bool, previous: DirectoryRecord?) throws -> DirectoryLoadResult {
-        if isIncremental, let previous, previous.notLoaded == 0, previous.cap == cap,
+        if isIncremental, let previous, previous.load.notLoaded == 0, previous.load.cap == cap,
            let result = try loadChanges(into: sink, previous: previous) {
             return result
         }
@@ -103,10 +103,10 @@ struct DirectoryLoader {
     /// read twice: once to count them (so that nothing reaches the sink when the answer is
     /// a full reload), then to apply them. Changes are small next to the list.
     func loadChanges(into sink: DirectorySink, previous: DirectoryRecord) throws -> DirectoryLoadResult? {
-        guard let count = try countChanges(since: previous.version) else {
+        guard let count = try countChanges(since: previous.load.version) else {
             return nil
         }
-        let total = previous.loaded - count.removed + count.added
+        let total = previous.load.loaded - count.removed + count.added
         guard total <= cap, total >= 0 else {
             return nil
         }
@@ -114,7 +114,7 @@ struct DirectoryLoader {
         var order = AscendingGuard()
         repeat {
             after = try autoreleasepool { () throws -> Int64? in
-                let page = try source.exportChanges(since: previous.version, after: after, limit: pageSize)
+                let page = try source.exportChanges(since: previous.load.version, after: after, limit: pageSize)
                 if page.fullReload || page.version != count.version {
                     throw DirectoryLoadError.listChangedDuringLoad
                 }

@@ -16,17 +16,9 @@ enum DirectoryLoadMode: String, Codable, Equatable {
 /// A completed load: written only after `completeRequest` reported that the system kept
 /// the entries.
 struct DirectoryRecord: Codable, Equatable {
-    /// The engine's export version the directory now holds.
-    var version: String
-    /// How it got there.
-    var mode: DirectoryLoadMode
-    /// Entries in the directory after the load.
-    var loaded: Int
-    /// Entries of the export left out because the directory is capped.
-    var notLoaded: Int
-    /// The cap in force for this load.
-    var cap: Int
-    /// When the system confirmed the load.
+    /// What the load did: the version, the entries loaded and left out, the cap.
+    var load: DirectoryLoadResult
+    /// When the system confirmed it.
     var completedAt: Date
 }
 
@@ -127,14 +119,7 @@ final class DirectoryBookkeeping {
     /// Remembers a load once `completeRequest` reported it was not expired, and clears
     /// the last failure.
     func recordCompleted(_ result: DirectoryLoadResult, at date: Date) {
-        let record = DirectoryRecord(
-            version: result.version,
-            mode: result.mode,
-            loaded: result.loaded,
-            notLoaded: result.notLoaded,
-            cap: result.cap,
-            completedAt: date
-        )
+        let record = DirectoryRecord(load: result, completedAt: date)
         write(record, Self.recordKey)
         store.set(nil, forKey: Self.failureKey)
     }

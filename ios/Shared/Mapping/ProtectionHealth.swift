@@ -83,8 +83,8 @@ enum ProtectionHealth {
                 return .listStale
             }
         }
-        if let record, record.notLoaded > 0 {
-            return .entriesCapped(notLoaded: record.notLoaded)
+        if let record, record.load.notLoaded > 0 {
+            return .entriesCapped(notLoaded: record.load.notLoaded)
         }
         if let status, status.paused {
             return .paused(until: status.pausedUntil.map { Date(timeIntervalSince1970: TimeInterval($0)) })
