@@ -31,7 +31,8 @@ need java default-jdk-headless
 need mvn maven
 mvn -B -ntp -f bindings/kotlin/pom.xml test
 
-echo "== Swift: generated and hand-written Swift parse (bindings/swift/check)"
+echo "== Swift: the bindings and the iOS app parse, name only declared APIs; ios/project.yml and plists validate (bindings/swift/check)"
 need node nodejs
 need npm npm
+need python3 python3
 bindings/swift/check/check.sh
