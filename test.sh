@@ -31,6 +31,15 @@ need java default-jdk-headless
 need mvn maven
 mvn -B -ntp -f bindings/kotlin/pom.xml test
 
+echo "== Android: the app against android-all, Robolectric tests, signed APK checked (android)"
+need aapt2 aapt
+need aapt aapt
+need zipalign zipalign
+need apksigner apksigner
+need zip zip
+need unzip unzip
+mvn -B -ntp -f android/pom.xml verify
+
 echo "== Swift: the bindings and the iOS app parse, name only declared APIs; ios/project.yml and plists validate (bindings/swift/check)"
 need node nodejs
 need npm npm
