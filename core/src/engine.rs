@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::decide::number_rules::Context;
 use crate::decide::rule_index::RuleIndex;
-use crate::decide::{self, CallInput, Decision, SmsInput};
+use crate::decide::{self, CallInput, SmsInput};
 use crate::error::Result;
 use crate::export;
 use crate::lists::{guard, ListSet};
@@ -28,6 +28,7 @@ use crate::store::{
 use crate::update::{
     self, Fetcher, FileMap, InstallStep, Refused, UpdateError, UpdateReport, Updater,
 };
+use crate::vocabulary::Decision;
 use crate::wire::Section;
 
 /// The database file name inside the data directory.

@@ -83,3 +83,9 @@ impl From<rusqlite::Error> for Error {
         }
     }
 }
+
+impl From<crate::vocabulary::UnknownName> for Error {
+    fn from(err: crate::vocabulary::UnknownName) -> Self {
+        Error::InvalidInput(err.0)
+    }
+}

@@ -51,15 +51,15 @@ pub mod store;
 pub mod time;
 pub mod trust;
 pub mod update;
+pub mod vocabulary;
 pub mod wire;
 
-pub use decide::{
-    Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,
-};
+pub use decide::{CallInput, Presentation, SmsInput, Verification};
 pub use engine::{Engine, EngineConfig, SmsSummary, Status, UpdateStatus};
 pub use error::{Error, Result};
 pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
 pub use region::Region;
-pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
+pub use store::{HistoryEntry, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
+pub use vocabulary::{Action, Category, Decision, Policy, Reason, ReasonCode, UnknownName};
 pub use wire::Section;

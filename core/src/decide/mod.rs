@@ -21,16 +21,15 @@
 //!   whose action is block matched: it lifts policies and warnings only.
 
 mod input;
-mod model;
 pub(crate) mod number_rules;
 pub(crate) mod rule_index;
 pub(crate) mod verdict;
 
 use crate::error::Result;
 use crate::number::{self, NumberError};
+use crate::vocabulary::{Action, Decision, ReasonCode};
 
 pub use input::{CallInput, Presentation, SmsInput, Verification};
-pub use model::{Action, Category, Decision, Reason, ReasonCode};
 
 use number_rules::Context;
 use verdict::{Match, Tier, Verdict};

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::decide::{Action, Category};
+use crate::vocabulary::{Action, Category};
 
 /// The action, category and confidence that a list publisher gave an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -428,7 +428,7 @@ mod tests;
 #[cfg(test)]
 mod numeric_order_tests {
     use super::*;
-    use crate::decide::{Action, Category};
+    use crate::vocabulary::{Action, Category};
 
     fn set(numbers: &[&str]) -> ListSet {
         let mut b = ListSet::builder("t", 1);

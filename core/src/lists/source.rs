@@ -19,11 +19,11 @@
 use std::io::{BufRead, BufReader, Read};
 use std::net::IpAddr;
 
-use crate::decide::{Action, Category};
 use crate::error::{Error, Result};
 use crate::lists::{domain, EntryMeta, ListSetBuilder};
 use crate::number;
 use crate::region::Region;
+use crate::vocabulary::{Action, Category};
 
 /// Which section a source file feeds, and how its lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -506,8 +506,8 @@ fn csv_failure(err: csv::Error, name: &str, report: &mut SourceReport) -> Result
 }
 
 /// A core error as a line message, without the `invalid list:` prefix.
-fn message(err: Error) -> String {
-    match err {
+fn message(err: impl Into<Error>) -> String {
+    match err.into() {
         Error::InvalidList(text) | Error::InvalidInput(text) => text,
         other => other.to_string(),
     }

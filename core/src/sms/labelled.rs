@@ -12,8 +12,8 @@ use std::io::{self, BufRead};
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::Category;
 use crate::lines::{BoundedLines, Line};
+use crate::vocabulary::Category;
 
 /// The label classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -25,9 +25,9 @@ pub mod text_numbers;
 
 use crate::decide::number_rules::Context;
 use crate::decide::verdict::{Match, Tier, Verdict};
-use crate::decide::{Action, Category, ReasonCode};
 use crate::lists::ListSet;
 use crate::number::{self, PhoneNumber};
+use crate::vocabulary::{Action, Category, ReasonCode};
 use crate::wire::Section;
 
 pub use model::SmsModel;

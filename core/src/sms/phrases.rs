@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::normalize::normalize;
-use crate::decide::Category;
+use crate::vocabulary::Category;
 
 /// The key prefix of advisory rules.
 pub const ADVISORY_PREFIX: &str = "advisory:";

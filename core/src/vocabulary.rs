@@ -1,5 +1,10 @@
-//! The decision record and its vocabulary. Codes and categories are a contract: tests,
-//! bindings and apps match on their snake_case names, so they are only ever added to.
+//! The contract vocabulary: the words every layer of the engine, the bindings and the apps
+//! share (actions, policies, categories, reason codes) and the decision record that
+//! carries them. Codes and categories are a contract: tests, bindings and apps match on
+//! their snake_case names, so they are only ever added to.
+//!
+//! This module is the bottom of the crate: it imports nothing of it, so any module may
+//! use it without creating a cycle.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -7,7 +12,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+/// A name that is not one of the vocabulary's: the text says what was expected and
+/// never repeats the input (it may be a number typed in the wrong place). The crate's
+/// The crate's `Error` takes it as `InvalidInput`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownName(pub(crate) String);
+
+/// A user policy for a class of calls or messages: allow, warn or block.
+pub type Policy = Action;
 
 /// What the app should do. Ordered: `Allow < Warn < Block`, so the strongest is the max.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -135,7 +148,7 @@ impl Category {
 }
 
 impl FromStr for Category {
-    type Err = Error;
+    type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim();
         Category::ALL
@@ -145,7 +158,7 @@ impl FromStr for Category {
             .ok_or_else(|| {
                 // The text is not repeated: it may be a number typed in the wrong place.
                 let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-                Error::InvalidInput(format!(
+                UnknownName(format!(
                     "unknown category; expected one of {}",
                     names.join(", ")
                 ))
@@ -171,13 +184,13 @@ impl Action {
 }
 
 impl FromStr for Action {
-    type Err = Error;
+    type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
             "allow" => Ok(Action::Allow),
             "warn" => Ok(Action::Warn),
             "block" => Ok(Action::Block),
-            _ => Err(Error::InvalidInput(
+            _ => Err(UnknownName(
                 "unknown action: expected allow, warn or block".into(),
             )),
         }
