@@ -7,7 +7,10 @@
 //! Privacy rule: no message produced here ever contains a phone number or a message
 //! text, because callers are free to log errors.
 
+use std::str::FromStr;
+
 use crate::number::NumberError;
+use crate::vocabulary::{Action, Category, UnknownName};
 
 /// Everything that can go wrong in the engine, grouped by what a caller can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -84,8 +87,24 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-impl From<crate::vocabulary::UnknownName> for Error {
-    fn from(err: crate::vocabulary::UnknownName) -> Self {
+impl From<UnknownName> for Error {
+    fn from(err: UnknownName) -> Self {
         Error::InvalidInput(err.0)
+    }
+}
+
+// The vocabulary's text forms, failing with the crate's error so that `?` and the
+// bindings keep one error type. They live here because the vocabulary imports nothing.
+impl FromStr for Category {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(Category::from_name(s)?)
+    }
+}
+
+impl FromStr for Action {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(Action::from_name(s)?)
     }
 }

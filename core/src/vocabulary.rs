@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -147,9 +146,10 @@ impl Category {
     }
 }
 
-impl FromStr for Category {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl Category {
+    /// Reads a stable snake_case name (white space around it is ignored). The crate's
+    /// `FromStr` for `Category` is this, failing with the crate's error.
+    pub fn from_name(s: &str) -> Result<Category, UnknownName> {
         let wanted = s.trim();
         Category::ALL
             .iter()
@@ -183,9 +183,10 @@ impl Action {
     }
 }
 
-impl FromStr for Action {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl Action {
+    /// Reads a stable lower-case name (white space around it is ignored). The crate's
+    /// `FromStr` for `Action` is this, failing with the crate's error.
+    pub fn from_name(s: &str) -> Result<Action, UnknownName> {
         match s.trim() {
             "allow" => Ok(Action::Allow),
             "warn" => Ok(Action::Warn),

@@ -506,8 +506,8 @@ fn csv_failure(err: csv::Error, name: &str, report: &mut SourceReport) -> Result
 }
 
 /// A core error as a line message, without the `invalid list:` prefix.
-fn message(err: impl Into<Error>) -> String {
-    match err.into() {
+fn message(err: Error) -> String {
+    match err {
         Error::InvalidList(text) | Error::InvalidInput(text) => text,
         other => other.to_string(),
     }
