@@ -135,6 +135,7 @@ fn scaling(c: &mut Criterion) {
 fn index_build(c: &mut Criterion) {
     use callguard_core::lists::source::{SourceKind, SourceOptions};
     use callguard_core::sms::SmsIndex;
+    use callguard_core::Section;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
     let mut b = ListSet::builder("demo", 1);
     for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
@@ -149,7 +150,7 @@ fn index_build(c: &mut Criterion) {
     let mut group = c.benchmark_group("sms_index_demo_list");
     group.sample_size(20);
     group.bench_function("compile_rules_and_model", |b| {
-        b.iter(|| SmsIndex::build(black_box(&lists)))
+        b.iter(|| SmsIndex::build(&mut *black_box(&lists).cursor(Section::SmsRules)))
     });
     engine.replace_lists(lists);
     engine.check_sms(&input).expect("decision");
