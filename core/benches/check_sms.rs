@@ -134,6 +134,7 @@ fn scaling(c: &mut Criterion) {
 /// warm `check_sms` on the same list.
 fn index_build(c: &mut Criterion) {
     use callguard_core::testing::SmsIndex;
+    use callguard_core::Section;
     use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
     let mut b = ListSet::builder("demo", 1);
@@ -155,7 +156,7 @@ fn index_build(c: &mut Criterion) {
     let mut group = c.benchmark_group("sms_index_demo_list");
     group.sample_size(20);
     group.bench_function("compile_rules_and_model", |b| {
-        b.iter(|| SmsIndex::build(black_box(&lists)))
+        b.iter(|| SmsIndex::build(&mut *black_box(&lists).cursor(Section::SmsRules)))
     });
     engine.replace_lists(lists);
     engine.check_sms(&input).expect("decision");

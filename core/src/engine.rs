@@ -1,14 +1,15 @@
 //! The engine handle: one per app, shared by every thread.
 //!
-//! Reads never wait for writers. Settings with user rules, and the lists, live in two
-//! [`ArcSwap`]s: a check loads both snapshots (a few atomic operations), decides, and
-//! drops them. A writer changes SQLite under a mutex, then publishes a fresh snapshot.
+//! Reads never wait for writers. Settings with user rules, and the lists (with the SMS
+//! index compiled from them), live in two [`ArcSwap`]s: a check loads both snapshots (a
+//! few atomic operations), decides, and drops them. A writer changes SQLite under a
+//! mutex, then publishes a fresh snapshot.
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -16,16 +17,20 @@ use serde::Serialize;
 
 use crate::decide::number_rules::Context;
 use crate::decide::rule_index::RuleIndex;
-use crate::decide::{self, CallInput, Decision, SmsInput};
+use crate::decide::{self, CallInput, SmsInput};
 use crate::error::Result;
 use crate::export;
 use crate::lists::{guard, ListSet};
 use crate::region::Region;
+use crate::sms::SmsIndex;
 use crate::store::{
     Channel, HistoryEntry, InstalledList, Pause, RuleKind, RuleTarget, SettingKey, Settings, Store,
     UpdateLogEntry, UserRule,
 };
-use crate::update::{self, Fetcher, FileMap, Refused, UpdateError, UpdateReport, Updater};
+use crate::update::{
+    self, Fetcher, FileMap, ListSlot, Refused, UpdateError, UpdateReport, Updater,
+};
+use crate::vocabulary::Decision;
 use crate::wire::Section;
 
 /// The database file name inside the data directory.
@@ -159,11 +164,45 @@ struct Snapshot {
     pause: Option<Pause>,
 }
 
+/// The list set in use and the SMS index compiled from it, swapped as one, so a check
+/// never pairs one list with another list's index.
+struct InUse {
+    lists: Arc<ListSet>,
+    /// The SMS section compiled (phrase automaton, brands, model), built by the first SMS
+    /// check on this set: a process that only screens calls never pays for it. Reading it
+    /// once built is an atomic load.
+    sms: OnceLock<SmsIndex>,
+}
+
+impl InUse {
+    fn new(lists: Arc<ListSet>) -> Arc<InUse> {
+        Arc::new(InUse {
+            lists,
+            sms: OnceLock::new(),
+        })
+    }
+
+    fn sms_index(&self) -> &SmsIndex {
+        self.sms
+            .get_or_init(|| SmsIndex::build(&mut *self.lists.cursor(Section::SmsRules)))
+    }
+}
+
+impl ListSlot for ArcSwap<InUse> {
+    fn current(&self) -> Arc<ListSet> {
+        self.load().lists.clone()
+    }
+
+    fn install(&self, lists: ListSet) {
+        self.store(InUse::new(Arc::new(lists)));
+    }
+}
+
 /// The Callguard engine. `Send + Sync`; share it behind an `Arc`.
 pub struct Engine {
     store: Mutex<Store>,
     snapshot: ArcSwap<Snapshot>,
-    lists: ArcSwap<ListSet>,
+    lists: ArcSwap<InUse>,
     config: EngineConfig,
     database: Option<PathBuf>,
     lists_dir: Option<PathBuf>,
@@ -218,7 +257,7 @@ impl Engine {
         Ok(Engine {
             store: Mutex::new(store),
             snapshot: ArcSwap::from_pointee(snapshot),
-            lists: ArcSwap::from_pointee(lists.unwrap_or_else(ListSet::empty)),
+            lists: ArcSwap::new(InUse::new(Arc::new(lists.unwrap_or_else(ListSet::empty)))),
             config,
             database,
             lists_dir,
@@ -251,10 +290,10 @@ impl Engine {
     /// Apps call it from their update job; `status` calls it too.
     pub fn verify_lists(&self) -> Result<bool> {
         let current = self.lists.load_full();
-        if current.stands_in_for().is_some() {
+        if current.lists.stands_in_for().is_some() {
             return Ok(false);
         }
-        match current.verify() {
+        match current.lists.verify() {
             Ok(()) => Ok(true),
             Err(err) => {
                 self.refuse_lists(&current, err.to_string());
@@ -265,16 +304,16 @@ impl Engine {
 
     /// Stops using `current` (an installed list found damaged) for the bundled list, or
     /// for no list, and records why.
-    fn refuse_lists(&self, current: &Arc<ListSet>, why: String) {
-        let name = current.name().to_owned();
-        let seq = current.version();
+    fn refuse_lists(&self, current: &Arc<InUse>, why: String) {
+        let name = current.lists.name().to_owned();
+        let seq = current.lists.version();
         let replacement = lock(&self.fallback)
             .as_ref()
             .and_then(|f| f.try_clone_owned())
             .unwrap_or_else(ListSet::empty)
             .standing_in_for(&name, seq);
         *lock(&self.refused) = Some(Refused { name, seq, why });
-        let replacement = Arc::new(replacement);
+        let replacement = InUse::new(Arc::new(replacement));
         // Only if nothing replaced it meanwhile (an update that just installed).
         self.lists.compare_and_swap(current, replacement);
     }
@@ -320,7 +359,7 @@ impl Engine {
     /// CLI does this with its embedded demo list while no signed list is installed.
     pub fn load_bundled(&self, files: &FileMap, root: &[u8]) -> Result<()> {
         let scratch_store = Mutex::new(Store::open_in_memory()?);
-        let scratch_lists = ArcSwap::from_pointee(ListSet::empty());
+        let scratch_lists = ArcSwap::new(InUse::new(Arc::new(ListSet::empty())));
         let updater = Updater {
             store: &scratch_store,
             lists: &scratch_lists,
@@ -333,7 +372,7 @@ impl Engine {
             check_expiry: false,
         };
         updater.run(files)?;
-        let bundled = scratch_lists.load_full();
+        let bundled = scratch_lists.current();
         *lock(&self.fallback) = Some(bundled.clone());
         let in_use = match lock(&self.refused).as_ref() {
             Some(refused) => bundled
@@ -342,7 +381,7 @@ impl Engine {
                 .unwrap_or(bundled),
             None => bundled,
         };
-        self.lists.store(in_use);
+        self.lists.store(InUse::new(in_use));
         Ok(())
     }
 
@@ -414,12 +453,12 @@ impl Engine {
 
     /// Swaps in a new list set; checks already running finish on the old one.
     pub fn replace_lists(&self, lists: ListSet) {
-        self.lists.store(Arc::new(lists));
+        self.lists.install(lists);
     }
 
     /// The list set in use.
     pub fn lists(&self) -> Arc<ListSet> {
-        self.lists.load_full()
+        self.lists.current()
     }
 
     /// The export version of the list and rules in use: what an iOS Call Directory
@@ -427,7 +466,7 @@ impl Engine {
     /// [`export_changes`](Self::export_changes) next time.
     pub fn export_version(&self) -> String {
         let snapshot = self.snapshot.load();
-        let lists = self.lists.load_full();
+        let lists = self.lists.current();
         export::version(lists.name(), lists.version(), &export_rules(&snapshot))
     }
 
@@ -436,7 +475,7 @@ impl Engine {
     /// (capped at [`export::MAX_PAGE`]). Continue with `next_after` until it is `None`.
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<export::ExportPage> {
         let snapshot = self.snapshot.load();
-        let lists = self.lists.load_full();
+        let lists = self.lists.current();
         export::page(&lists, &export_rules(&snapshot), after, limit)
     }
 
@@ -453,7 +492,7 @@ impl Engine {
     ) -> Result<export::ExportChanges> {
         let snapshot = self.snapshot.load();
         let rules = export_rules(&snapshot);
-        let lists = self.lists.load_full();
+        let lists = self.lists.current();
         if since == export::version(lists.name(), lists.version(), &rules) {
             return export::nothing_to_do(&lists, &rules, limit);
         }
@@ -484,18 +523,18 @@ impl Engine {
 
     /// Decides a call. Pure: records nothing (see [`screen_call`](Self::screen_call)).
     pub fn check_call(&self, input: &CallInput) -> Result<Decision> {
-        self.decide(|cx| decide::check_call(cx, input))
+        self.decide(|cx, _| decide::check_call(cx, input))
     }
 
     /// Decides an SMS. Pure: records nothing.
     pub fn check_sms(&self, input: &SmsInput) -> Result<Decision> {
-        self.decide(|cx| decide::check_sms(cx, input))
+        self.decide(|cx, in_use| decide::check_sms(cx, in_use.sms_index(), input))
     }
 
     /// Runs one decision on the current snapshots. If a list file was truncated under
     /// it (the SIGBUS guard absorbed a fault, so the list read zeros), the damaged list
     /// is dropped for the bundled one and the decision is made again.
-    fn decide<T>(&self, run: impl Fn(&Context<'_>) -> Result<T>) -> Result<T> {
+    fn decide<T>(&self, run: impl Fn(&Context<'_>, &InUse) -> Result<T>) -> Result<T> {
         let snapshot = self.snapshot.load();
         let now_ms = self.config.clock.now_ms();
         let window_ms = u64::from(snapshot.settings.repeated_calls_minutes) * 60_000;
@@ -506,17 +545,19 @@ impl Engine {
             .pause
             .is_some_and(|pause| pause.in_effect(now_ms / 1000));
         let context_for = |lists| context(&snapshot, lists, &self.config, paused, called);
-        let lists = self.lists.load_full();
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run(&context_for(&lists))));
+        let in_use = self.lists.load_full();
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            run(&context_for(&in_use.lists), &in_use)
+        }));
         let faults = guard::faults();
-        if faults == self.faults_seen.load(Ordering::Acquire) || !lists.is_damaged() {
+        if faults == self.faults_seen.load(Ordering::Acquire) || !in_use.lists.is_damaged() {
             self.faults_seen.store(faults, Ordering::Release);
             return outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
         self.faults_seen.store(faults, Ordering::Release);
-        self.refuse_lists(&lists, "a list file was truncated while in use".into());
-        let lists = self.lists.load_full();
-        run(&context_for(&lists))
+        self.refuse_lists(&in_use, "a list file was truncated while in use".into());
+        let in_use = self.lists.load_full();
+        run(&context_for(&in_use.lists), &in_use)
     }
 
     /// Whether the caller with these E.164 digits called within `window_ms` before
@@ -565,7 +606,7 @@ impl Engine {
 
     /// Decides a call and records it in the history, as the apps do.
     pub fn screen_call(&self, input: &CallInput) -> Result<Decision> {
-        let (decision, number) = self.decide(|cx| decide::check_call_with_number(cx, input))?;
+        let (decision, number) = self.decide(|cx, _| decide::check_call_with_number(cx, input))?;
         let subject = number.map_or_else(|| "hidden".to_owned(), |n| n.e164().to_owned());
         self.record(Channel::Call, &subject, &decision);
         Ok(decision)
@@ -740,13 +781,14 @@ impl Engine {
     pub fn status(&self) -> Result<Status> {
         self.verify_lists()?;
         let snapshot = self.snapshot.load();
-        let lists = self.lists.load();
+        let in_use = self.lists.load_full();
+        let lists = &in_use.lists;
         let store = self.store();
         let list_entries = Section::ALL
             .iter()
             .map(|s| (s.name().to_owned(), lists.len(*s) as u64))
             .collect();
-        let index = lists.sms_index();
+        let index = in_use.sms_index();
         let model_weights = index.model.as_ref().map(|m| m.nonzero_weights());
         let sms = SmsSummary {
             phrase_rules: index.phrases.len(),
@@ -900,7 +942,7 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("database", &self.database)
-            .field("lists", &self.lists.load())
+            .field("lists", &self.lists.load().lists)
             .finish()
     }
 }

@@ -69,8 +69,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
-impl From<callguard_format::UnknownName> for Error {
-    fn from(err: callguard_format::UnknownName) -> Self {
+impl From<crate::vocabulary::UnknownName> for Error {
+    fn from(err: crate::vocabulary::UnknownName) -> Self {
         Error::InvalidInput(err.to_string())
     }
 }

@@ -52,18 +52,18 @@ pub mod store;
 pub mod testing;
 pub mod time;
 pub mod update;
+pub mod vocabulary;
 
 // The list format lives in `callguard-format`, shared with the publisher; these names
 // keep `crate::wire` and `crate::trust` paths short inside the engine.
 use callguard_format::{trust, wire};
 
 pub use callguard_format::wire::Section;
-pub use decide::{
-    Action, CallInput, Category, Decision, Presentation, Reason, ReasonCode, SmsInput, Verification,
-};
+pub use decide::{CallInput, Presentation, SmsInput, Verification};
 pub use engine::{Engine, EngineConfig, SmsSummary, Status, UpdateStatus};
 pub use error::{Error, Result};
 pub use lists::{EntryMeta, ListSet, ListSetBuilder};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
 pub use region::Region;
-pub use store::{HistoryEntry, Policy, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
+pub use store::{HistoryEntry, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
+pub use vocabulary::{Action, Category, Decision, Policy, Reason, ReasonCode, UnknownName};

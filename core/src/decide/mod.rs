@@ -21,16 +21,20 @@
 //!   whose action is block matched: it lifts policies and warnings only.
 
 mod input;
-mod model;
 pub(crate) mod number_rules;
 pub(crate) mod rule_index;
+mod sms_rules;
 pub(crate) mod verdict;
 
 use crate::error::Result;
 use crate::number::{self, NumberError};
+use crate::sms::{self, SmsIndex};
+use crate::vocabulary::{Action, Decision, ReasonCode};
 
 pub use input::{CallInput, Presentation, SmsInput, Verification};
-pub use model::{Action, Category, Decision, Reason, ReasonCode};
+pub use sms_rules::{
+    BLOCK_SCORE, BOOST_PROBABILITY, MODEL_BOOST, MODEL_SUPPORT, SHORTENER_BOOST, WARN_SCORE,
+};
 
 use number_rules::Context;
 use verdict::{Match, Tier, Verdict};
@@ -132,9 +136,10 @@ fn apply_pause(decision: &mut Decision, ctx: &Context<'_>) {
     }
 }
 
-/// Decides an SMS from its sender and its text (links, written numbers, phrase rules);
-/// an alphanumeric sender simply skips the number rules.
-pub(crate) fn check_sms(ctx: &Context<'_>, input: &SmsInput) -> Result<Decision> {
+/// Decides an SMS from its sender and what [`crate::sms`] finds in its text (links,
+/// written numbers, phrase scores, the model) with `index`, the list's compiled SMS
+/// section; an alphanumeric sender simply skips the number rules.
+pub(crate) fn check_sms(ctx: &Context<'_>, index: &SmsIndex, input: &SmsInput) -> Result<Decision> {
     let mut verdict = Verdict::default();
     let sender = input.sender.trim();
     // A sender with letters is a name ("ICBC", "Amazon"), not a vanity number.
@@ -154,7 +159,13 @@ pub(crate) fn check_sms(ctx: &Context<'_>, input: &SmsInput) -> Result<Decision>
             ReasonCode::OverseasSms,
         );
     }
-    crate::sms::analyze(&mut verdict, ctx, &input.text);
+    let found = sms::find(
+        &input.text,
+        ctx.settings.home_region,
+        index,
+        ctx.use_sms_model,
+    );
+    sms_rules::text_findings(&mut verdict, ctx, &found);
     let mut decision = verdict.finish(ctx.lists);
     apply_pause(&mut decision, ctx);
     Ok(decision)

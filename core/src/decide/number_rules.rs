@@ -2,10 +2,12 @@
 //! official numbers, list entries and the overseas policy.
 
 use crate::decide::verdict::{self, Match, Tier, Verdict};
-use crate::decide::{Action, Category, ReasonCode, Verification};
+use crate::decide::Verification;
 use crate::lists::ListSet;
 use crate::number::{NumberKind, PhoneNumber, WrittenForm};
-use crate::store::{Policy, RuleKind, Settings};
+use crate::store::{RuleKind, Settings};
+use crate::vocabulary::Policy;
+use crate::vocabulary::{Action, Category, ReasonCode};
 
 use super::rule_index::RuleIndex;
 

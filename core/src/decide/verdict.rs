@@ -5,8 +5,8 @@
 //! them, list entries and the user's policies combine, and the strongest action wins.
 //! Every match is reported; the deciding one comes first.
 
-use crate::decide::{Action, Category, Decision, Reason, ReasonCode};
 use crate::lists::{self, EntryMeta, ListSet};
+use crate::vocabulary::{Action, Category, Decision, Reason, ReasonCode};
 
 /// Rule tiers, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

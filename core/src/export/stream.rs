@@ -8,10 +8,10 @@ use std::ops::Bound;
 use super::{ExportEntry, ExportKind};
 use crate::decide::rule_index::RuleIndex;
 use crate::decide::verdict;
-use crate::decide::Action;
 use crate::lists::{EntryMeta, ListSet};
 use crate::region::Region;
 use crate::store::{RuleKind, RuleTarget};
+use crate::vocabulary::Action;
 
 /// What the user's rules do to the export, read from the decisions' rule index.
 pub(crate) struct RuleView<'a> {

@@ -8,9 +8,10 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::decide::rule_index::RuleIndex;
-use crate::decide::{Action, CallInput, Category};
+use crate::decide::CallInput;
 use crate::lists::EntryMeta;
 use crate::store::{RuleKind, RuleTarget, UserRule};
+use crate::vocabulary::{Action, Category};
 use crate::{Engine, EngineConfig, Region};
 
 fn cn() -> Region {

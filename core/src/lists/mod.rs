@@ -26,13 +26,11 @@ mod prefix;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use fst::{IntoStreamer, Map, Streamer};
 
 use crate::error::{Error, Result};
 use crate::region::Region;
-use crate::sms::SmsIndex;
 use crate::wire::{Section, SortedEntries, SortedSource};
 
 pub use builder::ListSetBuilder;
@@ -53,8 +51,6 @@ pub struct ListSet {
     name: String,
     version: u64,
     sections: [Map<FstBytes>; 5],
-    /// The SMS section compiled (phrase automaton, brands), built on first use.
-    sms_index: OnceLock<SmsIndex>,
     /// Set when this set stands in for an installed list that was refused as damaged:
     /// that list's name and sequence number, reported beside every decision.
     stands_in_for: Option<(String, u64)>,
@@ -87,7 +83,6 @@ impl ListSet {
             name: "none".to_owned(),
             version: 0,
             sections,
-            sms_index: OnceLock::new(),
             stands_in_for: None,
         }
     }
@@ -118,7 +113,6 @@ impl ListSet {
             name: name.to_owned(),
             version,
             sections,
-            sms_index: OnceLock::new(),
             stands_in_for: None,
         })
     }
@@ -290,11 +284,6 @@ impl ListSet {
         best
     }
 
-    /// The SMS section compiled for matching; built once per list, on first use.
-    pub fn sms_index(&self) -> &SmsIndex {
-        self.sms_index.get_or_init(|| SmsIndex::build(self))
-    }
-
     /// Streams one section's entries in ascending key order, in constant memory: the
     /// base a delta applies to, and the source of the iOS export.
     pub fn cursor(&self, section: Section) -> Box<dyn SortedSource + '_> {
@@ -427,7 +416,7 @@ mod tests;
 #[cfg(test)]
 mod numeric_order_tests {
     use super::*;
-    use crate::decide::{Action, Category};
+    use crate::vocabulary::{Action, Category};
 
     fn set(numbers: &[&str]) -> ListSet {
         let mut b = ListSet::builder("t", 1);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::decide::{Action, Category};
+use crate::vocabulary::{Action, Category};
 
 fn meta(action: Action, confidence: u8) -> EntryMeta {
     EntryMeta::new(action, Category::ReportedFraud, confidence)

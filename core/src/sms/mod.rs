@@ -1,15 +1,12 @@
-//! SMS text analysis: links, numbers written in the text, and weighted phrase rules.
+//! SMS text analysis: what a message holds. It finds the links, the numbers written in
+//! the text, the phrase rules' scores per category and the statistical model's
+//! probability, and returns them as [`SmsFindings`]; it decides nothing. The rules that
+//! turn findings into matches (thresholds, the model's lift, what a listed link means)
+//! are [`decide`](crate::decide)'s, beside the other rules.
 //!
-//! Everything the analysis knows ships in the signed list: domains, numbers, phrase
-//! rules and brands. The text is never stored or logged; only the decision is.
-//!
-//! | signal | reason code | action |
-//! |---|---|---|
-//! | a link to a listed domain (suffix match) | `sms_domain` | the entry's |
-//! | an IP host, a brand lookalike, mixed-script punycode | `sms_link_suspicious` | warn |
-//! | a listed number written in the text | `sms_number` | the entry's |
-//! | phrase rules of a fraud category scoring ≥ [`WARN_SCORE`] / [`BLOCK_SCORE`] | `sms_phrase` | warn / block |
-//! | phrase rules of `spam` or `telemarketing` | `sms_phrase` | the `sms-spam` setting (allow by default) |
+//! Everything the analysis knows ships in the signed list: phrase rules, brands and the
+//! model, compiled once per list into an [`SmsIndex`]. The text is never stored or
+//! logged; only the decision is.
 //!
 //! Phrase rules can also require what the scan found: the markers [`MARKER_LINK`],
 //! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_NUMBER`] and [`MARKER_PREMIUM`]
@@ -22,25 +19,14 @@ pub mod normalize;
 pub mod phrases;
 pub mod text_numbers;
 
-use crate::decide::number_rules::Context;
-use crate::decide::verdict::{Match, Tier, Verdict};
-use crate::decide::{Action, Category, ReasonCode};
-use crate::lists::ListSet;
 use crate::number::{self, PhoneNumber};
-use crate::wire::Section;
+use crate::region::Region;
+use crate::wire::SortedSource;
 
 use callguard_format::SmsKeyKind;
 
 pub use model::SmsModel;
 pub use phrases::{CategoryScore, PhraseMatcher};
-
-/// A fraud category scoring this much warns.
-pub const WARN_SCORE: u32 = 50;
-/// A fraud category scoring this much blocks (files the message as junk).
-pub const BLOCK_SCORE: u32 = 100;
-/// Added to the leading fraud category when the message also hides a link behind a
-/// shortener, whose destination cannot be checked offline.
-const SHORTENER_BOOST: u32 = 10;
 
 /// Appended to the normalised text when the message has a link to somewhere other than a
 /// listed brand's own domain, so that a rule such as `[link]&点击` can require one. (A sender who types `[link]` only satisfies the marker
@@ -67,12 +53,12 @@ pub struct SmsIndex {
 }
 
 impl SmsIndex {
-    /// Compiles the list's SMS section.
-    pub fn build(lists: &ListSet) -> SmsIndex {
+    /// Compiles a list's SMS section, read in key order from `cursor` (for a list set,
+    /// `lists.cursor(Section::SmsRules)`).
+    pub fn build(cursor: &mut dyn SortedSource) -> SmsIndex {
         let mut rules = Vec::new();
         let mut brand_keys = Vec::new();
         let mut model_entries = Vec::new();
-        let mut cursor = lists.cursor(Section::SmsRules);
         while let Some((key, value)) = cursor.next_entry() {
             match SmsKeyKind::of(key) {
                 SmsKeyKind::Brand => brand_keys.push(key.to_vec()),
@@ -146,206 +132,105 @@ impl Scan {
 
 /// What the model reads for `text` in `home`: exactly what [`crate::Engine::check_sms`]
 /// gives it, for the publisher's trainer.
-pub fn model_input(text: &str, home: crate::Region) -> String {
+pub fn model_input(text: &str, home: Region) -> String {
     let found = links::extract(text);
     let written = text_numbers::extract(text, home);
     Scan::new(&found, &written, &[]).mark(normalize::normalize(text), false)
 }
 
-fn is_marketing(category: Category) -> bool {
-    matches!(category, Category::Spam | Category::Telemarketing)
+/// Why a link that is not on the list still looks wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suspicion {
+    /// The host is an IP address: no brand sends those.
+    IpAddress,
+    /// The host mixes alphabets (a lookalike domain in punycode).
+    MixedScripts,
+    /// The registrable domain imitates a listed brand's name.
+    Imitates {
+        /// The link's registrable domain.
+        registrable: String,
+        /// The brand's name.
+        brand: String,
+    },
 }
 
-/// Adds every signal of `text` to the verdict.
-pub(crate) fn analyze(verdict: &mut Verdict, ctx: &Context<'_>, text: &str) {
-    let index = ctx.lists.sms_index();
+/// A link found in the text, and whether it looks wrong by itself.
+#[derive(Debug, Clone)]
+pub struct LinkFinding {
+    /// The link.
+    pub link: links::Link,
+    /// Why it looks wrong, if it does (the first of IP host, mixed scripts, lookalike).
+    pub suspicion: Option<Suspicion>,
+}
+
+/// The statistical model's reading of a message.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelScore {
+    /// The probability that the message is unwanted.
+    pub probability: f32,
+    /// The list's labelling threshold for that probability.
+    pub threshold: f32,
+}
+
+/// Everything the analysis found in one message, for [`decide`](crate::decide) to weigh.
+#[derive(Debug, Clone)]
+pub struct SmsFindings {
+    /// The links, in the order written (at most [`links::MAX_LINKS`]).
+    pub links: Vec<LinkFinding>,
+    /// The phone numbers written in the text.
+    pub numbers: Vec<PhoneNumber>,
+    /// Whether a link goes through a known shortener, whose destination cannot be
+    /// checked offline.
+    pub shortened: bool,
+    /// The phrase rules' scores per category, highest first.
+    pub scores: Vec<CategoryScore>,
+    /// The model's reading, when the list has a usable model and it was asked for.
+    pub model: Option<ModelScore>,
+}
+
+/// Finds the links, written numbers, phrase scores and (when `with_model`) the model's
+/// probability of `text`, read in `home`.
+pub fn find(text: &str, home: Region, index: &SmsIndex, with_model: bool) -> SmsFindings {
     let found = links::extract(text);
-    link_signals(verdict, ctx, index, &found);
-    let written = text_numbers::extract(text, ctx.settings.home_region);
-    number_signals(verdict, ctx, &written);
-    let scan = Scan::new(&found, &written, &index.brands);
-    text_signals(verdict, ctx, index, &scan, text);
-}
-
-/// `sms_domain` for links to listed domains, `sms_link_suspicious` for IP hosts,
-/// mixed-script punycode and brand lookalikes.
-fn link_signals(verdict: &mut Verdict, ctx: &Context<'_>, index: &SmsIndex, found: &[links::Link]) {
-    let name = ctx.lists.name();
-    for link in found {
-        if let Some((domain, meta)) = (!link.is_ip)
-            .then(|| ctx.lists.domain(&link.host))
-            .flatten()
-        {
-            verdict.add(Match {
-                tier: Tier::List,
-                action: meta.action,
-                category: Some(meta.category),
-                code: ReasonCode::SmsDomain,
-                detail: format!("link to {domain}, on list {name} as {}", meta.category),
-                what: format!("link to a {} site", meta.category.describe()),
-            });
-            continue;
-        }
-        let suspicious = if link.is_ip {
-            Some(format!("link to the IP address {}", link.host))
-        } else if links::mixes_scripts(&link.host) {
-            Some(format!(
-                "link to {} mixes alphabets (a lookalike domain)",
-                link.host
-            ))
-        } else {
-            link.registrable.as_deref().and_then(|r| {
-                brands::imitated(&index.brands, r)
-                    .map(|b| format!("link to {r} imitates {}", b.name))
-            })
-        };
-        if let Some(detail) = suspicious {
-            verdict.add(Match {
-                tier: Tier::List,
-                action: Action::Warn,
-                category: Some(Category::AccountPhishing),
-                code: ReasonCode::SmsLinkSuspicious,
-                detail,
-                what: "suspicious link".into(),
-            });
-        }
-    }
-}
-
-/// `sms_number` for listed numbers written in the text.
-fn number_signals(verdict: &mut Verdict, ctx: &Context<'_>, written: &[PhoneNumber]) {
-    let name = ctx.lists.name();
-    for number in written {
-        let hit = ctx
-            .lists
-            .number(number.key())
-            .or_else(|| ctx.lists.prefix(number.key()));
-        if let Some(hit) = hit {
-            verdict.add(Match {
-                tier: Tier::List,
-                action: hit.meta.action,
-                category: Some(hit.meta.category),
-                code: ReasonCode::SmsNumber,
-                detail: format!(
-                    "the text gives a number on list {name} as {}",
-                    hit.meta.category
-                ),
-                what: format!("number of a {}", hit.meta.category.describe()),
-            });
-        }
-    }
-}
-
-/// `sms_phrase` and `sms_model`: the phrase rules' leading fraud category (lifted by a
-/// confident model), advertising, and the model's own `spam` label.
-fn text_signals(
-    verdict: &mut Verdict,
-    ctx: &Context<'_>,
-    index: &SmsIndex,
-    scan: &Scan,
-    text: &str,
-) {
+    let numbers = text_numbers::extract(text, home);
+    let scan = Scan::new(&found, &numbers, &index.brands);
     let normalized = normalize::normalize(text);
-    let unwanted = index
+    let model = index
         .model
         .as_ref()
-        .filter(|_| ctx.use_sms_model)
-        .map(|m| {
-            let p = m.probability(&scan.mark(normalized.clone(), false));
-            (p, m.threshold())
-        })
-        .filter(|(p, threshold)| p >= threshold)
-        .map(|(p, _)| p);
+        .filter(|_| with_model)
+        .map(|m| ModelScore {
+            probability: m.probability(&scan.mark(normalized.clone(), false)),
+            threshold: m.threshold(),
+        });
     let scores = index.phrases.score(&scan.mark(normalized, true));
-    let fraud = scores.iter().find(|s| !is_marketing(s.category));
-    let flagged = fraud.is_some_and(|top| fraud_signal(verdict, top, scan.shortened, unwanted));
-    let advert = scores
-        .iter()
-        .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE);
-    match (advert, unwanted) {
-        (Some(ad), _) => verdict.add(Match {
-            tier: Tier::List,
-            action: ctx.settings.sms_spam,
-            category: Some(ad.category),
-            code: ReasonCode::SmsPhrase,
-            detail: format!(
-                "advertising phrases (score {}): {}",
-                ad.score,
-                ad.phrases.join(", ")
-            ),
-            what: ad.category.describe().into(),
-        }),
-        (None, Some(p)) if !flagged => verdict.add(Match {
-            tier: Tier::List,
-            action: ctx.settings.sms_spam,
-            category: Some(Category::Spam),
-            code: ReasonCode::SmsModel,
-            detail: format!(
-                "the publisher's model finds the text unwanted ({:.0}%)",
-                p * 100.0
-            ),
-            what: Category::Spam.describe().into(),
-        }),
-        _ => {}
+    let links = found
+        .into_iter()
+        .map(|link| LinkFinding {
+            suspicion: suspicion(&link, &index.brands),
+            link,
+        })
+        .collect();
+    SmsFindings {
+        links,
+        numbers,
+        shortened: scan.shortened,
+        scores,
+        model,
     }
 }
 
-/// Warns or blocks for the leading fraud category when its score (with the shortener
-/// boost and a confident model's lift) reaches the thresholds; whether it did.
-fn fraud_signal(
-    verdict: &mut Verdict,
-    top: &CategoryScore,
-    shortened: bool,
-    unwanted: Option<f32>,
-) -> bool {
-    let rules_score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
-    // The model lifts a fraud category the rules already point to, never one alone.
-    let lift = match unwanted {
-        Some(p)
-            if p >= model::BOOST_PROBABILITY
-                && (model::MODEL_SUPPORT..BLOCK_SCORE).contains(&rules_score) =>
-        {
-            model::MODEL_BOOST
-        }
-        _ => 0,
-    };
-    let score = rules_score + lift;
-    let action = if score >= BLOCK_SCORE {
-        Action::Block
-    } else if score >= WARN_SCORE {
-        Action::Warn
+fn suspicion(link: &links::Link, brands: &[brands::Brand]) -> Option<Suspicion> {
+    if link.is_ip {
+        Some(Suspicion::IpAddress)
+    } else if links::mixes_scripts(&link.host) {
+        Some(Suspicion::MixedScripts)
     } else {
-        return false;
-    };
-    let via = if shortened {
-        ", with a shortened link"
-    } else {
-        ""
-    };
-    verdict.add(Match {
-        tier: Tier::List,
-        action,
-        category: Some(top.category),
-        code: ReasonCode::SmsPhrase,
-        detail: format!(
-            "phrases of a {} (score {rules_score}{via}): {}",
-            top.category.describe(),
-            top.phrases.join(", ")
-        ),
-        what: top.category.describe().into(),
-    });
-    if let (Some(p), true) = (unwanted, lift > 0) {
-        verdict.add(Match {
-            tier: Tier::List,
-            action,
-            category: Some(top.category),
-            code: ReasonCode::SmsModel,
-            detail: format!(
-                "the publisher's model finds the text unwanted ({:.0}%), adding {lift} to the score",
-                p * 100.0
-            ),
-            what: top.category.describe().into(),
-        });
+        link.registrable.as_deref().and_then(|r| {
+            brands::imitated(brands, r).map(|b| Suspicion::Imitates {
+                registrable: r.to_owned(),
+                brand: b.name.clone(),
+            })
+        })
     }
-    true
 }

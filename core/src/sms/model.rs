@@ -4,11 +4,13 @@
 //!
 //! Phrase rules explain themselves but only see what their author thought of; the model
 //! sees every character pair and word, but cannot say which category a message is in.
-//! So the engine uses it for what it is good at (see [`crate::sms`]):
+//! So the engine uses it for what it is good at (the rules are [`decide`](crate::decide)'s):
 //! - a message the model finds unwanted is labelled `spam` (reason `sms_model`), which
 //!   the `sms-spam` setting allows by default;
 //! - a message whose phrase rules already point to a fraud category, without reaching
-//!   the warn score, is lifted by [`MODEL_BOOST`] when the model agrees.
+//!   the warn score, is lifted when the model is confident.
+//!
+//! This module reads the model and gives its probability; it decides nothing.
 //!
 //! # Features
 //! [`for_each_feature`] reads the normalised text (with the scan's markers appended),
@@ -49,15 +51,6 @@ pub const MAX_STORED_WEIGHT: i64 = i16::MAX as i64;
 /// Characters of a message the model reads; the rest adds nothing a model could use,
 /// and the cap keeps the work per message bounded.
 pub const MAX_MODEL_CHARS: usize = 4096;
-
-/// Points a confident model adds to a fraud category that the rules already point to.
-pub const MODEL_BOOST: u32 = 25;
-/// The probability the model needs before it lifts a fraud category: higher than the
-/// labelling threshold, because a lift can turn a message from allowed to warned.
-pub const BOOST_PROBABILITY: f32 = 0.9;
-/// The rule score a fraud category needs before the model may lift it: the model never
-/// invents a fraud category on its own.
-pub const MODEL_SUPPORT: u32 = 20;
 
 /// A model read from a list, ready to score messages.
 #[derive(Debug, Clone)]

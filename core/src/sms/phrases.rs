@@ -23,7 +23,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use callguard_format::SmsKey;
 
 use super::normalize::normalize;
-use crate::decide::Category;
+use crate::vocabulary::Category;
 
 /// One rule, with its parts as pattern ids.
 struct Rule {

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::decide::Decision;
+use crate::vocabulary::Decision;
 
 /// A hard cap on stored entries, so a flood of calls cannot fill the disk.
 pub const MAX_ENTRIES: i64 = 10_000;

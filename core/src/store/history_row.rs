@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::{Action, Category, Decision, Reason, ReasonCode};
+use crate::vocabulary::{Action, Category, Decision, Reason, ReasonCode};
 
 /// The version written by this build; 0 is the unversioned JSON of `Decision`.
 const ROW_VERSION: u32 = 1;

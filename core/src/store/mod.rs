@@ -18,15 +18,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags};
 
-use crate::decide::Decision;
 use crate::error::{Error, Result};
 use crate::region::Region;
+use crate::vocabulary::Decision;
 
 pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
 pub use pause::Pause;
 pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
 pub use rules::{RuleKind, RuleTarget, UserRule};
-pub use settings::{Policy, SettingKey, Settings};
+pub use settings::{SettingKey, Settings};
 pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};
 
 /// One SQLite connection and the operations on it. Not `Sync`: the engine guards it.

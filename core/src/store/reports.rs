@@ -10,8 +10,8 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::Store;
-use crate::decide::Category;
 use crate::error::Result;
+use crate::vocabulary::Category;
 
 /// Reports kept at most; the oldest go first, so a flood cannot fill the disk.
 pub const MAX_REPORTS: i64 = 1_000;

@@ -4,12 +4,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::decide::Action;
 use crate::error::{Error, Result};
 use crate::region::Region;
-
-/// A user policy for a class of calls or messages: allow, warn or block.
-pub type Policy = Action;
+use crate::vocabulary::{Action, Policy};
 
 /// Every setting the engine reads. Held in memory as one immutable snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::decide::Action;
+use crate::vocabulary::Action;
 use std::collections::BTreeMap;
 
 fn decision(action: Action) -> Decision {

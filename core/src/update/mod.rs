@@ -28,6 +28,16 @@ pub use http::{HttpFetcher, HttpLimits, USER_AGENT};
 pub use lock::LOCK_FILE;
 pub(crate) use run::{open_installed, recover, Refused, Updater};
 
+/// Where the engine keeps the list set in use: an update reads it, and swaps the new one
+/// in at its commit point. The engine decides what lives beside the set (its compiled SMS
+/// index), so the update never needs to know.
+pub(crate) trait ListSlot {
+    /// The list set in use now.
+    fn current(&self) -> std::sync::Arc<crate::lists::ListSet>;
+    /// Puts `lists` in use; checks already running finish on the old set.
+    fn install(&self, lists: crate::lists::ListSet);
+}
+
 use serde::Serialize;
 
 use crate::trust::TrustError;

@@ -1,14 +1,12 @@
 //! One update run, and the recovery that runs when the engine opens.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
-
-use arc_swap::ArcSwap;
 
 use super::fetch::{FetchError, Fetcher, WithDeadline};
 use super::lock::{InstallLock, LOCK_FILE};
-use super::{InstallStep, UpdateError, UpdateReport, Via};
+use super::{InstallStep, ListSlot, UpdateError, UpdateReport, Via};
 use crate::export;
 use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
 use crate::lists::ListSet;
@@ -22,7 +20,7 @@ const CLOCK_SLACK_SECS: u64 = 300;
 /// Everything one run needs from the engine.
 pub(crate) struct Updater<'a> {
     pub store: &'a Mutex<Store>,
-    pub lists: &'a ArcSwap<ListSet>,
+    pub lists: &'a dyn ListSlot,
     /// Where list directories live; `None` keeps lists in memory (tests, one-shot tools).
     pub lists_dir: Option<PathBuf>,
     pub pinned_root: Option<&'a [u8]>,
@@ -148,7 +146,7 @@ impl Updater<'_> {
         };
         // "Current" means the installed list is the one in use: a list refused as damaged
         // at open (or truncated since) is reinstalled from the snapshot.
-        let current = self.lists.load_full();
+        let current = self.lists.current();
         let in_use = |list: &InstalledList| {
             current.name() == list.name
                 && current.version() == list.seq
@@ -413,7 +411,7 @@ impl Updater<'_> {
             .commit_update(record, Some(&installed))
             .map_err(storage)?;
         self.step(InstallStep::Committed)?;
-        self.lists.store(Arc::new(set));
+        self.lists.install(set);
         self.step(InstallStep::Swapped)?;
         if let (Some(lists_dir), Some(old)) = (&self.lists_dir, previous) {
             if !old.dir.is_empty() && old.dir != installed.dir {

@@ -1,14 +1,22 @@
-//! The decision record and its vocabulary. Codes and categories are a contract: tests,
-//! bindings and apps match on their snake_case names, so they are only ever added to.
+//! The contract vocabulary: the words every layer of the engine, the bindings and the apps
+//! share (actions, policies, categories, reason codes) and the decision record that
+//! carries them. Codes and categories are a contract: tests, bindings and apps match on
+//! their snake_case names, so they are only ever added to.
+//!
+//! This module is the bottom of the crate: it imports nothing of it, so any module may
+//! use it without creating a cycle.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The list format's vocabulary, defined with the format and re-exported here, where the
-/// decision record uses it.
-pub use callguard_format::{Action, Category};
+/// Actions and categories are the list format's words too (an entry packs them), so
+/// they are defined with the format and re-exported here.
+pub use callguard_format::{Action, Category, UnknownName};
+
+/// A user policy for a class of calls or messages: allow, warn or block.
+pub type Policy = Action;
 
 /// Why a rule matched: one stable code per rule of DESIGN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
