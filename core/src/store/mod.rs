@@ -24,7 +24,7 @@ use crate::region::Region;
 
 pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
 pub use pause::Pause;
-pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
+pub use reports::{export_csv, Report, ReportSubject};
 pub use rules::{RuleKind, RuleTarget, UserRule};
 pub use settings::{Policy, SettingKey, Settings};
 pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};
