@@ -58,8 +58,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use callguard_core::store::InstalledList;
 use callguard_core::testing::{file_name, FstDirWriter, Store, TrustRecord};
+use callguard_core::InstalledList;
 use callguard_core::{Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet};
 use callguard_format::wire::{
     delta, snapshot, ContentDigest, ContentSummary, EntrySink, Section, SortedEntries, WireError,

@@ -36,34 +36,53 @@
 //! number or a message text, so callers may log them.
 
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
-pub mod decide;
+// The modules are private: the engine's public surface is the deliberate list of
+// `pub use` below, plus three namespaces whose own `mod.rs` is a curated list too
+// (`number` for parsing outside a decision, `export` for the iOS Call Directory,
+// `update` for fetchers and reports) and `sms`, the model's features that the
+// publisher's trainer must compute exactly as the phone does.
+mod decide;
 mod engine;
 mod error;
 pub mod export;
-pub mod lines;
-pub mod lists;
+mod lines;
+mod lists;
 pub mod number;
 mod region;
 pub mod sms;
-pub mod store;
+mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod time;
+mod time;
 pub mod update;
-pub mod vocabulary;
+mod vocabulary;
 
 // The list format lives in `callguard-format`, shared with the publisher; these names
 // keep `crate::wire` and `crate::trust` paths short inside the engine.
 use callguard_format::{trust, wire};
 
-pub use callguard_format::wire::Section;
-pub use decide::{CallInput, Presentation, SmsInput, Verification};
+// The engine, its configuration and its errors.
 pub use engine::{Engine, EngineConfig, SmsSummary, Status, UpdateStatus};
 pub use error::{Error, Result};
-pub use lists::{EntryMeta, ListSet, ListSetBuilder};
+pub use time::{format_utc, Clock};
+
+// What goes in and what comes out of a decision.
+pub use decide::{CallInput, Presentation, SmsInput, Verification};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
 pub use region::Region;
-pub use store::{HistoryEntry, RuleKind, RuleTarget, SettingKey, Settings, UserRule};
 pub use vocabulary::{Action, Category, Decision, Policy, Reason, ReasonCode, UnknownName};
+
+// The user's own state: settings, rules, pause, history and reports.
+pub use store::{
+    Channel, HistoryEntry, InstalledList, Pause, Report, ReportSubject, RuleKind, RuleTarget,
+    SettingKey, Settings, UpdateLogEntry, UserRule,
+};
+
+// Lists built in memory (tests, the bundled list) and the sections they hold.
+pub use callguard_format::wire::Section;
+pub use lists::{EntryMeta, ListSet, ListSetBuilder};
+
+// Reading untrusted text line by line with a cap, for the CLI and the publisher's readers.
+pub use lines::{BoundedLines, Line};

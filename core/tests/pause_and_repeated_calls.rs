@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use callguard_core::store::Pause;
-use callguard_core::time::Clock;
+use callguard_core::Clock;
+use callguard_core::Pause;
 use callguard_core::{
     Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet, ReasonCode, RuleKind,
     SmsInput, Verification,

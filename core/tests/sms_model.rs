@@ -83,7 +83,7 @@ fn lifts_a_fraud_category_the_rules_point_to_but_never_invents_one() {
 
     // With the model agreeing, 30 + MODEL_BOOST reaches warn, and both reasons show.
     let d = sms(&with, text);
-    const { assert!(30 + callguard_core::decide::MODEL_BOOST >= 50) };
+    const { assert!(30 + callguard_core::testing::MODEL_BOOST >= 50) };
     assert_eq!(d.action, Action::Warn, "{d:?}");
     assert_eq!(d.category, Some(Category::Prize));
     assert_eq!(codes(&d), [ReasonCode::SmsPhrase, ReasonCode::SmsModel]);
@@ -110,7 +110,7 @@ fn a_lukewarm_model_labels_but_does_not_lift() {
         .unwrap()
         .probability(&model_input(text, region("CN")));
     assert!(
-        (0.6..callguard_core::decide::BOOST_PROBABILITY).contains(&p),
+        (0.6..callguard_core::testing::BOOST_PROBABILITY).contains(&p),
         "probability {p}"
     );
     let d = sms(&engine, text);

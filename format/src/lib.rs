@@ -16,6 +16,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod domain;
 mod meta;
 pub mod sms_key;
 pub mod trust;

@@ -111,7 +111,7 @@ pub fn describe_key(section: Section, key: &[u8]) -> String {
         Section::Official if text.len() > 2 && text.is_char_boundary(2) => {
             format!("{} {}", &text[..2], &text[2..])
         }
-        Section::Domains => callguard_core::lists::domain::unreverse(&text),
+        Section::Domains => callguard_format::domain::unreverse(&text),
         _ => text.into_owned(),
     }
 }

@@ -62,7 +62,7 @@ pub fn unix_now() -> u64 {
 
 /// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`, for reports people read.
 pub fn format_time(unix: u64) -> String {
-    callguard_core::time::format_utc(unix)
+    callguard_core::format_utc(unix)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::io::{self, BufRead};
 
 use serde::{Deserialize, Serialize};
 
-use callguard_core::lines::{BoundedLines, Line};
+use callguard_core::{BoundedLines, Line};
 use callguard_format::Category;
 
 /// The label classes.

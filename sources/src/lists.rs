@@ -19,8 +19,9 @@
 use std::io::{BufRead, BufReader, Read};
 use std::net::IpAddr;
 
-use callguard_core::lists::{domain, ListSetBuilder};
+use callguard_core::ListSetBuilder;
 use callguard_core::{number, Error, Region, Result};
+use callguard_format::domain;
 use callguard_format::{sms_key, Action, Category, EntryMeta};
 
 /// Which section a source file feeds, and how its lines are written.

@@ -7,8 +7,8 @@
 
 use std::io::{self, BufRead, Write};
 
-use callguard_core::lines::{BoundedLines, Line};
 use callguard_core::{number, CallInput, Engine, Region, SmsInput};
+use callguard_core::{BoundedLines, Line};
 
 use crate::output;
 use crate::request::{self, Request};

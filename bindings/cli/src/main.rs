@@ -201,7 +201,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 Some(at) => writeln!(
                     out,
                     "protection paused until {}; it resumes by itself",
-                    callguard_core::time::format_utc(at)
+                    callguard_core::format_utc(at)
                 )?,
                 None => writeln!(out, "protection paused until you run `callguard resume`")?,
             }

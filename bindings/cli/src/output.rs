@@ -60,7 +60,7 @@ pub fn history(out: &mut dyn Write, entries: &[HistoryEntry]) -> io::Result<()> 
     }
     for e in entries {
         let why: Vec<&str> = e.decision.reasons.iter().map(|r| r.code.as_str()).collect();
-        let channel = if matches!(e.channel, callguard_core::store::Channel::Sms) {
+        let channel = if matches!(e.channel, callguard_core::Channel::Sms) {
             "sms"
         } else {
             "call"
@@ -108,12 +108,12 @@ pub fn status(out: &mut dyn Write, s: &Status) -> io::Result<()> {
         s.sms.phrase_rules, s.sms.brands
     )?;
     match s.paused {
-        Some(callguard_core::store::Pause::Until(at)) => writeln!(
+        Some(callguard_core::Pause::Until(at)) => writeln!(
             out,
             "protection     PAUSED until {} (resumes by itself)",
-            callguard_core::time::format_utc(at)
+            callguard_core::format_utc(at)
         )?,
-        Some(callguard_core::store::Pause::UntilResumed) => writeln!(
+        Some(callguard_core::Pause::UntilResumed) => writeln!(
             out,
             "protection     PAUSED until you resume it (`callguard resume`)"
         )?,
@@ -171,7 +171,7 @@ fn update_status(out: &mut dyn Write, u: &callguard_core::UpdateStatus) -> io::R
             out,
             "last attempt   {} {result}: {}",
             // Seconds as stored: `at * 1000` overflows for a clock far ahead.
-            callguard_core::time::format_utc(attempt.at),
+            callguard_core::format_utc(attempt.at),
             // Escaped again: a log written by an older engine may hold raw server text.
             printable(&attempt.message)
         )?;
@@ -227,7 +227,7 @@ pub fn update_report(
 
 /// `YYYY-MM-DD HH:MM:SS UTC`, from milliseconds.
 fn format_time(at_ms: i64) -> String {
-    callguard_core::time::format_utc(u64::try_from(at_ms.div_euclid(1000)).unwrap_or(0))
+    callguard_core::format_utc(u64::try_from(at_ms.div_euclid(1000)).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -241,7 +241,7 @@ mod tests {
             last_success_at: None,
             seconds_since_success: None,
             stale: false,
-            last_attempt: Some(callguard_core::store::UpdateLogEntry {
+            last_attempt: Some(callguard_core::UpdateLogEntry {
                 at: u64::MAX,
                 ok: false,
                 // As an older engine logged it, raw.
@@ -273,7 +273,7 @@ mod tests {
 }
 
 /// The report queue, oldest first.
-pub fn reports(out: &mut dyn Write, reports: &[callguard_core::store::Report]) -> io::Result<()> {
+pub fn reports(out: &mut dyn Write, reports: &[callguard_core::Report]) -> io::Result<()> {
     if reports.is_empty() {
         return writeln!(out, "no reports");
     }
@@ -281,7 +281,7 @@ pub fn reports(out: &mut dyn Write, reports: &[callguard_core::store::Report]) -
         writeln!(
             out,
             "{}  {:<16} {:<26} {}",
-            callguard_core::time::format_utc(r.at),
+            callguard_core::format_utc(r.at),
             r.subject.to_string(),
             r.category.as_str(),
             r.note

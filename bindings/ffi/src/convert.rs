@@ -99,12 +99,12 @@ impl From<Category> for core::Category {
     }
 }
 
-impl From<core::store::Report> for Report {
-    fn from(r: core::store::Report) -> Self {
+impl From<core::Report> for Report {
+    fn from(r: core::Report) -> Self {
         Report {
             id: r.id,
             at: r.at,
-            is_sender_name: matches!(r.subject, core::store::ReportSubject::Sender(_)),
+            is_sender_name: matches!(r.subject, core::ReportSubject::Sender(_)),
             subject: r.subject.to_string(),
             category: r.category.into(),
             note: r.note,
@@ -188,11 +188,11 @@ impl From<core::UserRule> for UserRule {
     }
 }
 
-impl From<core::store::Channel> for Channel {
-    fn from(c: core::store::Channel) -> Self {
+impl From<core::Channel> for Channel {
+    fn from(c: core::Channel) -> Self {
         match c {
-            core::store::Channel::Call => Channel::Call,
-            core::store::Channel::Sms => Channel::Sms,
+            core::Channel::Call => Channel::Call,
+            core::Channel::Sms => Channel::Sms,
         }
     }
 }
@@ -287,8 +287,8 @@ pub fn setting_entries(settings: &core::Settings) -> Vec<SettingEntry> {
         .collect()
 }
 
-impl From<core::store::InstalledList> for InstalledList {
-    fn from(i: core::store::InstalledList) -> Self {
+impl From<core::InstalledList> for InstalledList {
+    fn from(i: core::InstalledList) -> Self {
         InstalledList {
             name: i.name,
             seq: i.seq,
@@ -300,8 +300,8 @@ impl From<core::store::InstalledList> for InstalledList {
     }
 }
 
-impl From<core::store::UpdateLogEntry> for UpdateAttempt {
-    fn from(e: core::store::UpdateLogEntry) -> Self {
+impl From<core::UpdateLogEntry> for UpdateAttempt {
+    fn from(e: core::UpdateLogEntry) -> Self {
         UpdateAttempt {
             at: e.at,
             ok: e.ok,
@@ -344,7 +344,7 @@ impl From<core::Status> for Status {
             update: s.update.into(),
             paused: s.paused.is_some(),
             paused_until: match s.paused {
-                Some(core::store::Pause::Until(at)) => Some(at),
+                Some(core::Pause::Until(at)) => Some(at),
                 _ => None,
             },
             unreadable_rows: s.unreadable_rows,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use callguard_core::lists::EntryMeta;
+use callguard_core::EntryMeta;
 use callguard_core::ListSet;
 use callguard_ffi::*;
 

@@ -3,10 +3,11 @@
 use callguard_format::SmsKey;
 
 use crate::error::{Error, Result};
-use crate::lists::{domain, EntryMeta, ListSet};
+use crate::lists::{EntryMeta, ListSet};
 use crate::number;
 use crate::region::Region;
 use crate::wire::{Section, SortedEntries, MAX_KEY_LEN};
+use callguard_format::domain;
 
 /// E.164 allows at most 15 digits after the `+`.
 const MAX_E164_DIGITS: usize = 15;

@@ -19,7 +19,7 @@
 //! can stream itself back out, in order, as the base a delta applies to.
 
 mod builder;
-pub mod domain;
+use callguard_format::domain;
 pub mod files;
 pub(crate) mod guard;
 mod prefix;

@@ -24,7 +24,7 @@ use crate::vocabulary::Decision;
 
 pub use history::{Channel, HistoryEntry, MAX_ENTRIES};
 pub use pause::Pause;
-pub use reports::{export_csv, Report, ReportSubject, MAX_NOTE_CHARS, MAX_REPORTS};
+pub use reports::{export_csv, Report, ReportSubject};
 pub use rules::{RuleKind, RuleTarget, UserRule};
 pub use settings::{SettingKey, Settings};
 pub use updates::{InstalledList, TrustRecord, UpdateLogEntry};
@@ -202,7 +202,9 @@ impl Store {
 
     /// Records a decision and enforces retention, in one transaction. It waits at most
     /// [`HISTORY_BUSY_TIMEOUT`] for another writer: the caller has already decided, and
-    /// a record is not worth holding up the phone.
+    /// a record is not worth holding up the phone. Tests only: the engine records at its
+    /// own clock's time.
+    #[cfg(test)]
     pub fn add_history(
         &mut self,
         channel: Channel,
