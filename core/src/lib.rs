@@ -71,7 +71,7 @@ pub use time::{format_utc, Clock};
 // What goes in and what comes out of a decision.
 pub use decide::{CallInput, Presentation, SmsInput, Verification};
 pub use number::{NumberError, NumberKind, PhoneNumber, WrittenForm};
-pub use region::Region;
+pub use region::{InvalidRegion, Region};
 pub use vocabulary::{Action, Category, Decision, Policy, Reason, ReasonCode, UnknownName};
 
 // The user's own state: settings, rules, pause, history and reports.

@@ -6,7 +6,11 @@ use std::str::FromStr;
 use rlibphonenumber::PHONE_NUMBER_UTIL;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::Error;
+/// Why a text is not a region: what was wrong, never the text (a region column may hold
+/// a phone number). The crate's [`Error`](crate::Error) takes it as `InvalidRegion`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidRegion(pub(crate) String);
 
 /// A region that has a country calling code in libphonenumber's metadata, such as `CN` (86).
 ///
@@ -63,12 +67,12 @@ impl Region {
 }
 
 impl FromStr for Region {
-    type Err = Error;
+    type Err = InvalidRegion;
 
     /// Accepts two letters in any case (`cn`, `CN`); rejects regions without a calling code.
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         // The errors never quote the input: a region column may hold a phone number.
-        let invalid = |why: &str| Error::InvalidRegion(why.to_owned());
+        let invalid = |why: &str| InvalidRegion(why.to_owned());
         let trimmed = input.trim();
         let bytes = trimmed.as_bytes();
         if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_alphabetic) {

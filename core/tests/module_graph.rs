@@ -43,6 +43,15 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         if from == "lib" {
             continue; // the crate root re-exports; it is above every module
         }
+        // Test-only files (`tests.rs`, `*_tests.rs`, compiled under `#[cfg(test)]`) may
+        // drive a module through the engine above it: that is no edge of the shipped code.
+        let file_name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if file_name == "tests.rs" || file_name.ends_with("_tests.rs") {
+            continue;
+        }
         let text = std::fs::read_to_string(file).expect("source reads");
         let edges = graph.entry(from.to_owned()).or_default();
         for line in text.lines() {
@@ -79,7 +88,12 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
 fn root_name(name: &str) -> Option<String> {
     let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
         .expect("lib.rs reads");
-    let flat = lib.replace('\n', " ");
+    // Comments are dropped first: a comment above a `pub use` would hide it.
+    let flat = lib
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(" ");
     for stmt in flat.split(';') {
         let stmt = stmt.trim();
         let Some(rest) = stmt.strip_prefix("pub use ") else {
@@ -145,7 +159,6 @@ fn the_reader_sees_edges_and_cycles() {
 }
 
 #[test]
-#[ignore = "unfinished (issue 10 point 2): error -> number -> region -> error and error -> update -> ... -> error remain, and export's tests name the engine; run with --ignored to see the edges"]
 fn core_modules_form_no_cycle() {
     let graph = graph();
     for (from, to) in &graph {

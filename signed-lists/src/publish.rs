@@ -85,7 +85,9 @@ impl BuildOptions {
             now: crate::unix_now(),
             level: DEFAULT_LEVEL,
             skip_invalid: false,
-            region: DEFAULT_REGION.parse()?,
+            region: DEFAULT_REGION
+                .parse()
+                .map_err(callguard_core::Error::from)?,
             progress: false,
         })
     }

@@ -38,6 +38,13 @@ enum CliError {
     Usage(String),
 }
 
+/// A bad region is an engine input error, printed as the engine prints it.
+impl From<callguard_core::InvalidRegion> for CliError {
+    fn from(err: callguard_core::InvalidRegion) -> Self {
+        CliError::Engine(err.into())
+    }
+}
+
 fn main() -> ExitCode {
     let cli = args::parse();
     let stdout = io::stdout();

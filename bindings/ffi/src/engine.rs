@@ -31,7 +31,10 @@ impl std::fmt::Debug for Engine {
 }
 
 fn region(code: &str) -> Result<core::Region> {
-    Ok(code.trim().parse::<core::Region>()?)
+    Ok(code
+        .trim()
+        .parse::<core::Region>()
+        .map_err(core::Error::from)?)
 }
 
 #[uniffi::export]

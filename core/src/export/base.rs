@@ -101,7 +101,7 @@ pub(crate) fn open(lists_dir: &Path, installed: &InstalledList) -> Option<(Strin
     }
     let dir = dir_of(lists_dir, &installed.dir);
     let list = read_meta(&dir).ok()?;
-    let set = crate::update::open_installed(lists_dir, &list).ok()?;
+    let set = crate::lists::open_installed(lists_dir, &list).ok()?;
     Some((list.name, list.seq, set))
 }
 

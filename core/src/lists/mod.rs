@@ -22,6 +22,7 @@ mod builder;
 use callguard_format::domain;
 pub mod files;
 pub(crate) mod guard;
+mod installed;
 mod prefix;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,7 @@ use crate::wire::{Section, SortedEntries, SortedSource};
 pub use builder::ListSetBuilder;
 pub use callguard_format::EntryMeta;
 pub use files::FstBytes;
+pub(crate) use installed::open_installed;
 
 /// An exact or prefix hit in a list, with what the list says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,28 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// Why a file could not be fetched.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum FetchError {
-    /// The server has no such file (HTTP 404), or the file map lacks it.
-    #[error("not found")]
-    NotFound,
-    /// The file is longer than its signed (or fixed) limit; the download stopped there.
-    #[error("longer than its limit of {0} bytes")]
-    TooLarge(u64),
-    /// The download, or the update as a whole, took longer than its limit.
-    #[error("gave up after {secs} s: {why}")]
-    TimedOut {
-        /// The limit that was reached, seconds.
-        secs: u64,
-        /// Which limit it was.
-        why: &'static str,
-    },
-    /// Anything else: connection refused, an HTTP error status. Never the URL.
-    #[error("{0}")]
-    Failed(String),
-}
+use crate::error::FetchError;
 
 /// Fetches a file by its path relative to the site root, reading at most `max_len` bytes.
 pub trait Fetcher {

@@ -11,7 +11,8 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use super::fetch::{FetchError, Fetcher};
+use super::fetch::Fetcher;
+use super::FetchError;
 
 /// The user agent: the same for every user of a given engine version.
 pub const USER_AGENT: &str = concat!("callguard/", env!("CARGO_PKG_VERSION"));

@@ -22,11 +22,12 @@ mod http;
 mod lock;
 mod run;
 
-pub use fetch::{FetchError, Fetcher, FileMap};
+pub use crate::error::{FetchError, InstallStep, UpdateError};
+pub use fetch::{Fetcher, FileMap};
 #[cfg(feature = "net")]
 pub use http::{HttpFetcher, HttpLimits, USER_AGENT};
 pub use lock::LOCK_FILE;
-pub(crate) use run::{open_installed, recover, Refused, Updater};
+pub(crate) use run::{recover, Refused, Updater};
 
 /// Where the engine keeps the list set in use: an update reads it, and swaps the new one
 /// in at its commit point. The engine decides what lives beside the set (its compiled SMS
@@ -39,64 +40,6 @@ pub(crate) trait ListSlot {
 }
 
 use serde::Serialize;
-
-use crate::trust::TrustError;
-use crate::wire::WireError;
-
-/// The write steps of an install, in order. A test can stop an install right after any of
-/// them to simulate a crash there; the next start must find the old list or the new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InstallStep {
-    /// The new FST files are written, not yet synced.
-    FilesWritten,
-    /// The files and their directory are synced.
-    FilesSynced,
-    /// The directory is renamed into place.
-    Renamed,
-    /// The replaced list's files are kept as the new list's export base
-    /// ([`crate::export`]), beside it; a first install has none.
-    ExportBaseStaged,
-    /// The SQLite transaction committed: the new list is the installed one.
-    Committed,
-    /// The new lists are in use in memory.
-    Swapped,
-    /// The old list's files, and its own export base, are deleted.
-    OldRemoved,
-}
-
-/// Why an update failed. The last verified list stays in use in every case.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum UpdateError {
-    /// Metadata was refused: bad signature, rollback, expiry, mix-and-match, mismatch.
-    #[error("{0}")]
-    Trust(#[from] TrustError),
-    /// A file could not be downloaded.
-    #[error("fetching {path}: {error}")]
-    Fetch {
-        /// The site path.
-        path: String,
-        /// Why.
-        error: FetchError,
-    },
-    /// A snapshot or delta could not be decoded, or did not reproduce the signed content.
-    #[error("list content: {0}")]
-    Content(#[from] WireError),
-    /// The manifest does not carry the list this engine follows.
-    #[error("the manifest has no list named {0:?}")]
-    NoList(String),
-    /// No root is pinned, so nothing can be trusted.
-    #[error("no trusted root is configured")]
-    NoRoot,
-    /// A test stopped the install here (the `testing` feature only).
-    #[cfg(feature = "testing")]
-    #[error("simulated crash after {0:?}")]
-    SimulatedCrash(InstallStep),
-    /// Writing the new list or the database failed.
-    #[error("storage: {0}")]
-    Storage(String),
-}
 
 /// How the new content arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

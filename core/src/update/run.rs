@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::fetch::{FetchError, Fetcher, WithDeadline};
+use super::fetch::{Fetcher, WithDeadline};
 use super::lock::{InstallLock, LOCK_FILE};
+use super::FetchError;
 use super::{InstallStep, ListSlot, UpdateError, UpdateReport, Via};
 use crate::export;
 use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
-use crate::lists::ListSet;
+use crate::lists::{open_installed, ListSet};
 use crate::store::{InstalledList, Store, TrustRecord};
 use crate::trust::{self, limits, BlobRef, ListEntry, Root, TrustError, TrustedState};
 use crate::wire::{delta, snapshot, ContentSummary, EntrySink, Section, SortedEntries, WireError};
@@ -425,11 +426,6 @@ impl Updater<'_> {
     }
 }
 
-/// Lists whose files together are at most this large are checksummed in full at every
-/// open (a fraction of a millisecond for the demo list); larger ones are checked by their
-/// seal at open and in full by `Engine::verify_lists` and before each update.
-pub(crate) const FULL_VERIFY_AT_OPEN: u64 = 8 << 20;
-
 /// What opening found: the committed list, or why it could not be used.
 pub(crate) struct Recovered {
     /// The installed list, mapped and checked; `None` when none is installed or it was
@@ -513,26 +509,6 @@ pub(crate) fn recover(
         lists: None,
         refused: last,
     })
-}
-
-/// Maps an installed list if its files match their seal, count and (when small enough,
-/// or when no seal was recorded) their checksums. The export base opens the same way.
-pub(crate) fn open_installed(lists_dir: &Path, list: &InstalledList) -> Result<ListSet, String> {
-    let seal = DirSeal::from_text(&list.files);
-    let set = ListSet::open_sealed(
-        &lists_dir.join(&list.dir),
-        &list.name,
-        list.seq,
-        seal.as_ref(),
-    )
-    .map_err(|e| e.to_string())?;
-    if set.counts().iter().sum::<u64>() != list.count {
-        return Err("the list files hold another number of entries than were installed".into());
-    }
-    if seal.is_none() || set.byte_size() <= FULL_VERIFY_AT_OPEN {
-        set.verify().map_err(|e| e.to_string())?;
-    }
-    Ok(set)
 }
 
 #[derive(Default)]

@@ -7,6 +7,10 @@
 //! Privacy rule: no message produced here ever contains a phone number or a message
 //! text, because callers are free to log errors.
 
+mod update;
+
+pub use update::{FetchError, InstallStep, UpdateError};
+
 use crate::number::NumberError;
 
 /// Everything that can go wrong in the engine, grouped by what a caller can do about it.
@@ -62,11 +66,17 @@ pub enum Error {
 
     /// An update was refused or failed; the last verified list stays in use.
     #[error("update failed: {0}")]
-    Update(#[from] crate::update::UpdateError),
+    Update(#[from] UpdateError),
 
     /// A file system operation failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<crate::region::InvalidRegion> for Error {
+    fn from(err: crate::region::InvalidRegion) -> Self {
+        Error::InvalidRegion(err.0)
+    }
 }
 
 impl From<crate::vocabulary::UnknownName> for Error {
