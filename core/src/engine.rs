@@ -708,7 +708,7 @@ impl Engine {
     pub fn add_rule(&self, kind: RuleKind, target: &str) -> Result<UserRule> {
         let target = RuleTarget::parse(target, self.snapshot.load().settings.home_region)?;
         let store = self.store();
-        let rule = store.add_rule(kind, &target)?;
+        let rule = store.add_rule(kind, &target, self.config.clock.now_secs())?;
         self.publish(&store)?;
         Ok(rule)
     }

@@ -200,3 +200,14 @@ fn repeated_calls_accepts_minutes_and_off() {
         );
     }
 }
+
+#[test]
+fn a_rule_is_dated_by_the_engines_clock() {
+    let phone = Phone::new();
+    phone.advance_secs(3_600);
+    let rule = phone
+        .engine
+        .add_rule(RuleKind::Block, "+85512345678")
+        .unwrap();
+    assert_eq!(rule.created_at, phone.now_secs() as i64);
+}

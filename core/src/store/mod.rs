@@ -14,7 +14,7 @@ mod settings;
 mod updates;
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags};
 
@@ -165,12 +165,13 @@ impl Store {
         Ok((found, unreadable))
     }
 
-    /// Adds a rule; adding one that exists returns the existing one.
-    pub fn add_rule(&self, kind: RuleKind, target: &RuleTarget) -> Result<UserRule> {
+    /// Adds a rule made at `at_secs` (Unix seconds, the engine's clock); adding one that
+    /// exists returns the existing one.
+    pub fn add_rule(&self, kind: RuleKind, target: &RuleTarget, at_secs: u64) -> Result<UserRule> {
         let text = target.to_string();
         self.conn.execute(
             "INSERT INTO rules (kind, target, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (kind, target) DO NOTHING",
-            params![kind.as_str(), text, now_ms() / 1000],
+            params![kind.as_str(), text, i64::try_from(at_secs).unwrap_or(i64::MAX)],
         )?;
         let (id, created_at) = self.conn.query_row(
             "SELECT id, created_at FROM rules WHERE kind = ?1 AND target = ?2",
@@ -380,9 +381,10 @@ fn is_empty(path: &Path) -> bool {
     }
 }
 
+#[cfg(test)]
 fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }

@@ -63,11 +63,19 @@ fn newer_schema_is_refused() {
 fn rules_add_list_remove() {
     let store = Store::open_in_memory().unwrap();
     let target = RuleTarget::Prefix("855".into());
-    let first = store.add_rule(RuleKind::Block, &target).unwrap();
-    let again = store.add_rule(RuleKind::Block, &target).unwrap();
+    let first = store
+        .add_rule(RuleKind::Block, &target, 1_700_000_000)
+        .unwrap();
+    let again = store
+        .add_rule(RuleKind::Block, &target, 1_700_000_000)
+        .unwrap();
     assert_eq!(first.id, again.id);
     store
-        .add_rule(RuleKind::Allow, &RuleTarget::Number("85512345678".into()))
+        .add_rule(
+            RuleKind::Allow,
+            &RuleTarget::Number("85512345678".into()),
+            1_700_000_000,
+        )
         .unwrap();
     assert_eq!(store.rules().unwrap().0.len(), 2);
     assert_eq!(store.remove_rule(None, &target).unwrap(), 1);
