@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use callguard_core::sms::model::ModelParams;
+use callguard_core::sms::ModelParams;
 use callguard_core::{Action, Category, Engine, EngineConfig, EntryMeta, ListSet, SmsInput};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::rngs::StdRng;

@@ -4,8 +4,8 @@
 
 mod common;
 
-use callguard_core::sms::model::{for_each_feature, ModelParams};
 use callguard_core::sms::model_input;
+use callguard_core::sms::{for_each_feature, ModelParams};
 use callguard_core::{
     Action, Category, Decision, Engine, EngineConfig, ListSet, ReasonCode, SmsInput,
 };

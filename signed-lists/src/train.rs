@@ -2,7 +2,7 @@
 //! writes it as the source file `sms_model.tsv`, which `build` then signs into the list.
 //!
 //! The model is logistic regression over the hashed features of
-//! [`callguard_core::sms::model`], fitted with AdaGrad. It learns one thing: *unwanted*
+//! [`callguard_core::sms::ModelParams`], fitted with AdaGrad. It learns one thing: *unwanted*
 //! (spam or fraud) against *normal*. The engine uses it to label advertising and to lift
 //! fraud categories that the phrase rules already point to; it never names a fraud
 //! category on its own.
@@ -27,9 +27,9 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use callguard_core::sms::model::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
 use callguard_core::sms::model_input;
-use callguard_core::sms::normalize::normalize;
+use callguard_core::sms::normalize;
+use callguard_core::sms::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
 use callguard_core::Region;
 use callguard_sources::labelled::{class_of, read_samples, Class, Sample};
 use serde::Serialize;

@@ -10,7 +10,7 @@
 //! | `domains.csv`   | [`SourceKind::Domains`]     | `domain,action,category,confidence,note`     |
 //! | `domains.txt`   | [`SourceKind::DomainList`]  | a domain, a hosts-file line or `\|\|domain^` |
 //! | `sms_rules.tsv` | [`SourceKind::SmsRules`]    | `category<TAB>weight<TAB>phrase`             |
-//! | `sms_model.tsv` | [`SourceKind::SmsModel`]    | a trained model ([`ModelParams`](callguard_core::sms::model::ModelParams)) |
+//! | `sms_model.tsv` | [`SourceKind::SmsModel`]    | a trained model ([`ModelParams`](callguard_core::sms::ModelParams)) |
 //!
 //! Every bad line is reported as `file:line: message`, all of them rather than the first,
 //! so a publisher fixes a source in one pass. A message never repeats the line's text: a
@@ -308,7 +308,7 @@ impl Reader<'_> {
             report.problem(name, 1, "not valid UTF-8");
             return Ok(());
         }
-        match callguard_core::sms::model::ModelParams::parse_source(&text) {
+        match callguard_core::sms::ModelParams::parse_source(&text) {
             Ok(model) => report.added += self.0.add_sms_model(&model)?,
             Err((line, message)) => report.problem(name, line, message),
         }
@@ -442,7 +442,7 @@ fn domain_line_hosts(line: &str) -> std::result::Result<Vec<&str>, String> {
 }
 
 /// The form phrases are stored in: the engine's own matching form
-/// ([`callguard_core::sms::normalize::normalize`]), so what is published is what matches.
+/// ([`callguard_core::sms::normalize`]), so what is published is what matches.
 /// The most rules one source line may stand for.
 pub const MAX_RULES_PER_LINE: usize = 10_000;
 
@@ -495,7 +495,7 @@ fn expand_alternatives(phrase: &str) -> std::result::Result<Vec<String>, String>
 }
 
 fn normalize_phrase(phrase: &str) -> String {
-    callguard_core::sms::normalize::normalize(phrase)
+    callguard_core::sms::normalize(phrase)
 }
 
 /// A CSV error: a bad line is reported and reading goes on; a failed read is an error.

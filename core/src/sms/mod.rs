@@ -12,12 +12,12 @@
 //! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_NUMBER`] and [`MARKER_PREMIUM`]
 //! are appended to the normalised text, so `[link]&点击&领取` needs a link and both words.
 
-pub mod brands;
-pub mod links;
-pub mod model;
-pub mod normalize;
-pub mod phrases;
-pub mod text_numbers;
+pub(crate) mod brands;
+pub(crate) mod links;
+pub(crate) mod model;
+pub(crate) mod normalize;
+pub(crate) mod phrases;
+pub(crate) mod text_numbers;
 
 use crate::number::{self, PhoneNumber};
 use crate::region::Region;
@@ -26,6 +26,10 @@ use crate::wire::SortedSource;
 use callguard_format::SmsKeyKind;
 
 pub use model::SmsModel;
+// The model's features and text normalisation, which the publisher's trainer and source
+// reader must compute exactly as the phone does.
+pub use model::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
+pub use normalize::normalize;
 pub use phrases::{CategoryScore, PhraseMatcher};
 
 /// Appended to the normalised text when the message has a link to somewhere other than a
