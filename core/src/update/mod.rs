@@ -26,7 +26,7 @@ pub use fetch::{FetchError, Fetcher, FileMap};
 #[cfg(feature = "net")]
 pub use http::{HttpFetcher, HttpLimits, USER_AGENT};
 pub use lock::LOCK_FILE;
-pub(crate) use run::{open_installed, recover, Refused, Updater};
+pub(crate) use run::{installed_changed, map_installed, open_installed, recover, Refused, Updater};
 
 use serde::Serialize;
 
