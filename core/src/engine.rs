@@ -478,7 +478,11 @@ impl Engine {
     pub fn export_version(&self) -> String {
         let snapshot = self.snapshot.load();
         let lists = self.lists.load_full();
-        export::version(lists.name(), lists.version(), &export_rules(&snapshot))
+        export::version(
+            lists.name(),
+            lists.version(),
+            &export_rules(&snapshot, self.config.clock.now_secs()),
+        )
     }
 
     /// One page of the Call Directory full load: entries with numbers strictly greater
@@ -487,7 +491,12 @@ impl Engine {
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<export::ExportPage> {
         let snapshot = self.snapshot.load();
         let lists = self.lists.load_full();
-        export::page(&lists, &export_rules(&snapshot), after, limit)
+        export::page(
+            &lists,
+            &export_rules(&snapshot, self.config.clock.now_secs()),
+            after,
+            limit,
+        )
     }
 
     /// One page of the changes since export version `since`: none when it is the current
@@ -502,7 +511,7 @@ impl Engine {
         limit: u32,
     ) -> Result<export::ExportChanges> {
         let snapshot = self.snapshot.load();
-        let rules = export_rules(&snapshot);
+        let rules = export_rules(&snapshot, self.config.clock.now_secs());
         let lists = self.lists.load_full();
         if since == export::version(lists.name(), lists.version(), &rules) {
             return export::nothing_to_do(&lists, &rules, limit);
@@ -917,8 +926,10 @@ fn report_subject(text: &str, home: Region) -> Result<crate::store::ReportSubjec
 }
 
 /// What the user's rules do to the export, from the decisions' own rule index.
-fn export_rules(snapshot: &Snapshot) -> export::RuleView<'_> {
+/// While protection is paused (at `now`, the engine's clock) the export is empty.
+fn export_rules(snapshot: &Snapshot, now: u64) -> export::RuleView<'_> {
     export::RuleView::new(&snapshot.rules, snapshot.settings.home_region)
+        .paused(snapshot.pause.is_some_and(|p| p.in_effect(now)))
 }
 
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
