@@ -217,6 +217,8 @@ pub struct Engine {
     /// SIGBUS faults on list files already handled by this engine.
     faults_seen: AtomicU64,
     history_dropped: AtomicU64,
+    /// Opened by [`Engine::open_read_only`]: every write is refused.
+    read_only: bool,
 }
 
 impl Engine {
@@ -230,15 +232,60 @@ impl Engine {
         // Finish or undo an install that a crash interrupted, then map the committed list
         // if its files are still the ones that were installed.
         let recovered = update::recover(&store, &lists_dir, config.list_name.as_deref())?;
-        let lists = match (&recovered.refused, recovered.lists) {
-            (Some(refused), _) => {
-                Some(ListSet::empty().standing_in_for(&refused.name, refused.seq))
-            }
-            (None, lists) => lists,
-        };
+        let (lists, refused) = recovered.into_parts();
         let engine = Engine::with_store(store, config, Some(path), Some(lists_dir), lists)?;
-        *lock(&engine.refused) = recovered.refused;
+        *lock(&engine.refused) = refused;
         Ok(engine)
+    }
+
+    /// Opens the app's engine files in `data_dir` for reading only: for an app
+    /// extension or a cold receiver that decides while the app owns the directory. It
+    /// creates, cleans up, migrates, locks and records nothing (see
+    /// [`Store::open_read_only`] for SQLite's `-wal`/`-shm` files): decisions work and
+    /// record no history (and report no dropped record), and every write (settings,
+    /// rules, pause, reports, updates) fails with [`crate::Error::ReadOnly`].
+    /// `install_bundled` decides on the bundle from memory. It reads the app's state as
+    /// of now; [`reload`](Self::reload) reads it again (a reused extension process calls
+    /// it before each decision, or opens anew).
+    pub fn open_read_only(data_dir: &Path, config: EngineConfig) -> Result<Engine> {
+        let path = data_dir.join(DATABASE_FILE);
+        let store = Store::open_read_only(&path)?;
+        let lists_dir = data_dir.join(LISTS_DIR);
+        let name = config.list_name.as_deref();
+        let (lists, refused) = update::map_installed(&store, &lists_dir, name, 5)?.into_parts();
+        let mut engine = Engine::with_store(store, config, Some(path), Some(lists_dir), lists)?;
+        engine.read_only = true;
+        *lock(&engine.refused) = refused;
+        Ok(engine)
+    }
+
+    /// Reads the settings, rules and pause from the database again, and maps the
+    /// installed list again when another one was committed since: what a read-only
+    /// engine needs to see the app's later changes (the app's own engine sees its writes
+    /// at once). Cheap: a few small queries, and a list mapped only when it changed.
+    pub fn reload(&self) -> Result<()> {
+        let store = self.store();
+        self.publish(&store)?;
+        let Some(lists_dir) = self.lists_dir.as_deref() else {
+            return Ok(());
+        };
+        let name = self.config.list_name.as_deref();
+        let current = self.lists.current();
+        if !update::installed_changed(store.installed_list(name)?.as_ref(), &current) {
+            return Ok(());
+        }
+        let (lists, refused) = update::map_installed(&store, lists_dir, name, 5)?.into_parts();
+        *lock(&self.refused) = refused;
+        self.lists.install(lists.unwrap_or_else(ListSet::empty));
+        Ok(())
+    }
+
+    /// Fails with [`crate::Error::ReadOnly`] on an engine opened read-only.
+    fn writable(&self, what: &'static str) -> Result<()> {
+        if self.read_only {
+            return Err(crate::Error::ReadOnly(what));
+        }
+        Ok(())
     }
 
     /// An engine whose state lives only in memory.
@@ -268,6 +315,7 @@ impl Engine {
             fallback: Mutex::new(None),
             faults_seen: AtomicU64::new(guard::faults()),
             history_dropped: AtomicU64::new(0),
+            read_only: false,
         })
     }
 
@@ -341,10 +389,11 @@ impl Engine {
         if self.has_installed_list()? {
             return Ok(None);
         }
-        if lock(&self.refused).is_some() {
-            // The installed list is damaged, and installing an older bundle over a newer
-            // trusted state would be a rollback: decide on the bundle in memory until the
-            // next update reinstalls the list.
+        if self.read_only || lock(&self.refused).is_some() {
+            // A read-only engine installs nothing; and when the installed list is
+            // damaged, installing an older bundle over a newer trusted state would be a
+            // rollback. Either way, decide on the bundle in memory until the next update
+            // (by the app) installs a list.
             let root = self.config.pinned_root.clone().ok_or(UpdateError::NoRoot)?;
             self.load_bundled(files, &root)?;
             return Ok(None);
@@ -405,6 +454,7 @@ impl Engine {
         check_expiry: bool,
         now: u64,
     ) -> Result<UpdateReport> {
+        self.writable("an update")?;
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
         let updater = Updater {
             store: &self.store,
@@ -467,7 +517,11 @@ impl Engine {
     pub fn export_version(&self) -> String {
         let snapshot = self.snapshot.load();
         let lists = self.lists.current();
-        export::version(lists.name(), lists.version(), &export_rules(&snapshot))
+        export::version(
+            lists.name(),
+            lists.version(),
+            &export_rules(&snapshot, self.config.clock.now_secs()),
+        )
     }
 
     /// One page of the Call Directory full load: entries with numbers strictly greater
@@ -476,7 +530,12 @@ impl Engine {
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<export::ExportPage> {
         let snapshot = self.snapshot.load();
         let lists = self.lists.current();
-        export::page(&lists, &export_rules(&snapshot), after, limit)
+        export::page(
+            &lists,
+            &export_rules(&snapshot, self.config.clock.now_secs()),
+            after,
+            limit,
+        )
     }
 
     /// One page of the changes since export version `since`: none when it is the current
@@ -491,7 +550,7 @@ impl Engine {
         limit: u32,
     ) -> Result<export::ExportChanges> {
         let snapshot = self.snapshot.load();
-        let rules = export_rules(&snapshot);
+        let rules = export_rules(&snapshot, self.config.clock.now_secs());
         let lists = self.lists.current();
         if since == export::version(lists.name(), lists.version(), &rules) {
             return export::nothing_to_do(&lists, &rules, limit);
@@ -576,6 +635,7 @@ impl Engine {
     /// when `None`. Every decision meanwhile allows, with the `paused` reason first;
     /// protection resumes by itself when the time passes.
     pub fn pause(&self, until: Option<u64>) -> Result<Option<Pause>> {
+        self.writable("pausing")?;
         let pause = match until {
             None => Pause::UntilResumed,
             Some(until) if until > self.config.clock.now_secs() => Pause::Until(until),
@@ -593,6 +653,7 @@ impl Engine {
 
     /// Ends a pause now.
     pub fn resume(&self) -> Result<()> {
+        self.writable("resuming")?;
         let store = self.store();
         store.set_pause(None)?;
         self.publish(&store)
@@ -631,6 +692,9 @@ impl Engine {
     /// ([`Status::history_dropped`]), so a locked or read-only database never delays
     /// or fails a decision.
     fn record(&self, channel: Channel, subject: &str, decision: &Decision) {
+        if self.read_only {
+            return;
+        }
         let retention = self.snapshot.load().settings.history_retention_days;
         let written = self.store_within(RECORD_WAIT).is_some_and(|mut store| {
             store
@@ -671,6 +735,7 @@ impl Engine {
 
     /// Validates and stores one setting, then publishes it to readers.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings> {
+        self.writable("a settings change")?;
         let store = self.store();
         let (mut check, _unreadable) = store.load_settings(self.config.default_region)?;
         check.set(key, value)?;
@@ -684,6 +749,7 @@ impl Engine {
     /// (see [`Settings::validate`]), stores the ones that changed in one transaction and
     /// publishes them to readers. On error nothing changes. Returns the settings in effect.
     pub fn update_settings(&self, settings: &Settings) -> Result<Settings> {
+        self.writable("a settings change")?;
         settings.validate()?;
         let mut store = self.store();
         // Compared with the settings in effect (readers see them published under this
@@ -706,6 +772,7 @@ impl Engine {
 
     /// Adds an allow or block rule from its text form (see [`RuleTarget::parse`]).
     pub fn add_rule(&self, kind: RuleKind, target: &str) -> Result<UserRule> {
+        self.writable("a rule change")?;
         let target = RuleTarget::parse(target, self.snapshot.load().settings.home_region)?;
         let store = self.store();
         let rule = store.add_rule(kind, &target, self.config.clock.now_secs())?;
@@ -717,6 +784,7 @@ impl Engine {
     /// `rules list` prints is matched exactly first; otherwise the text is parsed as
     /// [`add_rule`](Self::add_rule) parses it.
     pub fn remove_rule(&self, kind: Option<RuleKind>, target: &str) -> Result<usize> {
+        self.writable("a rule change")?;
         let text = target.trim();
         let snapshot = self.snapshot.load();
         let printed = RuleTarget::from_canonical(text).filter(|t| {
@@ -743,6 +811,7 @@ impl Engine {
 
     /// Deletes the history.
     pub fn clear_history(&self) -> Result<usize> {
+        self.writable("clearing the history")?;
         self.store().clear_history()
     }
 
@@ -755,6 +824,7 @@ impl Engine {
         category: crate::Category,
         note: &str,
     ) -> Result<crate::store::Report> {
+        self.writable("a report")?;
         let subject = report_subject(number_or_sender, self.snapshot.load().settings.home_region)?;
         self.store()
             .add_report(self.config.clock.now_secs(), &subject, category, note)
@@ -773,6 +843,7 @@ impl Engine {
 
     /// Deletes every report (after the user shared them, or changed their mind).
     pub fn clear_reports(&self) -> Result<usize> {
+        self.writable("clearing the reports")?;
         self.store().clear_reports()
     }
 
@@ -897,8 +968,10 @@ fn report_subject(text: &str, home: Region) -> Result<crate::store::ReportSubjec
 }
 
 /// What the user's rules do to the export, from the decisions' own rule index.
-fn export_rules(snapshot: &Snapshot) -> export::RuleView<'_> {
+/// While protection is paused (at `now`, the engine's clock) the export is empty.
+fn export_rules(snapshot: &Snapshot, now: u64) -> export::RuleView<'_> {
     export::RuleView::new(&snapshot.rules, snapshot.settings.home_region)
+        .paused(snapshot.pause.is_some_and(|p| p.in_effect(now)))
 }
 
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {

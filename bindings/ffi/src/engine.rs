@@ -37,6 +37,20 @@ fn region(code: &str) -> Result<core::Region> {
         .map_err(core::Error::from)?)
 }
 
+/// The data directory and config of `open` and `open_read_only`.
+fn open_args(
+    data_dir: String,
+    default_region: &str,
+    pinned_root: Option<Vec<u8>>,
+) -> Result<(PathBuf, core::EngineConfig)> {
+    if data_dir.trim().is_empty() {
+        return Err(CallguardError::invalid("the data directory is empty"));
+    }
+    let mut config = core::EngineConfig::new(region(default_region)?);
+    config.pinned_root = pinned_root;
+    Ok((PathBuf::from(data_dir), config))
+}
+
 #[uniffi::export]
 impl Engine {
     /// Opens the engine with its database and lists in `data_dir` (created if needed;
@@ -50,17 +64,36 @@ impl Engine {
         default_region: String,
         pinned_root: Option<Vec<u8>>,
     ) -> Result<Arc<Self>> {
-        if data_dir.trim().is_empty() {
-            return Err(CallguardError::invalid("the data directory is empty"));
-        }
-        let mut config = core::EngineConfig::new(region(&default_region)?);
-        config.pinned_root = pinned_root;
-        let dir = PathBuf::from(data_dir);
+        let (dir, config) = open_args(data_dir, &default_region, pinned_root)?;
         let core = core::Engine::open(&dir, config)?;
         Ok(Arc::new(Engine {
             core,
             data_dir: Some(dir),
         }))
+    }
+
+    /// Opens the app's `data_dir` for reading only: for the iOS extensions and Android's
+    /// cold receivers. Decisions work and record nothing; every write fails with
+    /// `ReadOnly`; nothing in the directory is created or cleaned up. Call `reload` to
+    /// see what the app changed since.
+    #[uniffi::constructor]
+    pub fn open_read_only(
+        data_dir: String,
+        default_region: String,
+        pinned_root: Option<Vec<u8>>,
+    ) -> Result<Arc<Self>> {
+        let (dir, config) = open_args(data_dir, &default_region, pinned_root)?;
+        let core = core::Engine::open_read_only(&dir, config)?;
+        Ok(Arc::new(Engine {
+            core,
+            data_dir: Some(dir),
+        }))
+    }
+
+    /// Reads the app's settings, rules, pause and installed list again (a read-only
+    /// engine does not refresh by itself). Cheap: the list is mapped only if it changed.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.core.reload()?)
     }
 
     /// An engine whose state lives only in memory, with no list until one is installed

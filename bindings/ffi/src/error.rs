@@ -44,6 +44,14 @@ pub enum CallguardError {
         /// What failed.
         reason: String,
     },
+    /// The engine was opened read-only (an extension, a cold receiver) and the call
+    /// writes: settings, rules, pause, reports and updates belong to the app's engine.
+    /// Nothing changed.
+    #[error("read-only: {reason}")]
+    ReadOnly {
+        /// Which operation was refused.
+        reason: String,
+    },
     /// A bug: something the engine should never do. Please report it.
     #[error("internal: {reason}")]
     Internal {
@@ -63,6 +71,7 @@ impl From<callguard_core::Error> for CallguardError {
             | E::InvalidRule(_)
             | E::InvalidInput(_) => CallguardError::InvalidInput { reason },
             E::DatabaseTooNew { .. } => CallguardError::DatabaseTooNew { reason },
+            E::ReadOnly(_) => CallguardError::ReadOnly { reason },
             E::InvalidList(_)
             | E::DatabaseCorrupt(_)
             | E::DatabaseEmpty

@@ -64,6 +64,12 @@ pub enum Error {
     #[error("storage error: {0}")]
     Storage(String),
 
+    /// The engine was opened read-only ([`crate::Engine::open_read_only`], as an app
+    /// extension or a cold receiver does) and this call would write: the app's own
+    /// engine does it. Nothing was changed. The detail names the operation.
+    #[error("the engine is open read-only, so {0} is left to the app")]
+    ReadOnly(&'static str),
+
     /// An update was refused or failed; the last verified list stays in use.
     #[error("update failed: {0}")]
     Update(#[from] UpdateError),

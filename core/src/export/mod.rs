@@ -14,6 +14,9 @@
 //!   exported.
 //! - **order**: [`ListSet::numbers_ascending`] streams one key length at a time, since FST
 //!   byte order is not numeric order across lengths.
+//! - **pause**: while protection is paused (by the engine's clock, so a timed pause that
+//!   has passed counts as resumed) the export holds nothing and its version ends in
+//!   `:paused`; the changes into or out of a pause are a full reload.
 //! - **versions**: an export version is `list:seq:rules-hash`. The changes since a version
 //!   are computed when it is the current one (nothing to do) or the installed list's
 //!   predecessor, whose files each install keeps as the list's export base ([`base`]);
@@ -97,9 +100,11 @@ pub struct ExportChanges {
     pub version: String,
 }
 
-/// The export version of a list set under these rules.
+/// The export version of a list set under these rules: `list:seq:rules-hash`, with
+/// `:paused` after it while protection is paused (the export is then empty).
 pub(crate) fn version(name: &str, seq: u64, rules: &RuleView<'_>) -> String {
-    format!("{name}:{seq}:{:016x}", rules.hash())
+    let paused = if rules.is_paused() { ":paused" } else { "" };
+    format!("{name}:{seq}:{:016x}{paused}", rules.hash())
 }
 
 /// The caller's `after` as a stream start: negative means from the start.

@@ -25,6 +25,8 @@ pub(crate) struct RuleView<'a> {
     block: BTreeSet<u64>,
     /// A fingerprint of what the rules do to the export, part of the export version.
     hash: u64,
+    /// Protection is paused: nothing is exported (see [`RuleView::paused`]).
+    paused: bool,
 }
 
 impl<'a> RuleView<'a> {
@@ -66,7 +68,20 @@ impl<'a> RuleView<'a> {
             any_allow,
             block,
             hash: fnv1a(canonical.join("\n").as_bytes()),
+            paused: false,
         }
+    }
+
+    /// Marks protection as paused: the export then holds no entry, so the Call Directory
+    /// blocks and labels nothing while every decision allows, and its version differs
+    /// from the unpaused one (a pause and a resume each make the extension reload).
+    pub(crate) fn paused(mut self, paused: bool) -> Self {
+        self.paused = paused;
+        self
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused
     }
 
     pub(crate) fn hash(&self) -> u64 {
@@ -143,6 +158,7 @@ pub(super) fn entries<'a>(
         list: list.peekable(),
         user: user.peekable(),
     }
+    .take_while(move |_| !rules.paused)
     .filter(move |e| u64::try_from(e.number).is_ok_and(|n| !rules.allowed(n)))
 }
 

@@ -254,3 +254,49 @@ fn changes_page(
 ) -> ExportChanges {
     changes(base, current, view, after, limit).unwrap()
 }
+
+#[test]
+fn a_pause_empties_the_export_and_pausing_resuming_or_a_pause_ending_changes_its_version() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    let now_ms = Arc::new(AtomicU64::new(1_800_000_000_000));
+    let clock = now_ms.clone();
+    let mut config = EngineConfig::new(cn());
+    config.clock = crate::time::Clock::from_fn(move || clock.load(Ordering::SeqCst));
+    let engine = Engine::open_in_memory(config).unwrap();
+    engine.replace_lists(set(
+        1,
+        &[
+            ("+8613800138000", Action::Block),
+            ("+8613900139000", Action::Warn),
+        ],
+    ));
+    let protecting = engine.export_version();
+    assert_eq!(engine.export_page(None, 10).unwrap().entries.len(), 2);
+
+    engine.pause(Some(1_800_000_060)).unwrap();
+    let paused = engine.export_version();
+    assert_ne!(paused, protecting);
+    let page = engine.export_page(None, 10).unwrap();
+    assert!(page.entries.is_empty() && page.next_after.is_none());
+    assert_eq!(page.version, paused);
+    let into = engine.export_changes(&protecting, None, 10).unwrap();
+    assert!(into.full_reload, "into a pause: reload (to nothing)");
+    assert_eq!(into.version, paused);
+    let still = engine.export_changes(&paused, None, 10).unwrap();
+    assert!(!still.full_reload && still.changes.is_empty());
+
+    // The timed pause passes by the engine's clock: protecting again, nothing written.
+    now_ms.store(1_800_000_060_000, Ordering::SeqCst);
+    assert_eq!(engine.export_version(), protecting);
+    assert_eq!(engine.export_page(None, 10).unwrap().entries.len(), 2);
+    let out = engine.export_changes(&paused, None, 10).unwrap();
+    assert!(out.full_reload, "out of a pause: reload everything");
+    assert_eq!(out.version, protecting);
+
+    engine.pause(None).unwrap();
+    assert_eq!(engine.export_version(), paused, "the same list paused");
+    assert!(engine.export_page(None, 10).unwrap().entries.is_empty());
+    engine.resume().unwrap();
+    assert_eq!(engine.export_version(), protecting);
+}

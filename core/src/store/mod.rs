@@ -52,6 +52,29 @@ impl Store {
         Store::init(conn, read_only)
     }
 
+    /// Opens an existing database for reading only, for an app extension or a cold
+    /// receiver that shares the app's data directory: no file is created, migrated or
+    /// switched to WAL, and every write fails with SQLite's read-only error.
+    ///
+    /// The app's database runs in WAL mode, and SQLite reads a WAL database through its
+    /// `-wal` and `-shm` files (the shared-memory index that tells a reader which
+    /// frames are committed), so that it sees a consistent state while the app writes.
+    /// While the app's engine is open they exist, and this connection reads through
+    /// them without changing a file. When none is open, the last connection to close
+    /// checkpointed and deleted them; SQLite then creates the two empty files again as
+    /// it must to read safely (a writer may appear at any time): no data changes. A
+    /// database whose schema is older than this build's is refused (only a writable
+    /// open migrates it): the caller fails open until the app has opened it once.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            return Err(Error::Storage(
+                "no database to read: the app has not opened its data directory yet".into(),
+            ));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Store::init(Connection::open_with_flags(path, flags)?, true)
+    }
+
     /// An in-memory database, for tests and one-shot tools.
     pub fn open_in_memory() -> Result<Store> {
         Store::init(Connection::open_in_memory()?, false)

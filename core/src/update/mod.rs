@@ -27,7 +27,7 @@ pub use fetch::{Fetcher, FileMap};
 #[cfg(feature = "net")]
 pub use http::{HttpFetcher, HttpLimits, USER_AGENT};
 pub use lock::LOCK_FILE;
-pub(crate) use run::{recover, Refused, Updater};
+pub(crate) use run::{installed_changed, map_installed, recover, Refused, Updater};
 
 /// Where the engine keeps the list set in use: an update reads it, and swaps the new one
 /// in at its commit point. The engine decides what lives beside the set (its compiled SMS

@@ -426,6 +426,30 @@ impl Updater<'_> {
     }
 }
 
+impl Recovered {
+    /// The list to decide on, and why the installed one was refused: a refused list is
+    /// stood in for by an empty set (the bundled one replaces it when the app loads it).
+    pub(crate) fn into_parts(self) -> (Option<ListSet>, Option<Refused>) {
+        match self.refused {
+            Some(refused) => (
+                Some(ListSet::empty().standing_in_for(&refused.name, refused.seq)),
+                Some(refused),
+            ),
+            None => (self.lists, None),
+        }
+    }
+}
+
+/// Whether `installed` (the committed list, if any) is another list than `current`, the
+/// one in use: a read-only engine's reload then maps it. A list in use that stands in for
+/// a refused one is replaced only by a newer commit.
+pub(crate) fn installed_changed(installed: Option<&InstalledList>, current: &ListSet) -> bool {
+    let in_use = current
+        .stands_in_for()
+        .unwrap_or((current.name(), current.version()));
+    installed.is_some_and(|i| !i.dir.is_empty() && (i.name.as_str(), i.seq) != in_use)
+}
+
 /// What opening found: the committed list, or why it could not be used.
 pub(crate) struct Recovered {
     /// The installed list, mapped and checked; `None` when none is installed or it was
@@ -475,6 +499,18 @@ pub(crate) fn recover(
     // Without the lock, an install elsewhere may commit a new list and delete the one
     // read here between the read and the open: read again when that happens.
     let attempts = if cleanup_lock.is_some() { 1 } else { 5 };
+    map_installed(store, lists_dir, list_name, attempts)
+}
+
+/// Maps the installed list named `list_name` without cleaning up or writing anything,
+/// as a read-only engine does; the read and the open are retried `attempts` times, as an
+/// install in another process may replace the list between them.
+pub(crate) fn map_installed(
+    store: &Store,
+    lists_dir: &Path,
+    list_name: Option<&str>,
+    attempts: u32,
+) -> crate::Result<Recovered> {
     let mut last = None;
     for attempt in 0..attempts {
         let Some(list) = store
