@@ -219,6 +219,8 @@ pub struct Engine {
     history_dropped: AtomicU64,
     /// Opened by [`Engine::open_read_only`]: every write is refused.
     read_only: bool,
+    /// The Call Directory export's choices under the cap, kept across a load's pages.
+    export_selections: export::SelectionCache,
 }
 
 impl Engine {
@@ -316,6 +318,7 @@ impl Engine {
             faults_seen: AtomicU64::new(guard::faults()),
             history_dropped: AtomicU64::new(0),
             read_only: false,
+            export_selections: export::SelectionCache::default(),
         })
     }
 
@@ -373,6 +376,24 @@ impl Engine {
             path: String::new(),
             error,
         })?;
+        self.update_with(&fetcher)
+    }
+
+    /// [`update`](Self::update) held to `limit` for its downloads in all: for background
+    /// tasks with a deadline (an iOS `BGAppRefreshTask` has about 30 s; pass less). When
+    /// it passes, the update fails with a timeout and the list in use stays; the install
+    /// that follows the last download is not cut short, as stopping it would gain nothing.
+    #[cfg(feature = "net")]
+    pub fn update_within(
+        &self,
+        base_url: &str,
+        limit: std::time::Duration,
+    ) -> Result<UpdateReport> {
+        let fetcher = update::HttpFetcher::with_limits(base_url, update::HttpLimits::within(limit))
+            .map_err(|error| UpdateError::Fetch {
+                path: String::new(),
+                error,
+            })?;
         self.update_with(&fetcher)
     }
 
@@ -516,33 +537,41 @@ impl Engine {
     /// [`export_changes`](Self::export_changes) next time.
     pub fn export_version(&self) -> String {
         let snapshot = self.snapshot.load();
+        let rules = self.export_rules(&snapshot);
         let lists = self.lists.current();
-        export::version(
-            lists.name(),
-            lists.version(),
-            &export_rules(&snapshot, self.config.clock.now_secs()),
-        )
+        let selection = self.export_selections.get(&lists, &rules);
+        export::version(lists.name(), lists.version(), &rules, &selection)
+    }
+
+    /// How much of the list the Call Directory export holds under the cap
+    /// ([`Settings::call_directory_cap`]), and how many entries it leaves out: what the
+    /// app's status screen shows. The first export call on a list counts its entries once.
+    pub fn export_summary(&self) -> export::ExportSummary {
+        let snapshot = self.snapshot.load();
+        let rules = self.export_rules(&snapshot);
+        let lists = self.lists.current();
+        let selection = self.export_selections.get(&lists, &rules);
+        export::summary(&lists, &rules, &selection)
     }
 
     /// One page of the Call Directory full load: entries with numbers strictly greater
     /// than `after` (`None`, or a negative number, to start), ascending, at most `limit`
     /// (capped at [`export::MAX_PAGE`]). Continue with `next_after` until it is `None`.
+    /// Past the cap the least certain entries are left out ([`export_summary`](Self::export_summary)).
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<export::ExportPage> {
         let snapshot = self.snapshot.load();
+        let rules = self.export_rules(&snapshot);
         let lists = self.lists.current();
-        export::page(
-            &lists,
-            &export_rules(&snapshot, self.config.clock.now_secs()),
-            after,
-            limit,
-        )
+        let selection = self.export_selections.get(&lists, &rules);
+        export::page(&lists, &rules, &selection, after, limit)
     }
 
     /// One page of the changes since export version `since`: none when it is the current
     /// version, the additions and removals when it is the installed list's predecessor
-    /// under the same rules (its export base, kept by the install), and `full_reload`
-    /// otherwise (an older or unknown version, other rules, a list in memory, a base
-    /// that fails its checks).
+    /// under the same rules and cap (its export base, kept by the install), and
+    /// `full_reload` otherwise (an older or unknown version, other rules, a list in
+    /// memory, a base that fails its checks). Under a cap, the changes lead from what the
+    /// cap kept of the base to what it keeps of the list in use.
     pub fn export_changes(
         &self,
         since: &str,
@@ -550,18 +579,40 @@ impl Engine {
         limit: u32,
     ) -> Result<export::ExportChanges> {
         let snapshot = self.snapshot.load();
-        let rules = export_rules(&snapshot, self.config.clock.now_secs());
+        let rules = self.export_rules(&snapshot);
         let lists = self.lists.current();
-        if since == export::version(lists.name(), lists.version(), &rules) {
-            return export::nothing_to_do(&lists, &rules, limit);
+        let selection = self.export_selections.get(&lists, &rules);
+        let current = export::Selected {
+            lists: &lists,
+            selection: &selection,
+        };
+        if since == export::version(lists.name(), lists.version(), &rules, &selection) {
+            return export::nothing_to_do(current, &rules, limit);
         }
-        let base = self
-            .export_base(&lists)
-            .filter(|(name, seq, _)| export::version(name, *seq, &rules) == since);
-        match base {
-            Some((_, _, base)) => export::changes(&base, &lists, &rules, after, limit),
-            None => export::full_reload(&lists, &rules, limit),
+        let Some((name, seq, base)) = self.export_base(&lists) else {
+            return export::full_reload(current, &rules, limit);
+        };
+        let base_selection = self.export_selections.get(&base, &rules);
+        if export::version(&name, seq, &rules, &base_selection) != since {
+            return export::full_reload(current, &rules, limit);
         }
+        let base = export::Selected {
+            lists: &base,
+            selection: &base_selection,
+        };
+        export::changes(base, current, &rules, after, limit)
+    }
+
+    /// What the user's rules, the pause (by the engine's clock) and the cap do to the
+    /// export.
+    fn export_rules<'a>(&self, snapshot: &'a Snapshot) -> export::RuleView<'a> {
+        export::RuleView::new(&snapshot.rules, snapshot.settings.home_region)
+            .paused(
+                snapshot
+                    .pause
+                    .is_some_and(|p| p.in_effect(self.config.clock.now_secs())),
+            )
+            .capped(snapshot.settings.call_directory_cap)
     }
 
     /// The export base of the list in use, when that list is the installed one.
@@ -969,11 +1020,6 @@ fn report_subject(text: &str, home: Region) -> Result<crate::store::ReportSubjec
 
 /// What the user's rules do to the export, from the decisions' own rule index.
 /// While protection is paused (at `now`, the engine's clock) the export is empty.
-fn export_rules(snapshot: &Snapshot, now: u64) -> export::RuleView<'_> {
-    export::RuleView::new(&snapshot.rules, snapshot.settings.home_region)
-        .paused(snapshot.pause.is_some_and(|p| p.in_effect(now)))
-}
-
 fn load_snapshot(store: &Store, config: &EngineConfig) -> Result<Snapshot> {
     let (mut settings, bad_settings) = store.load_settings(config.default_region)?;
     if let Some(region) = config.region_override {

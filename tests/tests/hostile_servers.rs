@@ -113,6 +113,29 @@ fn a_slow_update_is_given_up_on_as_a_whole() {
 }
 
 #[test]
+fn an_update_with_a_deadline_gives_up_at_it_with_the_default_limits() {
+    // What an iOS background task asks for: the default limits would wait 21 s for this
+    // download; the deadline holds the whole update to 2 s.
+    let s = Scene::new();
+    let server = dripping_timestamp(&s);
+    let started = Instant::now();
+    let (path, error) = fetch_error(s.engine.update_within(&server.url, Duration::from_secs(2)));
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "gave up at the deadline"
+    );
+    assert_eq!(path, "timestamp.json");
+    assert_eq!(
+        error,
+        FetchError::TimedOut {
+            secs: 2,
+            why: "the update as a whole took too long"
+        }
+    );
+    assert_v1_in_use(&s.engine);
+}
+
+#[test]
 fn a_silent_server_is_given_up_on_after_the_stall_limit() {
     let s = Scene::new();
     let patient = HttpLimits {

@@ -232,6 +232,7 @@ impl From<core::Settings> for Settings {
             history_retention_days: s.history_retention_days,
             sms_spam: s.sms_spam.into(),
             repeated_calls_minutes: s.repeated_calls_minutes,
+            call_directory_cap: s.call_directory_cap,
         }
     }
 }
@@ -271,6 +272,7 @@ impl TryFrom<Settings> for core::Settings {
             sms_spam: s.sms_spam.into(),
             allowed_calling_codes: s.allowed_calling_codes.into_iter().collect(),
             repeated_calls_minutes: s.repeated_calls_minutes,
+            call_directory_cap: s.call_directory_cap,
         })
     }
 }
@@ -414,6 +416,18 @@ impl From<core::export::ExportEntry> for ExportEntry {
             number: entry.number,
             kind: entry.kind.into(),
             label: entry.label,
+        }
+    }
+}
+
+impl From<core::export::ExportSummary> for ExportSummary {
+    fn from(s: core::export::ExportSummary) -> Self {
+        ExportSummary {
+            version: s.version,
+            cap: s.cap,
+            total: s.total,
+            exported: s.exported,
+            omitted: s.omitted,
         }
     }
 }

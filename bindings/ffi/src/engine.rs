@@ -133,6 +133,14 @@ impl Engine {
         Ok(self.core.update(&base_url)?.into())
     }
 
+    /// `update` with its downloads held to `max_seconds` in all (at least 1): for a
+    /// background task with a deadline, such as an iOS `BGAppRefreshTask` (about 30 s;
+    /// pass 25). Past it the update fails with a timeout and the list in use stays.
+    pub fn update_within(&self, base_url: String, max_seconds: u32) -> Result<UpdateReport> {
+        let limit = std::time::Duration::from_secs(u64::from(max_seconds.max(1)));
+        Ok(self.core.update_within(&base_url, limit)?.into())
+    }
+
     /// The same as `update`, from files the app downloaded itself (an iOS background
     /// session): every check but the network.
     pub fn install_update(&self, files: Vec<UpdateFile>) -> Result<UpdateReport> {
@@ -275,9 +283,16 @@ impl Engine {
         self.core.export_version()
     }
 
+    /// How much of the list the Call Directory export holds under the cap, and how many
+    /// entries the cap leaves out: for the app's status screen.
+    pub fn export_summary(&self) -> ExportSummary {
+        self.core.export_summary().into()
+    }
+
     /// One page of the iOS Call Directory full load: entries with numbers strictly
     /// greater than `after` (`None` to start), ascending, at most `limit` (capped at
-    /// 50,000). Continue with `next_after` until it is `None`.
+    /// 50,000). Continue with `next_after` until it is `None`. Past the cap
+    /// (`Settings::call_directory_cap`) the least certain entries are left out.
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<ExportPage> {
         Ok(self.core.export_page(after, limit)?.into())
     }

@@ -160,6 +160,12 @@ pub struct Settings {
     pub sms_spam: Action,
     /// Minutes, 0 to 60, within which a second call from the same number rings; 0 is off.
     pub repeated_calls_minutes: u32,
+    /// The most entries the iOS Call Directory export holds, 1 to 50,000,000 (default
+    /// 2,000,000); past it the least certain entries are left out (`export_summary`
+    /// says how many). Defaulted, so code that builds a `Settings` by hand keeps
+    /// compiling.
+    #[uniffi(default = 2000000)]
+    pub call_directory_cap: u32,
 }
 
 /// One setting in its text form, as `callguard settings` shows it.
@@ -404,6 +410,23 @@ pub struct ExportPage {
     /// The export version these entries belong to (see [`ExportChanges`]). If it differs
     /// between pages, the list changed mid-load: start again.
     pub version: String,
+}
+
+/// How much of the list the Call Directory holds under the cap: the app's status shows
+/// `omitted` ("N numbers are not loaded: iOS holds at most `cap`; the least certain are
+/// left out").
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ExportSummary {
+    /// The export version these counts belong to.
+    pub version: String,
+    /// The cap in force (`Settings::call_directory_cap`).
+    pub cap: u32,
+    /// Entries the export would hold without the cap.
+    pub total: u64,
+    /// Entries it holds: at most `cap`.
+    pub exported: u64,
+    /// Entries left out by the cap, the least certain ones.
+    pub omitted: u64,
 }
 
 /// Whether a change adds or removes an entry.

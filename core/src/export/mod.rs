@@ -14,6 +14,10 @@
 //!   exported.
 //! - **order**: [`ListSet::numbers_ascending`] streams one key length at a time, since FST
 //!   byte order is not numeric order across lengths.
+//! - **cap**: at most [`crate::Settings::call_directory_cap`] entries; past it the least
+//!   certain are left out, by confidence, then category ([`select`]), the same way on
+//!   every page and on both sides of a change, and [`ExportSummary`] says how many. A cap
+//!   that leaves entries out is part of the version (`:capN`).
 //! - **pause**: while protection is paused (by the engine's clock, so a timed pause that
 //!   has passed counts as resumed) the export holds nothing and its version ends in
 //!   `:paused`; the changes into or out of a pause are a full reload.
@@ -23,6 +27,7 @@
 //!   anything else answers `full_reload`.
 
 pub(crate) mod base;
+pub(crate) mod select;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -30,6 +35,7 @@ mod tests;
 use crate::error::{Error, Result};
 use crate::lists::ListSet;
 
+pub(crate) use select::{Selection, SelectionCache};
 pub(crate) use stream::RuleView;
 
 /// The most entries one page holds, whatever the caller asks: bounds the memory a page
@@ -100,11 +106,44 @@ pub struct ExportChanges {
     pub version: String,
 }
 
-/// The export version of a list set under these rules: `list:seq:rules-hash`, with
-/// `:paused` after it while protection is paused (the export is then empty).
-pub(crate) fn version(name: &str, seq: u64, rules: &RuleView<'_>) -> String {
+/// How much of the list the Call Directory holds: what the app's status shows when the
+/// cap leaves numbers out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// The export version these counts belong to.
+    pub version: String,
+    /// The cap in force ([`crate::Settings::call_directory_cap`]).
+    pub cap: u32,
+    /// Entries the export would hold without the cap.
+    pub total: u64,
+    /// Entries it holds: at most `cap`.
+    pub exported: u64,
+    /// Entries left out by the cap (the least certain ones): `total - exported`.
+    pub omitted: u64,
+}
+
+/// The export version of a list set under these rules: `list:seq:rules-hash`, then
+/// `:capN` when the cap leaves entries out, and `:paused` while protection is paused (the
+/// export is then empty).
+pub(crate) fn version(name: &str, seq: u64, rules: &RuleView<'_>, selection: &Selection) -> String {
     let paused = if rules.is_paused() { ":paused" } else { "" };
-    format!("{name}:{seq}:{:016x}{paused}", rules.hash())
+    let cap = selection.version_suffix();
+    format!("{name}:{seq}:{:016x}{cap}{paused}", rules.hash())
+}
+
+/// The counts of an export.
+pub(crate) fn summary(
+    lists: &ListSet,
+    rules: &RuleView<'_>,
+    selection: &Selection,
+) -> ExportSummary {
+    ExportSummary {
+        version: version(lists.name(), lists.version(), rules, selection),
+        cap: rules.cap(),
+        total: selection.total(),
+        exported: selection.exported(),
+        omitted: selection.total() - selection.exported(),
+    }
 }
 
 /// The caller's `after` as a stream start: negative means from the start.
@@ -125,11 +164,12 @@ fn page_size(limit: u32) -> Result<usize> {
 pub(crate) fn page(
     lists: &ListSet,
     rules: &RuleView<'_>,
+    selection: &Selection,
     after: Option<i64>,
     limit: u32,
 ) -> Result<ExportPage> {
     let size = page_size(limit)?;
-    let mut stream = stream::entries(lists, rules, start(after));
+    let mut stream = stream::entries(lists, rules, selection, start(after));
     let entries: Vec<ExportEntry> = stream.by_ref().take(size).collect();
     let more = entries.len() == size && stream.next().is_some();
     Ok(ExportPage {
@@ -139,22 +179,29 @@ pub(crate) fn page(
             None
         },
         entries,
-        version: version(lists.name(), lists.version(), rules),
+        version: version(lists.name(), lists.version(), rules, selection),
     })
 }
 
-/// One page of the changes from `base` (the list the extension loaded) to `current`.
+/// A list with the entries the export holds of it.
+pub(crate) struct Selected<'a> {
+    pub(crate) lists: &'a ListSet,
+    pub(crate) selection: &'a Selection,
+}
+
+/// One page of the changes from `base` (the list the extension loaded) to `current`,
+/// each with the entries the cap keeps of it.
 pub(crate) fn changes(
-    base: &ListSet,
-    current: &ListSet,
+    base: Selected<'_>,
+    current: Selected<'_>,
     rules: &RuleView<'_>,
     after: Option<i64>,
     limit: u32,
 ) -> Result<ExportChanges> {
     let size = page_size(limit)?;
     let from = start(after);
-    let mut old = stream::entries(base, rules, from).peekable();
-    let mut new = stream::entries(current, rules, from).peekable();
+    let mut old = stream::entries(base.lists, rules, base.selection, from).peekable();
+    let mut new = stream::entries(current.lists, rules, current.selection, from).peekable();
     let mut changes = Vec::new();
     let mut last = None;
     let complete = loop {
@@ -189,13 +236,18 @@ pub(crate) fn changes(
         full_reload: false,
         changes,
         next_after: if complete { None } else { last },
-        version: version(current.name(), current.version(), rules),
+        version: version(
+            current.lists.name(),
+            current.lists.version(),
+            rules,
+            current.selection,
+        ),
     })
 }
 
 /// The answer when the extension is already at the current version.
 pub(crate) fn nothing_to_do(
-    current: &ListSet,
+    current: Selected<'_>,
     rules: &RuleView<'_>,
     limit: u32,
 ) -> Result<ExportChanges> {
@@ -204,7 +256,7 @@ pub(crate) fn nothing_to_do(
 
 /// The answer that tells the extension to reload everything.
 pub(crate) fn full_reload(
-    current: &ListSet,
+    current: Selected<'_>,
     rules: &RuleView<'_>,
     limit: u32,
 ) -> Result<ExportChanges> {
@@ -213,7 +265,7 @@ pub(crate) fn full_reload(
 
 /// An answer with no changes listed: up to date, or reload everything.
 fn without_changes(
-    current: &ListSet,
+    current: Selected<'_>,
     rules: &RuleView<'_>,
     limit: u32,
     full_reload: bool,
@@ -224,6 +276,11 @@ fn without_changes(
         full_reload,
         changes: Vec::new(),
         next_after: None,
-        version: version(current.name(), current.version(), rules),
+        version: version(
+            current.lists.name(),
+            current.lists.version(),
+            rules,
+            current.selection,
+        ),
     })
 }

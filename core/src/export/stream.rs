@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
+use super::select::Selection;
 use super::{ExportEntry, ExportKind};
 use crate::decide::rule_index::RuleIndex;
 use crate::decide::verdict;
@@ -27,6 +28,8 @@ pub(crate) struct RuleView<'a> {
     hash: u64,
     /// Protection is paused: nothing is exported (see [`RuleView::paused`]).
     paused: bool,
+    /// The most entries exported (see [`super::select`]).
+    cap: u32,
 }
 
 impl<'a> RuleView<'a> {
@@ -69,7 +72,18 @@ impl<'a> RuleView<'a> {
             block,
             hash: fnv1a(canonical.join("\n").as_bytes()),
             paused: false,
+            cap: u32::MAX,
         }
+    }
+
+    /// Sets the most entries exported; past it the least certain are left out.
+    pub(crate) fn capped(mut self, cap: u32) -> Self {
+        self.cap = cap.max(1);
+        self
+    }
+
+    pub(crate) fn cap(&self) -> u32 {
+        self.cap
     }
 
     /// Marks protection as paused: the export then holds no entry, so the Call Directory
@@ -114,52 +128,78 @@ pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// What a list entry becomes in the Call Directory, with the label a decision on that
-/// entry shows; `None` for entries with nothing to do.
-fn entry_for(number: i64, meta: EntryMeta) -> Option<ExportEntry> {
-    let kind = match meta.action {
-        Action::Block => ExportKind::Block,
-        Action::Warn => ExportKind::Identify,
-        Action::Allow => return None,
-    };
-    Some(ExportEntry {
-        number,
-        kind,
-        label: match kind {
-            ExportKind::Block => String::new(),
-            ExportKind::Identify => verdict::list_entry_label(meta),
-        },
-    })
+/// An entry the export may hold: a list entry that blocks or warns (`meta`), or the
+/// user's exact-number block rule (`meta` is `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Candidate {
+    pub(super) number: u64,
+    pub(super) meta: Option<EntryMeta>,
 }
 
-/// Every exported entry after `after`, ascending. Constant memory beyond the rules.
-pub(super) fn entries<'a>(
+impl Candidate {
+    /// The Call Directory entry, with the label a decision on that entry shows.
+    pub(super) fn entry(self) -> Option<ExportEntry> {
+        let number = i64::try_from(self.number).ok()?;
+        let kind = match self.meta.map(|m| m.action) {
+            None | Some(Action::Block) => ExportKind::Block,
+            Some(Action::Warn) => ExportKind::Identify,
+            Some(Action::Allow) => return None,
+        };
+        let label = match (kind, self.meta) {
+            (ExportKind::Identify, Some(meta)) => verdict::list_entry_label(meta),
+            _ => String::new(),
+        };
+        Some(ExportEntry {
+            number,
+            kind,
+            label,
+        })
+    }
+}
+
+/// Every entry the export may hold after `after`, ascending, before any cap: the list's
+/// blocks and warnings merged with the user's block rules, without what the user allows
+/// or anything while paused. Constant memory beyond the rules.
+pub(super) fn candidates<'a>(
     lists: &'a ListSet,
     rules: &'a RuleView<'_>,
     after: Option<u64>,
-) -> impl Iterator<Item = ExportEntry> + 'a {
+) -> impl Iterator<Item = Candidate> + 'a {
     let list = lists
         .numbers_ascending(after)
-        .filter_map(|(n, meta)| entry_for(i64::try_from(n).ok()?, meta));
+        .filter(|(n, meta)| meta.action != Action::Allow && i64::try_from(*n).is_ok())
+        .map(|(number, meta)| Candidate {
+            number,
+            meta: Some(meta),
+        });
     let user = rules
         .block
         .range((
             after.map_or(Bound::Unbounded, Bound::Excluded),
             Bound::Unbounded,
         ))
-        .filter_map(|n| {
-            Some(ExportEntry {
-                number: i64::try_from(*n).ok()?,
-                kind: ExportKind::Block,
-                label: String::new(),
-            })
+        .map(|n| Candidate {
+            number: *n,
+            meta: None,
         });
     Merge {
         list: list.peekable(),
         user: user.peekable(),
     }
     .take_while(move |_| !rules.paused)
-    .filter(move |e| u64::try_from(e.number).is_ok_and(|n| !rules.allowed(n)))
+    .filter(move |c| !rules.allowed(c.number))
+}
+
+/// The exported entries after `after`, ascending: the candidates `selection` keeps.
+pub(super) fn entries<'a>(
+    lists: &'a ListSet,
+    rules: &'a RuleView<'_>,
+    selection: &'a Selection,
+    after: Option<u64>,
+) -> impl Iterator<Item = ExportEntry> + 'a {
+    candidates(lists, rules, after)
+        .filter(move |c| selection.includes(c))
+        .filter_map(Candidate::entry)
 }
 
 /// Merges two ascending streams; on the same number the user's block wins, as it does
@@ -171,12 +211,12 @@ struct Merge<A: Iterator, B: Iterator> {
 
 impl<A, B> Iterator for Merge<A, B>
 where
-    A: Iterator<Item = ExportEntry>,
-    B: Iterator<Item = ExportEntry>,
+    A: Iterator<Item = Candidate>,
+    B: Iterator<Item = Candidate>,
 {
-    type Item = ExportEntry;
+    type Item = Candidate;
 
-    fn next(&mut self) -> Option<ExportEntry> {
+    fn next(&mut self) -> Option<Candidate> {
         match (self.list.peek(), self.user.peek()) {
             (Some(l), Some(u)) if l.number < u.number => self.list.next(),
             (Some(l), Some(u)) if l.number == u.number => {

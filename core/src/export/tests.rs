@@ -14,6 +14,9 @@ use crate::store::{RuleKind, RuleTarget, UserRule};
 use crate::vocabulary::{Action, Category};
 use crate::{Engine, EngineConfig, Region};
 
+/// A selection that leaves nothing out, for tests of the version's other parts.
+const UNCAPPED: Selection = Selection::Everything { count: 0 };
+
 fn cn() -> Region {
     "CN".parse().unwrap()
 }
@@ -45,7 +48,7 @@ fn all(lists: &ListSet, view: &RuleView<'_>, limit: u32) -> Vec<ExportEntry> {
     let mut out = Vec::new();
     let mut after = None;
     loop {
-        let p = page(lists, view, after, limit).unwrap();
+        let p = page(lists, view, &select::select(lists, view), after, limit).unwrap();
         assert!(p.entries.len() <= limit as usize);
         out.extend(p.entries);
         match p.next_after {
@@ -80,11 +83,14 @@ fn entries_are_numeric_ascending_with_block_and_identify() {
     );
     assert_eq!(all(&lists, &view, 50_000), got);
     assert!(matches!(
-        page(&lists, &view, None, 0),
+        page(&lists, &view, &select::select(&lists, &view), None, 0),
         Err(Error::InvalidInput(_))
     ));
     assert_eq!(
-        page(&lists, &view, Some(-7), 1).unwrap().entries[0].number,
+        page(&lists, &view, &select::select(&lists, &view), Some(-7), 1)
+            .unwrap()
+            .entries[0]
+            .number,
         6834002
     );
 }
@@ -153,15 +159,15 @@ fn user_rules_apply_as_they_do_in_checks() {
     );
     let none = rules(&[]);
     assert_ne!(
-        version("t", 1, &view),
-        version("t", 1, &RuleView::new(&none, cn())),
+        version("t", 1, &view, &UNCAPPED),
+        version("t", 1, &RuleView::new(&none, cn()), &UNCAPPED),
         "rules are part of the version"
     );
     // Only what the rules do to the export counts: a prefix block changes nothing.
     let prefix_only = rules(&[(RuleKind::Block, RuleTarget::Prefix("856".into()))]);
     assert_eq!(
-        version("t", 1, &RuleView::new(&prefix_only, cn())),
-        version("t", 1, &RuleView::new(&none, cn()))
+        version("t", 1, &RuleView::new(&prefix_only, cn()), &UNCAPPED),
+        version("t", 1, &RuleView::new(&none, cn()), &UNCAPPED)
     );
 }
 
@@ -199,9 +205,60 @@ fn action() -> impl Strategy<Value = Action> {
     prop::sample::select(vec![Action::Allow, Action::Warn, Action::Block])
 }
 
+/// A list entry's value, with few confidences and categories so that ranks collide.
+fn meta() -> impl Strategy<Value = EntryMeta> {
+    (
+        action(),
+        prop::sample::select(vec![
+            Category::OfficialImpersonation,
+            Category::LoanCredit,
+            Category::Spam,
+        ]),
+        prop::sample::select(vec![40u8, 80, 100]),
+    )
+        .prop_map(|(a, c, n)| EntryMeta::new(a, c, n))
+}
+
 /// Numbers of several lengths that collide between the two lists.
-fn entries() -> impl Strategy<Value = BTreeMap<String, Action>> {
-    prop::collection::btree_map("\\+(86|1|855|44)[1-3]{4,9}", action(), 0..40)
+fn entries() -> impl Strategy<Value = BTreeMap<String, EntryMeta>> {
+    prop::collection::btree_map("\\+(86|1|855|44)[1-3]{4,9}", meta(), 0..40)
+}
+
+fn set_of(version: u64, entries: &BTreeMap<String, EntryMeta>) -> ListSet {
+    let mut b = ListSet::builder("t", version);
+    for (n, meta) in entries {
+        b.add_number(n, *meta).unwrap();
+    }
+    b.build().unwrap()
+}
+
+/// The capped export as a sort would choose it: every entry the uncapped export holds,
+/// ranked by the user's blocks first, then confidence, category (by harm) and action,
+/// the lowest numbers first within a rank, cut at the cap, in ascending order.
+fn oracle(
+    entries: &BTreeMap<String, EntryMeta>,
+    user_blocks: &[String],
+    uncapped: &[ExportEntry],
+    cap: usize,
+) -> Vec<ExportEntry> {
+    let harm = |c: Category| match c {
+        Category::OfficialImpersonation => 2,
+        Category::LoanCredit => 1,
+        _ => 0,
+    };
+    let key_of = |e: &ExportEntry| {
+        // A user's block rule on a number the list also has wins, as in a check.
+        if user_blocks.contains(&e.number.to_string()) {
+            return (1, 0, 0, true);
+        }
+        let m = entries[&format!("+{}", e.number)];
+        (0, m.confidence, harm(m.category), m.action == Action::Block)
+    };
+    let mut ranked: Vec<&ExportEntry> = uncapped.iter().collect();
+    ranked.sort_by(|a, b| key_of(b).cmp(&key_of(a)).then(a.number.cmp(&b.number)));
+    let mut kept: Vec<ExportEntry> = ranked.into_iter().take(cap).cloned().collect();
+    kept.sort_by_key(|e| e.number);
+    kept
 }
 
 proptest! {
@@ -212,19 +269,16 @@ proptest! {
         allow in prop::option::of("(86|1|855|44)[1-3]{0,3}"),
         block in prop::collection::vec("(86|1)[1-3]{4,9}", 0..4),
         limit in 1u32..7,
+        cap in prop::option::of(1u32..30),
     ) {
-        let as_set = |v, m: &BTreeMap<String, Action>| {
-            let pairs: Vec<(&str, Action)> = m.iter().map(|(k, a)| (k.as_str(), *a)).collect();
-            set(v, &pairs)
-        };
-        let (base, current) = (as_set(1, &old), as_set(2, &new));
+        let (base, current) = (set_of(1, &old), set_of(2, &new));
         let mut list: Vec<(RuleKind, RuleTarget)> =
             block.into_iter().map(|n| (RuleKind::Block, RuleTarget::Number(n))).collect();
         if let Some(p) = allow {
             list.push((RuleKind::Allow, RuleTarget::Prefix(p)));
         }
         let index = rules(&list);
-        let view = RuleView::new(&index, cn());
+        let view = RuleView::new(&index, cn()).capped(cap.unwrap_or(u32::MAX));
         let before = all(&base, &view, 1000);
         let after_all = all(&current, &view, 1000);
         let mut changes = Vec::new();
@@ -232,7 +286,7 @@ proptest! {
         loop {
             let p = changes_page(&base, &current, &view, after, limit);
             prop_assert!(!p.full_reload);
-            prop_assert_eq!(&p.version, &version("t", 2, &view));
+            prop_assert_eq!(&p.version, &version("t", 2, &view, &select::select(&current, &view)));
             prop_assert!(p.changes.len() <= limit as usize + 1);
             changes.extend(p.changes);
             match p.next_after {
@@ -252,7 +306,21 @@ fn changes_page(
     after: Option<i64>,
     limit: u32,
 ) -> ExportChanges {
-    changes(base, current, view, after, limit).unwrap()
+    let (b, c) = (select::select(base, view), select::select(current, view));
+    changes(
+        Selected {
+            lists: base,
+            selection: &b,
+        },
+        Selected {
+            lists: current,
+            selection: &c,
+        },
+        view,
+        after,
+        limit,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -299,4 +367,103 @@ fn a_pause_empties_the_export_and_pausing_resuming_or_a_pause_ending_changes_its
     assert!(engine.export_page(None, 10).unwrap().entries.is_empty());
     engine.resume().unwrap();
     assert_eq!(engine.export_version(), protecting);
+}
+
+proptest! {
+    #[test]
+    fn the_cap_keeps_the_most_certain_entries_the_same_way_on_any_pages(
+        list in entries(),
+        block in prop::collection::vec("(86|1)[1-3]{4,9}", 0..4),
+        cap in 1u32..45,
+        limit in 1u32..9,
+    ) {
+        let lists = set_of(1, &list);
+        let targets: Vec<(RuleKind, RuleTarget)> =
+            block.iter().map(|n| (RuleKind::Block, RuleTarget::Number(n.clone()))).collect();
+        let index = rules(&targets);
+        let uncapped = all(&lists, &RuleView::new(&index, cn()), 1000);
+        let view = RuleView::new(&index, cn()).capped(cap);
+        let got = all(&lists, &view, limit);
+        prop_assert_eq!(&got, &oracle(&list, &block, &uncapped, cap as usize));
+        let selection = select::select(&lists, &view);
+        let s = summary(&lists, &view, &selection);
+        prop_assert_eq!(s.total, uncapped.len() as u64);
+        prop_assert_eq!(s.exported, got.len() as u64);
+        prop_assert_eq!(s.omitted, s.total - s.exported);
+        // The cap is in the version only when it leaves something out.
+        prop_assert_eq!(s.version.contains(":cap"), s.omitted > 0);
+    }
+}
+
+#[test]
+fn past_the_cap_the_least_certain_then_least_harmful_are_left_out() {
+    let mut b = ListSet::builder("t", 1);
+    let add = |b: &mut crate::lists::ListSetBuilder, n: &str, c: Category, conf: u8| {
+        b.add_number(n, EntryMeta::new(Action::Block, c, conf))
+            .unwrap();
+    };
+    add(&mut b, "+8613800000001", Category::Spam, 100);
+    add(
+        &mut b,
+        "+8613800000002",
+        Category::OfficialImpersonation,
+        60,
+    );
+    add(&mut b, "+8613800000003", Category::Telemarketing, 60);
+    add(&mut b, "+8613800000004", Category::Investment, 90);
+    add(
+        &mut b,
+        "+8613800000005",
+        Category::OfficialImpersonation,
+        60,
+    );
+    let lists = b.build().unwrap();
+    let index = rules(&[(RuleKind::Block, RuleTarget::Number("8613900000009".into()))]);
+    let view = RuleView::new(&index, cn()).capped(4);
+    let kept: Vec<i64> = all(&lists, &view, 2).iter().map(|e| e.number).collect();
+    // The user's own rule first; then confidence 100 and 90; then, of the three at 60,
+    // an official impersonation before telemarketing, the lower number first.
+    assert_eq!(
+        kept,
+        [8613800000001, 8613800000002, 8613800000004, 8613900000009]
+    );
+    let s = summary(&lists, &view, &select::select(&lists, &view));
+    assert_eq!((s.total, s.exported, s.omitted, s.cap), (6, 4, 2, 4));
+    assert!(s.version.ends_with(":cap4"), "{}", s.version);
+}
+
+#[test]
+fn the_cap_is_a_setting_that_changes_the_export_and_its_summary() {
+    let engine = Engine::open_in_memory(EngineConfig::new(cn())).unwrap();
+    engine.replace_lists(set(
+        1,
+        &[
+            ("+8613800138000", Action::Block),
+            ("+8613800138001", Action::Warn),
+            ("+8613800138002", Action::Block),
+        ],
+    ));
+    let whole = engine.export_version();
+    assert_eq!(engine.export_summary().omitted, 0);
+    engine.set_setting("call-directory-cap", "2").unwrap();
+    let capped = engine.export_version();
+    assert_ne!(capped, whole, "a cap that bites is a full reload");
+    let summary = engine.export_summary();
+    assert_eq!((summary.exported, summary.omitted, summary.cap), (2, 1, 2));
+    assert_eq!(summary.version, capped);
+    // Blocks rank above warnings of the same confidence and category.
+    let numbers: Vec<i64> = engine
+        .export_page(None, 10)
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.number)
+        .collect();
+    assert_eq!(numbers, [8613800138000, 8613800138002]);
+    let changes = engine.export_changes(&whole, None, 10).unwrap();
+    assert!(changes.full_reload);
+    assert_eq!(changes.version, capped);
+    // A cap that leaves nothing out is no change at all.
+    engine.set_setting("call-directory-cap", "3").unwrap();
+    assert_eq!(engine.export_version(), whole);
 }

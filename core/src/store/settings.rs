@@ -34,6 +34,11 @@ pub struct Settings {
     /// Minutes within which a second call from the same number rings (someone who calls
     /// back at once usually needs you); 0 is off, the default.
     pub repeated_calls_minutes: u32,
+    /// The most entries the iOS Call Directory export holds. CallKit publishes no limit,
+    /// but an extension loads in a small memory and time budget; past the cap the least
+    /// certain entries are left out (confidence, then category), and the export says how
+    /// many. Unused on Android, which decides each call.
+    pub call_directory_cap: u32,
 }
 
 /// One setting, by name. [`SettingKey::ALL`] is the one list of settings: the text keys,
@@ -60,11 +65,13 @@ pub enum SettingKey {
     SmsSpam,
     /// `repeated-calls`: [`Settings::repeated_calls_minutes`] (`off` or 0 is off).
     RepeatedCalls,
+    /// `call-directory-cap`: [`Settings::call_directory_cap`].
+    CallDirectoryCap,
 }
 
 impl SettingKey {
     /// Every setting, in the order `settings show` prints them.
-    pub const ALL: [SettingKey; 9] = [
+    pub const ALL: [SettingKey; 10] = [
         SettingKey::HomeRegion,
         SettingKey::OverseasCalls,
         SettingKey::OverseasSms,
@@ -74,6 +81,7 @@ impl SettingKey {
         SettingKey::HistoryRetentionDays,
         SettingKey::SmsSpam,
         SettingKey::RepeatedCalls,
+        SettingKey::CallDirectoryCap,
     ];
 
     /// The text key, as used by `callguard settings set KEY VALUE` and in the database.
@@ -88,6 +96,7 @@ impl SettingKey {
             SettingKey::HistoryRetentionDays => "history-retention-days",
             SettingKey::SmsSpam => "sms-spam",
             SettingKey::RepeatedCalls => "repeated-calls",
+            SettingKey::CallDirectoryCap => "call-directory-cap",
         }
     }
 
@@ -118,6 +127,11 @@ const fn key_names() -> [&'static str; SettingKey::ALL.len()] {
 pub const MAX_RETENTION_DAYS: u32 = 3650;
 /// The largest `repeated-calls` window, in minutes.
 pub const MAX_REPEATED_CALLS_MINUTES: u32 = 60;
+/// The default `call-directory-cap`: two million entries, which call-blocker developers
+/// report loading reliably, where larger loads are interrupted (README: the cap).
+pub const DEFAULT_CALL_DIRECTORY_CAP: u32 = 2_000_000;
+/// The largest `call-directory-cap`: beyond what any phone is reported to load.
+pub const MAX_CALL_DIRECTORY_CAP: u32 = 50_000_000;
 
 impl Settings {
     /// The settings keys, as used by `callguard settings set KEY VALUE` (derived from
@@ -138,6 +152,7 @@ impl Settings {
             sms_spam: Action::Allow,
             repeated_calls_minutes: 0,
             allowed_calling_codes: BTreeSet::new(),
+            call_directory_cap: DEFAULT_CALL_DIRECTORY_CAP,
         }
     }
 
@@ -189,6 +204,17 @@ impl Settings {
                         })?,
                 }
             }
+            SettingKey::CallDirectoryCap => {
+                self.call_directory_cap = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_CALL_DIRECTORY_CAP).contains(n))
+                    .ok_or_else(|| {
+                        Error::InvalidSetting(format!(
+                            "{name} must be a number of entries from 1 to {MAX_CALL_DIRECTORY_CAP}"
+                        ))
+                    })?
+            }
             SettingKey::HistoryRetentionDays => {
                 self.history_retention_days = value
                     .parse()
@@ -230,6 +256,7 @@ impl Settings {
             SettingKey::HistoryRetentionDays => self.history_retention_days.to_string(),
             SettingKey::SmsSpam => self.sms_spam.to_string(),
             SettingKey::RepeatedCalls => self.repeated_calls_minutes.to_string(),
+            SettingKey::CallDirectoryCap => self.call_directory_cap.to_string(),
         }
     }
 
@@ -357,6 +384,8 @@ mod tests {
             ("home-region", "XX"),
             ("allowed-countries", "KH,+999"),
             ("history-retention-days", "-1"),
+            ("call-directory-cap", "0"),
+            ("call-directory-cap", "50000001"),
             ("no-such-key", "1"),
         ] {
             assert!(s.set(key, value).is_err(), "{key}={value}");
@@ -447,9 +476,10 @@ mod tests {
             prop::collection::btree_set(prop::sample::select(vec![1u16, 44, 63, 855, 95]), 0..3),
             0..=MAX_RETENTION_DAYS,
             0..=MAX_REPEATED_CALLS_MINUTES,
+            1..=MAX_CALL_DIRECTORY_CAP,
         )
-            .prop_map(|((home, a, b, c, d, e), countries, codes, days, minutes)| {
-                Settings {
+            .prop_map(
+                |((home, a, b, c, d, e), countries, codes, days, minutes, cap)| Settings {
                     home_region: home,
                     overseas_calls: a,
                     overseas_sms: b,
@@ -460,8 +490,9 @@ mod tests {
                     sms_spam: e,
                     allowed_calling_codes: codes,
                     repeated_calls_minutes: minutes,
-                }
-            })
+                    call_directory_cap: cap,
+                },
+            )
     }
 
     proptest::proptest! {

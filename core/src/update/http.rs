@@ -47,6 +47,19 @@ impl Default for HttpLimits {
 }
 
 impl HttpLimits {
+    /// The default limits with the whole update held to `total`: what a background task
+    /// with a deadline of its own gives (an iOS `BGAppRefreshTask` has about 30 s). No
+    /// connection or read waits longer than the whole.
+    pub fn within(total: Duration) -> HttpLimits {
+        let limits = HttpLimits::default();
+        HttpLimits {
+            connect: limits.connect.min(total),
+            stall: limits.stall.min(total),
+            update: total,
+            ..limits
+        }
+    }
+
     /// The deadline of one download capped at `max_len` bytes.
     fn download(&self, max_len: u64) -> Duration {
         self.base
