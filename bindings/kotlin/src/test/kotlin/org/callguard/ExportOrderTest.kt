@@ -74,4 +74,31 @@ class ExportOrderTest {
             assertTrue(engine.exportChanges(before.version, null, 10u).fullReload, "rules changed: reload")
         }
     }
+
+    @Test
+    fun `the cap keeps a stable, ascending part of the export, the user's own blocks first`() {
+        Support.demoEngine().use { engine ->
+            val all = fullExport(engine, 1000u)
+            val whole = engine.exportSummary()
+            assertEquals(all.entries.size.toULong(), whole.total)
+            assertEquals(0uL, whole.omitted)
+            assertEquals(2_000_000u, whole.cap, "the default cap")
+            engine.addRule(RuleKind.BLOCK, "+44 20 7946 0123")
+            engine.updateSettings(engine.settings().copy(callDirectoryCap = 100u))
+            val capped = fullExport(engine, 7u)
+            assertEquals(100, capped.entries.size)
+            assertStrictlyAscending(capped.entries)
+            assertEquals(capped, fullExport(engine, 50_000u), "the same part on any pages")
+            assertTrue(capped.entries.any { it.number == 442079460123L }, "the user's block is kept")
+            val listed = all.entries.toSet()
+            assertEquals(99, capped.entries.count { it in listed })
+            val summary = engine.exportSummary()
+            assertEquals(capped.version, summary.version)
+            assertEquals(100uL, summary.exported)
+            assertEquals(summary.total - 100uL, summary.omitted)
+            assertTrue(summary.omitted > 0uL)
+            assertTrue(engine.exportChanges(all.version, null, 10u).fullReload, "a new cap: reload")
+        }
+    }
 }
+
