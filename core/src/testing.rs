@@ -8,3 +8,32 @@ pub use crate::decide::{
 pub use crate::lists::files::{file_name, DirSeal, FstDirWriter};
 pub use crate::sms::SmsIndex;
 pub use crate::store::{Store, TrustRecord};
+
+/// The Call Directory changes from `base` to `current` with no user rules and no cap, as
+/// `Engine::export_changes` computes them from an installed list's export base: for the
+/// export benchmark, which measures them on lists built in memory.
+pub fn export_changes(
+    base: &crate::lists::ListSet,
+    current: &crate::lists::ListSet,
+    home: crate::Region,
+    after: Option<i64>,
+    limit: u32,
+) -> crate::Result<crate::export::ExportChanges> {
+    let index = crate::decide::rule_index::RuleIndex::new(Vec::new());
+    let rules = crate::export::RuleView::new(&index, home);
+    let everything = |lists| crate::export::select::select(lists, &rules);
+    let (from, to) = (everything(base), everything(current));
+    crate::export::changes(
+        crate::export::Selected {
+            lists: base,
+            selection: &from,
+        },
+        crate::export::Selected {
+            lists: current,
+            selection: &to,
+        },
+        &rules,
+        after,
+        limit,
+    )
+}

@@ -137,12 +137,13 @@ pub(crate) fn summary(
     rules: &RuleView<'_>,
     selection: &Selection,
 ) -> ExportSummary {
+    let (total, exported) = selection.counts(lists, rules);
     ExportSummary {
         version: version(lists.name(), lists.version(), rules, selection),
         cap: rules.cap(),
-        total: selection.total(),
-        exported: selection.exported(),
-        omitted: selection.total() - selection.exported(),
+        total,
+        exported,
+        omitted: total - exported,
     }
 }
 

@@ -64,8 +64,9 @@ fn list_rank(meta: EntryMeta) -> u16 {
 /// The entries the export holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Selection {
-    /// Every entry: there are `count`, no more than the cap.
-    Everything { count: u64 },
+    /// Every entry: there are `count`, no more than the cap (`None` when the list is too
+    /// small for the cap to matter and they were not counted).
+    Everything { count: Option<u64> },
     /// The `cap` best of `total` entries: every entry ranked above `rank`, and those of
     /// `rank` up to and including the number `last` (none of that rank when `None`).
     Capped {
@@ -88,19 +89,16 @@ impl Selection {
         }
     }
 
-    /// Entries the export could hold without a cap.
-    pub(crate) fn total(&self) -> u64 {
+    /// Entries the export could hold without a cap, and the entries it holds, counted
+    /// now if they were not.
+    pub(crate) fn counts(&self, lists: &ListSet, rules: &RuleView<'_>) -> (u64, u64) {
         match self {
-            Selection::Everything { count } => *count,
-            Selection::Capped { total, .. } => *total,
-        }
-    }
-
-    /// Entries the export holds.
-    pub(crate) fn exported(&self) -> u64 {
-        match self {
-            Selection::Everything { count } => *count,
-            Selection::Capped { cap, .. } => *cap,
+            Selection::Everything { count: Some(n) } => (*n, *n),
+            Selection::Everything { count: None } => {
+                let n = candidates(lists, rules, None).count() as u64;
+                (n, n)
+            }
+            Selection::Capped { total, cap, .. } => (*total, *cap),
         }
     }
 
@@ -117,13 +115,17 @@ impl Selection {
 /// Chooses the entries of `lists` under `rules` and its cap.
 pub(crate) fn select(lists: &ListSet, rules: &RuleView<'_>) -> Selection {
     let cap = u64::from(rules.cap());
+    // Never more candidates than list numbers and block rules: no need to count them.
+    if (lists.len(Section::Numbers) + rules.block_count()) as u64 <= cap {
+        return Selection::Everything { count: None };
+    }
     let mut per_rank = vec![0u64; LIST_RANKS + 1];
     for candidate in candidates(lists, rules, None) {
         per_rank[usize::from(rank(&candidate))] += 1;
     }
     let total: u64 = per_rank.iter().sum();
     if total <= cap {
-        return Selection::Everything { count: total };
+        return Selection::Everything { count: Some(total) };
     }
     // From the top rank down, take whole ranks while they fit.
     let mut kept = 0u64;

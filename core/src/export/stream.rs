@@ -86,6 +86,11 @@ impl<'a> RuleView<'a> {
         self.cap
     }
 
+    /// How many exact-number block rules the export adds.
+    pub(crate) fn block_count(&self) -> usize {
+        self.block.len()
+    }
+
     /// Marks protection as paused: the export then holds no entry, so the Call Directory
     /// blocks and labels nothing while every decision allows, and its version differs
     /// from the unpaused one (a pause and a resume each make the extension reload).

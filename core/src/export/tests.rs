@@ -15,7 +15,7 @@ use crate::vocabulary::{Action, Category};
 use crate::{Engine, EngineConfig, Region};
 
 /// A selection that leaves nothing out, for tests of the version's other parts.
-const UNCAPPED: Selection = Selection::Everything { count: 0 };
+const UNCAPPED: Selection = Selection::Everything { count: None };
 
 fn cn() -> Region {
     "CN".parse().unwrap()

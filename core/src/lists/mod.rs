@@ -56,6 +56,9 @@ pub struct ListSet {
     /// Set when this set stands in for an installed list that was refused as damaged:
     /// that list's name and sequence number, reported beside every decision.
     stands_in_for: Option<(String, u64)>,
+    /// Which numeric key lengths the numbers section holds, found by the first ordered
+    /// export ([`ListSet::numbers_ascending`]) so that it streams only those lengths.
+    numeric_lengths: std::sync::OnceLock<[bool; MAX_NUMERIC_DIGITS + 1]>,
 }
 
 impl std::fmt::Debug for ListSet {
@@ -86,6 +89,7 @@ impl ListSet {
             version: 0,
             sections,
             stands_in_for: None,
+            numeric_lengths: std::sync::OnceLock::new(),
         }
     }
 
@@ -116,6 +120,7 @@ impl ListSet {
             version,
             sections,
             stands_in_for: None,
+            numeric_lengths: std::sync::OnceLock::new(),
         })
     }
 
@@ -326,7 +331,12 @@ impl ListSet {
         let after_key = after.map(|n| n.to_string());
         let mut len = after_key.as_ref().map_or(1, String::len);
         let mut stream: Option<fst::map::Stream<'_, DigitsOfLen>> = None;
+        let present = self.numeric_lengths();
         std::iter::from_fn(move || loop {
+            // Each length's search walks most of the FST: walk only the lengths it holds.
+            while len <= MAX_NUMERIC_DIGITS && !present[len] {
+                len += 1;
+            }
             if len > MAX_NUMERIC_DIGITS {
                 return None;
             }
@@ -349,6 +359,23 @@ impl ListSet {
                     len += 1;
                 }
             }
+        })
+    }
+}
+
+impl ListSet {
+    /// Which lengths of all-digit keys the numbers section holds: one pass over its keys,
+    /// the first time an ordered export asks.
+    fn numeric_lengths(&self) -> &[bool; MAX_NUMERIC_DIGITS + 1] {
+        self.numeric_lengths.get_or_init(|| {
+            let mut present = [false; MAX_NUMERIC_DIGITS + 1];
+            let mut keys = self.sections[Section::Numbers.index()].keys();
+            while let Some(key) = keys.next() {
+                if key.len() <= MAX_NUMERIC_DIGITS && key.iter().all(u8::is_ascii_digit) {
+                    present[key.len()] = true;
+                }
+            }
+            present
         })
     }
 }
