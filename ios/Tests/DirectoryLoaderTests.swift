@@ -271,11 +271,18 @@ enum DemoSite {
         return files
     }
 
-    /// An engine in a temporary directory with the demo list installed.
-    static func engine(_ test: XCTestCase) throws -> Engine {
+    /// A new temporary directory, removed when `test` ends.
+    static func directory(_ test: XCTestCase) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callguard-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    /// The app's engine in `dir` (a new temporary directory by default) with the demo
+    /// list installed.
+    static func engine(_ test: XCTestCase, in dir: URL? = nil) throws -> Engine {
+        let dir = try dir ?? directory(test)
         let root = try Data(contentsOf: url.appendingPathComponent("root.json"))
         let engine = try Engine.open(dataDir: dir.path, defaultRegion: "CN", pinnedRoot: root)
         _ = try engine.installUpdate(files: try files())
