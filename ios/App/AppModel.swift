@@ -93,12 +93,15 @@ final class AppModel: ObservableObject {
         refresh()
     }
 
-    /// The user's cap on Call Directory entries.
-    var directoryCap: Int { bookkeeping?.cap ?? DirectoryBookkeeping.defaultCap }
+    /// The engine's cap on Call Directory entries, nil until the settings are read.
+    var directoryCap: UInt32? { settings?.callDirectoryCap }
 
-    func setDirectoryCap(_ cap: Int) {
-        bookkeeping?.setCap(cap)
-        Task { await reloadDirectory() }
+    /// Stores a new cap in the engine's settings; `apply` reloads the extension, which
+    /// then loads what the engine exports under the new cap (a full reload).
+    func setDirectoryCap(_ cap: UInt32) {
+        guard var next = settings else { return }
+        next.callDirectoryCap = cap
+        apply(next)
     }
 
     // MARK: updates

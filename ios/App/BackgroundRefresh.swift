@@ -1,6 +1,6 @@
 // List updates in the background: a BGAppRefreshTask fetches the newest signed list through
-// the engine, then asks the system to reload the Call Directory. The app also updates on
-// launch when the list is stale (AppModel).
+// the engine within a deadline (`updateWithin`), then asks the system to reload the Call
+// Directory. The app also updates on launch when the list is stale (AppModel).
 
 import BackgroundTasks
 import Foundation
@@ -31,31 +31,66 @@ enum BackgroundRefresh {
         try? BGTaskScheduler.shared.submit(request)
     }
 
+    /// What the update may take of the about 30 s the system gives an app refresh task:
+    /// the engine holds every download to it, and past it the update fails with a
+    /// timeout and the list in use stays.
+    static let updateSeconds: UInt32 = 25
+
     private static func handle(_ task: BGAppRefreshTask) {
         schedule()
         guard case .success(let engine) = AppEngine.shared else {
             task.setTaskCompleted(success: false)
             return
         }
+        let completion = RefreshCompletion(task)
         let work = Task.detached(priority: .background) { () async -> Bool in
-            do {
-                let report = try engine.update(baseUrl: AppModel.listSite)
-                if report.installed != nil {
-                    await DirectoryControl.reload()
-                }
-                return true
-            } catch {
-                return false
-            }
+            await BackgroundRefresh.update(engine)
         }
-        // The engine's update cannot be interrupted; its own deadlines bound it. When the
-        // system takes the time back first, the task reports failure.
+        // When the system takes the time back before the engine's deadline, the task is
+        // marked done at once (failed); the update then ends by its own deadline.
         task.expirationHandler = {
             work.cancel()
+            completion.finish(success: false)
         }
         Task {
             let success = await work.value
-            task.setTaskCompleted(success: success && !work.isCancelled)
+            completion.finish(success: success)
+        }
+    }
+
+    /// Updates within the deadline, then reloads the Call Directory when a list was
+    /// installed; whether the update succeeded.
+    private static func update(_ engine: Engine) async -> Bool {
+        do {
+            let report = try engine.updateWithin(baseUrl: AppModel.listSite, maxSeconds: updateSeconds)
+            if report.installed != nil {
+                await DirectoryControl.reload()
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Marks a refresh task done once, whichever comes first: the update's end or the
+/// system's expiration.
+private final class RefreshCompletion: @unchecked Sendable {
+    private let task: BGAppRefreshTask
+    private let lock = NSLock()
+    private var done = false
+
+    init(_ task: BGAppRefreshTask) {
+        self.task = task
+    }
+
+    func finish(success: Bool) {
+        lock.lock()
+        let first = !done
+        done = true
+        lock.unlock()
+        if first {
+            task.setTaskCompleted(success: success)
         }
     }
 }

@@ -2,8 +2,10 @@
 //
 // iOS never asks this extension about a call. It runs when the app calls
 // `reloadExtension` (after an update or a settings change) or when the user switches it on,
-// and hands CallKit the numbers to block or label in advance. The completed export version
-// is remembered only once `completeRequest` reports the system kept the entries.
+// and hands CallKit the numbers to block or label in advance, as many as the engine's cap
+// keeps. It opens the engine read-only, at each request, so it sees the app's latest list
+// and settings. The completed export version is remembered only once `completeRequest`
+// reports the system kept the entries.
 
 import CallKit
 import Foundation
@@ -20,8 +22,8 @@ final class CallDirectoryHandler: CXCallDirectoryProvider {
         let bookkeeping = DirectoryBookkeeping(store: defaults)
         let result: DirectoryLoadResult
         do {
-            let engine = try SharedEngine.open(pinnedRoot: nil)
-            let loader = DirectoryLoader(source: engine, cap: bookkeeping.cap)
+            let engine = try SharedEngine.openReadOnly()
+            let loader = DirectoryLoader(source: engine)
             result = try loader.load(
                 into: ContextSink(context: context),
                 isIncremental: context.isIncremental,

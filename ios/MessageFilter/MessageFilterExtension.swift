@@ -2,9 +2,10 @@
 //
 // iOS asks it only about SMS from unknown senders (not in Contacts, never replied to), and
 // only when the user picked Callguard under Settings › Messages › Unknown & Spam. It
-// answers offline from the engine in the App Group container: `checkSms` decides and
-// records nothing (the extension never writes history; the system does not let it write
-// to the shared container anyway), and there is no network action.
+// answers offline from the engine in the App Group container, opened read-only
+// (`Engine.openReadOnly`): `checkSms` decides and records nothing (the extension never
+// writes history; the system does not let it write to the shared container anyway), and
+// there is no network action.
 
 import Foundation
 import IdentityLookup
@@ -12,9 +13,9 @@ import Callguard
 
 /// The extension's principal class (NSExtensionPrincipalClass in Info.plist).
 final class MessageFilterExtension: ILMessageFilterExtension {
-    /// One engine per extension process, opened at the first query: later queries in the
-    /// same process answer without opening it again.
-    private static let shared: Result<Engine, Error> = Result { try SharedEngine.open(pinnedRoot: nil) }
+    /// One read-only engine per extension process, opened at the first query: later
+    /// queries in the same process answer without opening it again (after `reload`).
+    private static let shared: Result<Engine, Error> = Result { try SharedEngine.openReadOnly() }
 }
 
 extension MessageFilterExtension: ILMessageFilterQueryHandling, ILMessageFilterCapabilitiesQueryHandling {
@@ -50,6 +51,15 @@ extension MessageFilterExtension: ILMessageFilterQueryHandling, ILMessageFilterC
         guard let sender, !sender.isEmpty, case .success(let engine) = shared else {
             return .noDecision
         }
+        return verdict(engine: engine, sender: sender, body: body)
+    }
+
+    /// The engine's verdict on one SMS, after reading the app's changes.
+    private static func verdict(engine: Engine, sender: String, body: String?) -> FilterVerdict {
+        // A read-only engine does not see the app's changes by itself: read the app's
+        // settings, rules and list again (cheap when nothing changed). When that fails,
+        // the state read last still decides.
+        _ = try? engine.reload()
         do {
             let decision = try engine.checkSms(input: SmsInput(sender: sender, text: body ?? ""))
             return MessageFilterMapping.verdict(

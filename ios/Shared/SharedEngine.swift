@@ -1,11 +1,11 @@
-// Opens the one engine of a process over the App Group container. The app opens it with
-// the pinned root (it installs and updates lists); the extensions open it without one and
-// only read: the Call Directory extension exports, the Message Filter extension checks
-// without recording (`checkSms`, never `screenSms`).
-//
-// The engine has no read-only mode yet: `Engine.open` may recover an interrupted install
-// or migrate the database. Both extensions run only after the app has opened the
-// directory at least once, so in practice they find it ready (README: what is missing).
+// Opens the one engine of a process over the App Group container. The app opens it for
+// writing, with the pinned root: it installs and updates lists, keeps the settings, rules,
+// pause and history, and is the only process that recovers an interrupted install or
+// migrates the database. The extensions open it read-only (`Engine.openReadOnly`): no
+// recovery, migration, lock or history writes, and every write throws
+// `CallguardError.ReadOnly`. The Call Directory extension exports; the Message Filter
+// extension checks without recording (`checkSms`, never `screenSms`) and calls `reload`
+// to see what the app changed since it opened.
 
 import Foundation
 import Callguard
@@ -22,13 +22,25 @@ enum SharedEngine {
     /// folder reference, which keeps the folder's own name in the bundle.
     static let bundledListFolder = "site"
 
-    /// Opens the engine in the App Group container, creating the directory if needed.
+    /// The app's engine in the App Group container, creating the directory if needed.
     static func open(pinnedRoot: Data?) throws -> Engine {
+        let directory = try engineDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try Engine.open(dataDir: directory.path, defaultRegion: AppGroup.defaultRegion, pinnedRoot: pinnedRoot)
+    }
+
+    /// An extension's engine: reads what the app wrote and creates nothing, so it fails
+    /// until the app has opened the container once.
+    static func openReadOnly() throws -> Engine {
+        let directory = try engineDirectory()
+        return try Engine.openReadOnly(dataDir: directory.path, defaultRegion: AppGroup.defaultRegion, pinnedRoot: nil)
+    }
+
+    private static func engineDirectory() throws -> URL {
         guard let directory = AppGroup.engineDirectory else {
             throw SharedEngineError.noContainer
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return try Engine.open(dataDir: directory.path, defaultRegion: AppGroup.defaultRegion, pinnedRoot: pinnedRoot)
+        return directory
     }
 
     /// The publisher's root.json shipped in the app bundle, if present.

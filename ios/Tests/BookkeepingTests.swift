@@ -34,18 +34,13 @@ final class BookkeepingTests: XCTestCase {
         XCTAssertNil(bookkeeping.completed)
     }
 
-    func testTheCapDefaultsAndIgnoresNonsense() {
+    func testAnUnreadableRecordReadsAsNoCompletedLoad() {
         let store = DictionaryStore()
         let bookkeeping = DirectoryBookkeeping(store: store)
-        XCTAssertEqual(bookkeeping.cap, DirectoryBookkeeping.defaultCap)
-        XCTAssertTrue(DirectoryBookkeeping.capChoices.contains(DirectoryBookkeeping.defaultCap))
-        bookkeeping.setCap(500_000)
-        XCTAssertEqual(DirectoryBookkeeping(store: store).cap, 500_000)
-        bookkeeping.setCap(0)
-        XCTAssertEqual(bookkeeping.cap, DirectoryBookkeeping.defaultCap)
-        store.set(Data("garbage".utf8), forKey: DirectoryBookkeeping.capKey)
-        XCTAssertEqual(bookkeeping.cap, DirectoryBookkeeping.defaultCap)
+        bookkeeping.recordCompleted(result(version: "default:1:r0"), at: Date())
         store.set(Data("garbage".utf8), forKey: DirectoryBookkeeping.recordKey)
         XCTAssertNil(bookkeeping.completed)
+        store.set(Data("garbage".utf8), forKey: DirectoryBookkeeping.failureKey)
+        XCTAssertNil(bookkeeping.lastFailure)
     }
 }

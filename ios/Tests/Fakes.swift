@@ -4,10 +4,18 @@
 import Foundation
 import Callguard
 
-/// An export source over entries given in the test, paged as the engine pages.
+/// An export source over entries given in the test, paged as the engine pages. The
+/// entries are what the engine's cap kept; `omitted` says how many it left out, as the
+/// engine's summary does.
 final class FakeSource: ExportSource {
     var entries: [ExportEntry]
     var version: String
+    /// The summary's cap and the entries the cap left out.
+    var cap: UInt32 = 100
+    var omitted: UInt64 = 0
+    /// The summary's version when it is not `version` (an engine that changed between the
+    /// summary and the pages).
+    var summaryVersion: String?
     /// The changes since `changesSince`; any other version answers `fullReload`.
     var changes: [ExportChange] = []
     var changesSince: String?
@@ -48,8 +56,15 @@ final class FakeSource: ExportSource {
         return result
     }
 
-    func exportVersion() -> String {
-        version
+    func exportSummary() -> ExportSummary {
+        let exported = UInt64(entries.count)
+        return ExportSummary(
+            version: summaryVersion ?? version,
+            cap: cap,
+            total: exported + omitted,
+            exported: exported,
+            omitted: omitted
+        )
     }
 
     private func served() {

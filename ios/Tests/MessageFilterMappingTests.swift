@@ -45,7 +45,7 @@ final class MessageFilterMappingTests: XCTestCase {
     }
 
     func testTheRealEngineFilesAFraudSmsAsJunkAndANormalOneAsAllowed() throws {
-        let engine = try DemoSite.engine(self)
+        let engine: Engine = try DemoSite.engine(self)
         let fraud = try engine.checkSms(input: SmsInput(sender: "+85212110", text: "您的账户已冻结，请转入安全账户"))
         XCTAssertEqual(MessageFilterMapping.verdict(for: fraud, promotions: true), .junk)
         let normal = try engine.checkSms(input: SmsInput(sender: "95588", text: "See you at dinner tonight"))

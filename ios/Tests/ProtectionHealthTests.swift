@@ -68,7 +68,7 @@ final class ProtectionHealthTests: XCTestCase {
         )
         XCTAssertEqual(
             ProtectionHealth.problem(engineError: nil, callDirectory: .enabled, record: record(notLoaded: 5), failure: nil, status: status(paused: true)),
-            .entriesCapped(notLoaded: 5)
+            .entriesCapped(notLoaded: 5, cap: 10)
         )
         XCTAssertEqual(
             ProtectionHealth.problem(engineError: nil, callDirectory: .unknown, record: record(notLoaded: 0), failure: nil, status: status(paused: true)),
@@ -83,7 +83,7 @@ final class ProtectionHealthTests: XCTestCase {
         XCTAssertEqual(ProtectionHealth.fix(for: .directoryFailed(.maximumEntriesExceeded)), .showCapSetting)
         XCTAssertEqual(ProtectionHealth.fix(for: .directoryFailed(.loadingInterrupted)), .reloadDirectory)
         XCTAssertEqual(ProtectionHealth.fix(for: .listStale), .updateList)
-        XCTAssertEqual(ProtectionHealth.fix(for: .entriesCapped(notLoaded: 1)), .showCapSetting)
+        XCTAssertEqual(ProtectionHealth.fix(for: .entriesCapped(notLoaded: 1, cap: 10)), .showCapSetting)
         XCTAssertEqual(ProtectionHealth.fix(for: .paused(until: nil)), .resume)
     }
 }

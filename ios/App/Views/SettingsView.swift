@@ -1,6 +1,6 @@
 // The settings that mean something on iOS: the overseas SMS policy, allowed countries, the
-// user's rules, advertising SMS, and pause. Every change goes to the engine as a whole
-// typed record, then the Call Directory is reloaded (AppModel).
+// user's rules, advertising SMS, pause and the Call Directory cap. Every change goes to the
+// engine as a whole typed record, then the Call Directory is reloaded (AppModel).
 
 import SwiftUI
 import Callguard
@@ -93,11 +93,13 @@ struct SettingsView: View {
             } header: {
                 Text("Pause")
             }
-            Section("Numbers in iOS") {
-                NavigationLink {
-                    CapSettingView()
-                } label: {
-                    LabeledContent("Cap", value: model.directoryCap.formatted())
+            if let cap = model.directoryCap {
+                Section("Numbers in iOS") {
+                    NavigationLink {
+                        CapSettingView()
+                    } label: {
+                        LabeledContent("Cap", value: cap.formatted())
+                    }
                 }
             }
         }

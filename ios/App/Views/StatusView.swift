@@ -113,7 +113,7 @@ struct CapSettingView: View {
     var body: some View {
         List {
             Section {
-                ForEach(DirectoryBookkeeping.capChoices, id: \.self) { cap in
+                ForEach(DirectoryCap.choices, id: \.self) { cap in
                     Button {
                         model.setDirectoryCap(cap)
                         dismiss()
@@ -128,7 +128,7 @@ struct CapSettingView: View {
                     }
                 }
             } footer: {
-                Text("iOS holds a limited number of blocked and labelled numbers, and loading more takes longer. When the list is longer than the cap, the numbers past it are not loaded.")
+                Text("iOS holds a limited number of blocked and labelled numbers, and loading more takes longer. When the list is longer than the cap, the least certain numbers are not loaded: your own blocked numbers stay, then the most certain entries of the list.")
             }
         }
         .navigationTitle("Numbers in iOS")

@@ -62,8 +62,8 @@ enum Wording {
             return "The installed list failed its checks; the list shipped with the app protects meanwhile."
         case .listStale:
             return "The list has not been updated for two days."
-        case .entriesCapped(let notLoaded):
-            return "\(notLoaded) numbers of the list are not loaded: iPhone call blocking is capped at the number you chose."
+        case .entriesCapped(let notLoaded, let cap):
+            return "\(notLoaded) numbers are not loaded: iOS holds at most \(cap) in the Call Directory; the least certain are left out."
         case .paused(let until):
             if let until {
                 return "Protection is paused until \(until.formatted(date: .abbreviated, time: .shortened))."

@@ -3,9 +3,10 @@
 // everything otherwise. Pages of about 5,000 entries, each in an autorelease pool, so
 // memory stays flat however long the list is. No CallKit here: see DirectoryPorts.swift.
 //
-// The engine decides which numbers are blocked or identified and with which label; this
-// only moves entries, counts them against the cap, and refuses to hand CallKit anything
-// out of order.
+// The engine decides which numbers are blocked or identified and with which label, and
+// which ones its cap leaves out (the least certain; `Settings.callDirectoryCap`): this
+// only moves the entries it pages, takes the counts from its export summary, and refuses
+// to hand CallKit anything out of order.
 
 import Foundation
 import Callguard
@@ -18,18 +19,19 @@ struct DirectoryLoadResult: Codable, Equatable {
     var mode: DirectoryLoadMode
     /// Entries in the directory after the load.
     var loaded: Int
-    /// Export entries left out by the cap (0 when everything fits).
+    /// Entries the engine's cap left out (0 when everything fits).
     var notLoaded: Int
     /// Entries added and removed by this load.
     var added: Int
     var removed: Int
-    /// The cap in force.
+    /// The engine's cap in force.
     var cap: Int
 }
 
 /// Why a load stopped before it completed.
 enum DirectoryLoadError: Error, Equatable {
-    /// An update was installed between two pages: the pages no longer belong to one list.
+    /// An update was installed (or the settings changed) between two pages, or between
+    /// the pages and the summary: they no longer belong to one export.
     case listChangedDuringLoad
     /// The export broke CallKit's strictly ascending order (a bug in the engine):
     /// refused here, before CallKit fails the whole load with `entriesOutOfOrder`.
@@ -42,17 +44,14 @@ struct DirectoryLoader {
     static let defaultPageSize: UInt32 = 5_000
 
     let source: ExportSource
-    /// At most this many entries in the directory.
-    let cap: Int
     var pageSize: UInt32 = DirectoryLoader.defaultPageSize
 
     /// Loads `sink`. `isIncremental` is the context's: the directory still holds the
-    /// last completed load, `previous`. The changes are used only when that load was
-    /// complete (nothing capped) and the result still fits the cap; otherwise the
-    /// directory is emptied and loaded in full, and the cap applies.
+    /// last completed load, `previous`. The changes are used when the engine can compute
+    /// them from `previous`'s version (which covers the cap) and they lead to the count
+    /// the engine exports; otherwise the directory is emptied and loaded in full.
     func load(into sink: DirectorySink, isIncremental: Bool, previous: DirectoryRecord?) throws -> DirectoryLoadResult {
-        if isIncremental, let previous, previous.load.notLoaded == 0, previous.load.cap == cap,
-           let result = try loadChanges(into: sink, previous: previous) {
+        if isIncremental, let previous, let result = try loadChanges(into: sink, previous: previous) {
             return result
         }
         if isIncremental {
@@ -61,53 +60,49 @@ struct DirectoryLoader {
         return try loadAll(into: sink)
     }
 
-    /// Every entry, ascending, up to the cap; the rest are counted.
+    /// Every entry the engine exports, ascending.
     func loadAll(into sink: DirectorySink) throws -> DirectoryLoadResult {
+        let summary = source.exportSummary()
         var after: Int64? = nil
-        var version: String? = nil
         var order = AscendingGuard()
         var loaded = 0
-        var notLoaded = 0
         repeat {
             after = try autoreleasepool { () throws -> Int64? in
                 let page = try source.exportPage(after: after, limit: pageSize)
-                if let seen = version, seen != page.version {
+                guard page.version == summary.version else {
                     throw DirectoryLoadError.listChangedDuringLoad
                 }
-                version = page.version
                 for entry in page.entries {
                     try order.check(entry.number)
-                    if loaded < cap {
-                        sink.add(entry)
-                        loaded += 1
-                    } else {
-                        notLoaded += 1
-                    }
+                    sink.add(entry)
+                    loaded += 1
                 }
                 return page.nextAfter
             }
         } while after != nil
         return DirectoryLoadResult(
-            version: version ?? source.exportVersion(),
+            version: summary.version,
             mode: .full,
             loaded: loaded,
-            notLoaded: notLoaded,
+            notLoaded: Int(clamping: summary.omitted),
             added: loaded,
             removed: 0,
-            cap: cap
+            cap: Int(summary.cap)
         )
     }
 
     /// The changes since `previous`, or nil when a full reload is needed: the engine
-    /// cannot compute them, or they would take the directory past the cap. The changes are
-    /// read twice: once to count them (so that nothing reaches the sink when the answer is
-    /// a full reload), then to apply them. Changes are small next to the list.
+    /// cannot compute them, or the directory they would leave does not hold the number of
+    /// entries the engine exports (the record and the directory disagree). The changes
+    /// are read twice: once to count them (so that nothing reaches the sink when the
+    /// answer is a full reload), then to apply them. Changes are small next to the list.
     func loadChanges(into sink: DirectorySink, previous: DirectoryRecord) throws -> DirectoryLoadResult? {
-        guard let count = try countChanges(since: previous.load.version) else {
+        let summary = source.exportSummary()
+        guard let count = try countChanges(since: previous.load.version, version: summary.version) else {
             return nil
         }
         let total = previous.load.loaded - count.removed + count.added
-        guard total <= cap, total >= 0 else {
+        guard total >= 0, UInt64(total) == summary.exported else {
             return nil
         }
         var after: Int64? = nil
@@ -115,7 +110,7 @@ struct DirectoryLoader {
         repeat {
             after = try autoreleasepool { () throws -> Int64? in
                 let page = try source.exportChanges(since: previous.load.version, after: after, limit: pageSize)
-                if page.fullReload || page.version != count.version {
+                if page.fullReload || page.version != summary.version {
                     throw DirectoryLoadError.listChangedDuringLoad
                 }
                 for change in page.changes {
@@ -131,43 +126,42 @@ struct DirectoryLoader {
             }
         } while after != nil
         return DirectoryLoadResult(
-            version: count.version,
+            version: summary.version,
             mode: .incremental,
             loaded: total,
-            notLoaded: 0,
+            notLoaded: Int(clamping: summary.omitted),
             added: count.added,
             removed: count.removed,
-            cap: cap
+            cap: Int(summary.cap)
         )
     }
 
     private struct ChangeCount {
-        var version: String
         var added = 0
         var removed = 0
     }
 
-    private func countChanges(since: String) throws -> ChangeCount? {
+    /// Counts the changes since `since`, all of whose pages must belong to `version`;
+    /// nil when the engine answers a full reload.
+    private func countChanges(since: String, version: String) throws -> ChangeCount? {
         var after: Int64? = nil
-        var count: ChangeCount? = nil
+        var count = ChangeCount()
         repeat {
             let page = try source.exportChanges(since: since, after: after, limit: pageSize)
             if page.fullReload {
                 return nil
             }
-            if let seen = count?.version, seen != page.version {
+            guard page.version == version else {
                 throw DirectoryLoadError.listChangedDuringLoad
             }
-            var next = count ?? ChangeCount(version: page.version)
             for change in page.changes {
                 switch change.op {
                 case .add:
-                    next.added += 1
+                    count.added += 1
                 case .remove:
-                    next.removed += 1
+                    count.removed += 1
                 }
             }
-            count = next
             after = page.nextAfter
         } while after != nil
         return count

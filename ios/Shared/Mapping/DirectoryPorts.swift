@@ -8,12 +8,14 @@ import Callguard
 /// The engine's Call Directory export, as the loader uses it. `Callguard.Engine` conforms
 /// as it is; tests give a fake list.
 protocol ExportSource {
-    /// One page of the full export: entries after `after`, ascending, at most `limit`.
+    /// One page of the full export: entries after `after`, ascending, at most `limit`;
+    /// the engine has already left out what its cap leaves out.
     func exportPage(after: Int64?, limit: UInt32) throws -> ExportPage
     /// One page of the changes since export version `since`, or `fullReload`.
     func exportChanges(since: String, after: Int64?, limit: UInt32) throws -> ExportChanges
-    /// The export version of the list and rules in use.
-    func exportVersion() -> String
+    /// How many entries the export holds under the engine's cap and how many the cap
+    /// leaves out, for the version in use.
+    func exportSummary() -> ExportSummary
 }
 
 extension Engine: ExportSource {}

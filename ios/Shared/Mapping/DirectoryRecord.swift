@@ -1,6 +1,6 @@
 // What the Call Directory extension remembers between loads, and what it tells the app: the
 // export version it completed (to ask for the changes since it next time), how many
-// entries are in the directory and how many were left out by the cap, and the last error.
+// entries are in the directory and how many the engine's cap left out, and the last error.
 // Kept in the App Group's defaults as small JSON records: never a number or a label.
 
 import Foundation
@@ -16,7 +16,7 @@ enum DirectoryLoadMode: String, Codable, Equatable {
 /// A completed load: written only after `completeRequest` reported that the system kept
 /// the entries.
 struct DirectoryRecord: Codable, Equatable {
-    /// What the load did: the version, the entries loaded and left out, the cap.
+    /// What the load did: the version, the entries loaded and left out, the engine's cap.
     var load: DirectoryLoadResult
     /// When the system confirmed it.
     var completedAt: Date
@@ -70,15 +70,6 @@ extension UserDefaults: SharedStore {}
 final class DirectoryBookkeeping {
     static let recordKey = "callDirectory.completed"
     static let failureKey = "callDirectory.failure"
-    static let capKey = "callDirectory.cap"
-
-    /// The default cap. CallKit publishes no limit, but a Call Directory extension runs
-    /// in a small memory budget and a load is given a limited time; call blockers report
-    /// loads of a few million entries working and larger ones interrupted. Two million
-    /// leaves room; the user can change it in the app (README: the cap).
-    static let defaultCap = 2_000_000
-    /// The caps the settings screen offers.
-    static let capChoices = [500_000, 1_000_000, 2_000_000, 5_000_000]
 
     private let store: SharedStore
     private let encoder = JSONEncoder()
@@ -96,24 +87,6 @@ final class DirectoryBookkeeping {
     /// The last failure since the last confirmed load, if any.
     var lastFailure: DirectoryFailure? {
         read(DirectoryFailure.self, Self.failureKey)
-    }
-
-    /// The cap in force: the user's choice, or the default.
-    var cap: Int {
-        guard let data = store.data(forKey: Self.capKey),
-              let value = try? decoder.decode(Int.self, from: data), value > 0 else {
-            return Self.defaultCap
-        }
-        return value
-    }
-
-    /// Sets the cap (the app reloads the extension afterwards).
-    func setCap(_ cap: Int) {
-        guard cap > 0 else {
-            store.set(nil, forKey: Self.capKey)
-            return
-        }
-        write(cap, Self.capKey)
     }
 
     /// Remembers a load once `completeRequest` reported it was not expired, and clears

@@ -28,8 +28,9 @@ enum ProtectionProblem: Equatable {
     case listDamaged
     /// No update for two days, or the manifest expired.
     case listStale
-    /// Numbers of the list are not in the Call Directory because of the cap.
-    case entriesCapped(notLoaded: Int)
+    /// Numbers of the list are not in the Call Directory because of the engine's cap
+    /// (`cap`): the least certain ones.
+    case entriesCapped(notLoaded: Int, cap: Int)
     /// The user paused protection.
     case paused(until: Date?)
 }
@@ -84,7 +85,7 @@ enum ProtectionHealth {
             }
         }
         if let record, record.load.notLoaded > 0 {
-            return .entriesCapped(notLoaded: record.load.notLoaded)
+            return .entriesCapped(notLoaded: record.load.notLoaded, cap: record.load.cap)
         }
         if let status, status.paused {
             return .paused(until: status.pausedUntil.map { Date(timeIntervalSince1970: TimeInterval($0)) })
