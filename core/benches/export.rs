@@ -121,7 +121,11 @@ fn numbers(size: usize) -> (Vec<u64>, Vec<u64>) {
 /// confidences, so that the cap has ranks to choose between.
 fn meta_for(number: u64) -> u64 {
     let h = number.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
-    let action = if h % 5 == 0 { Action::Warn } else { Action::Block };
+    let action = if h % 5 == 0 {
+        Action::Warn
+    } else {
+        Action::Block
+    };
     let category = Category::ALL[(h as usize / 5) % Category::ALL.len()];
     let confidence = 40 + ((h / 70) % 61) as u8;
     EntryMeta::new(action, category, confidence).pack()
@@ -257,8 +261,12 @@ impl Report {
         let collected = step(|| collected_export(&engine));
         let default_cap = callguard_core::Settings::defaults(lists.home).call_directory_cap;
         // A fresh engine for each run, so that the priority choice is made every time.
-        let capped = (size > default_cap as usize)
-            .then(|| (default_cap, step(|| paged_export(&lists.engine(1, default_cap)))));
+        let capped = (size > default_cap as usize).then(|| {
+            (
+                default_cap,
+                step(|| paged_export(&lists.engine(1, default_cap))),
+            )
+        });
         let v2 = Lists::open(&lists.v2, 2);
         let changes = step(|| paged_changes(&v1, &v2, lists.home));
         let full = lists.engine(2, uncapped);
@@ -274,7 +282,10 @@ impl Report {
     }
 
     fn print(&self, tag: &str, size: usize) {
-        eprintln!("\n{tag} SUMMARY ({} numbers; medians of {RUNS} on a shared machine)", size);
+        eprintln!(
+            "\n{tag} SUMMARY ({} numbers; medians of {RUNS} on a shared machine)",
+            size
+        );
         let line = |what: &str, s: &Step| {
             eprintln!(
                 "{tag}  {what:<40} {:>10.3} s  {:>9} entries  peak heap {:>8.2} MB  peak RSS +{:.1} MB",
@@ -291,7 +302,11 @@ impl Report {
             "{tag}  paged/collected peak heap: {:.4}x; budget {} MB: {}",
             self.paged.heap as f64 / self.collected.heap.max(1) as f64,
             BUDGET_BYTES >> 20,
-            if self.paged.heap <= BUDGET_BYTES { "met" } else { "NOT met" }
+            if self.paged.heap <= BUDGET_BYTES {
+                "met"
+            } else {
+                "NOT met"
+            }
         );
         if let Some((cap, s)) = &self.capped {
             line(&format!("full export, capped at {cap}"), s);

@@ -201,8 +201,10 @@ pub(crate) fn changes(
 ) -> Result<ExportChanges> {
     let size = page_size(limit)?;
     let from = start(after);
-    let mut old = stream::entries(base.lists, rules, base.selection, from).peekable();
-    let mut new = stream::entries(current.lists, rules, current.selection, from).peekable();
+    // Candidates are compared first and made into entries (labels) only where they
+    // differ: most of a list is the same in both.
+    let mut old = stream::selected(base.lists, rules, base.selection, from).peekable();
+    let mut new = stream::selected(current.lists, rules, current.selection, from).peekable();
     let mut changes = Vec::new();
     let mut last = None;
     let complete = loop {
@@ -215,20 +217,23 @@ pub(crate) fn changes(
             (None, Some(n)) => n.number,
             (Some(o), Some(n)) => o.number.min(n.number),
         };
-        let before = old.next_if(|e| e.number == number);
-        let now = new.next_if(|e| e.number == number);
+        let before = old.next_if(|c| c.number == number);
+        let now = new.next_if(|c| c.number == number);
         if before != now {
-            if let Some(entry) = before {
-                changes.push(ExportChange {
-                    op: ChangeOp::Remove,
-                    entry,
-                });
-            }
-            if let Some(entry) = now {
-                changes.push(ExportChange {
-                    op: ChangeOp::Add,
-                    entry,
-                });
+            let (before, now) = (before.and_then(|c| c.entry()), now.and_then(|c| c.entry()));
+            if before != now {
+                if let Some(entry) = before {
+                    changes.push(ExportChange {
+                        op: ChangeOp::Remove,
+                        entry,
+                    });
+                }
+                if let Some(entry) = now {
+                    changes.push(ExportChange {
+                        op: ChangeOp::Add,
+                        entry,
+                    });
+                }
             }
         }
         last = Some(number);
@@ -236,7 +241,11 @@ pub(crate) fn changes(
     Ok(ExportChanges {
         full_reload: false,
         changes,
-        next_after: if complete { None } else { last },
+        next_after: if complete {
+            None
+        } else {
+            last.and_then(|n| i64::try_from(n).ok())
+        },
         version: version(
             current.lists.name(),
             current.lists.version(),

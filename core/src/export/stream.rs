@@ -195,6 +195,16 @@ pub(super) fn candidates<'a>(
     .filter(move |c| !rules.allowed(c.number))
 }
 
+/// The candidates after `after` that `selection` keeps, ascending.
+pub(super) fn selected<'a>(
+    lists: &'a ListSet,
+    rules: &'a RuleView<'_>,
+    selection: &'a Selection,
+    after: Option<u64>,
+) -> impl Iterator<Item = Candidate> + 'a {
+    candidates(lists, rules, after).filter(move |c| selection.includes(c))
+}
+
 /// The exported entries after `after`, ascending: the candidates `selection` keeps.
 pub(super) fn entries<'a>(
     lists: &'a ListSet,
@@ -202,9 +212,7 @@ pub(super) fn entries<'a>(
     selection: &'a Selection,
     after: Option<u64>,
 ) -> impl Iterator<Item = ExportEntry> + 'a {
-    candidates(lists, rules, after)
-        .filter(move |c| selection.includes(c))
-        .filter_map(Candidate::entry)
+    selected(lists, rules, selection, after).filter_map(Candidate::entry)
 }
 
 /// Merges two ascending streams; on the same number the user's block wins, as it does
