@@ -164,3 +164,52 @@ fn a_damaged_list_is_never_kept_as_a_base() {
     assert!(!base_dir_exists(phone.path()));
     assert!(engine.export_changes(&v1, None, 100).unwrap().full_reload);
 }
+
+#[test]
+fn under_a_cap_the_changes_lead_from_one_capped_export_to_the_next_in_a_read_only_engine() {
+    use callguard_core::export::ChangeOp;
+    use std::collections::BTreeMap;
+
+    let f = fixture();
+    let phone = tempfile::tempdir().unwrap();
+    let engine = open(phone.path(), &f.root);
+    engine.set_setting("call-directory-cap", "150").unwrap();
+    engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+    let (before, v1) = full(&engine);
+    assert_eq!(before.len(), 150, "the cap holds");
+    assert!(v1.ends_with(":cap150"), "{v1}");
+    engine.update_with_clock(&f.v2, T0 + 200).unwrap();
+    let (after, v2) = full(&engine);
+    assert_eq!(after.len(), 150);
+    assert_eq!(engine.export_summary().omitted, 50);
+
+    // The extension's engine: read-only, as the Call Directory opens it.
+    let extension = Engine::open_read_only(
+        phone.path(),
+        EngineConfig::new("CN".parse().unwrap()).with_pinned_root(f.root.clone()),
+    )
+    .unwrap();
+    let mut directory: BTreeMap<i64, ExportEntry> =
+        before.into_iter().map(|e| (e.number, e)).collect();
+    let mut next = None;
+    loop {
+        let page = extension.export_changes(&v1, next, 7).unwrap();
+        assert!(!page.full_reload, "the base and the cap give the changes");
+        assert_eq!(page.version, v2);
+        for change in page.changes {
+            match change.op {
+                ChangeOp::Remove => {
+                    assert_eq!(directory.remove(&change.entry.number), Some(change.entry))
+                }
+                ChangeOp::Add => assert!(directory
+                    .insert(change.entry.number, change.entry)
+                    .is_none()),
+            }
+        }
+        match page.next_after {
+            Some(n) => next = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(directory.into_values().collect::<Vec<_>>(), after);
+}
