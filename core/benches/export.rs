@@ -30,7 +30,7 @@
 
 #[allow(dead_code)]
 mod common;
-use common::{label, list_sizes};
+use common::{label, list_sizes, vm_hwm_kb};
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
@@ -180,7 +180,7 @@ fn step(mut work: impl FnMut() -> u64) -> Step {
     let mut worst = Step::default();
     for _ in 0..RUNS {
         reset_hwm();
-        let rss_before = vm_hwm();
+        let rss_before = (vm_hwm_kb() as usize * 1024);
         let live_before = LIVE.load(Ordering::Relaxed);
         PEAK.store(live_before, Ordering::Relaxed);
         let started = Instant::now();
@@ -189,7 +189,9 @@ fn step(mut work: impl FnMut() -> u64) -> Step {
         worst.heap = worst
             .heap
             .max(PEAK.load(Ordering::Relaxed).saturating_sub(live_before));
-        worst.rss = worst.rss.max(vm_hwm().saturating_sub(rss_before));
+        worst.rss = worst
+            .rss
+            .max((vm_hwm_kb() as usize * 1024).saturating_sub(rss_before));
         worst.entries = entries;
     }
     times.sort_unstable();
@@ -331,16 +333,4 @@ fn mb(bytes: usize) -> f64 {
 /// Resets the peak resident size to the current one (Linux 4.0+; ignored elsewhere).
 fn reset_hwm() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The peak resident size in bytes, 0 where `/proc` has none.
-fn vm_hwm() -> usize {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }

@@ -24,3 +24,15 @@ pub fn label(size: usize) -> String {
         n => n.to_string(),
     }
 }
+
+/// This process's peak resident size in kB (`VmHWM`), 0 where `/proc` has none.
+pub fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
