@@ -45,3 +45,11 @@ need node nodejs
 need npm npm
 need python3 python3
 bindings/swift/check/check.sh
+
+echo "== Fuzzing: a 10 s smoke pass of every fuzz target on nightly (fuzz/run.sh)"
+# The saved corpus and regressions already ran on stable above (callguard-format's tests).
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    FUZZ_SMOKE=1 fuzz/run.sh
+else
+    echo "nightly is not installed here: the fuzz smoke pass is skipped (install it with rustup to run it)"
+fi

@@ -17,6 +17,8 @@
 #![deny(missing_docs)]
 
 pub mod domain;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzz;
 mod meta;
 pub mod sms_key;
 pub mod trust;
