@@ -27,6 +27,14 @@ object EngineHolder {
         }
     }
 
+    /** Closes and forgets the opened engine (tests; the next `get` opens it again). */
+    fun reset() {
+        synchronized(this) {
+            engine?.close()
+            engine = null
+        }
+    }
+
     private fun open(context: Context): Engine {
         val dir = File(context.noBackupFilesDir, "engine").apply { mkdirs() }
         val root = context.assets.open("$LIST/root.json").use { it.readBytes() }
