@@ -48,13 +48,7 @@ class MainActivity : Activity() {
     /** Shows the status; its button does the one thing that fixes it. */
     fun show() {
         val held = getSystemService(RoleManager::class.java)?.isRoleHeld(RoleManager.ROLE_CALL_SCREENING) == true
-        val status = try {
-            EngineHolder.get(this).status()
-        } catch (e: Exception) {
-            null
-        } catch (e: LinkageError) {
-            null
-        }
+        val status = EngineHolder.orNull(this)?.let { runCatching { it.status() }.getOrNull() }
         val kind = StatusKind.of(held, status?.paused == true, status?.update?.stale == true)
         findViewById<TextView>(R.id.status).setText(
             when (kind) {

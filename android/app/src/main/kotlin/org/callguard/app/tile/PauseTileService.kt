@@ -15,26 +15,16 @@ class PauseTileService : TileService() {
     }
 
     override fun onClick() {
-        try {
-            val engine = EngineHolder.get(applicationContext)
-            if (engine.status().paused) engine.resume() else engine.pause(null)
-        } catch (e: Exception) {
-            // No engine: nothing to pause; the tile shows it as unavailable.
-        } catch (e: LinkageError) {
-            // The same without the native library.
+        // Without an engine there is nothing to pause; the tile shows it as unavailable.
+        EngineHolder.orNull(applicationContext)?.let { engine ->
+            runCatching { if (engine.status().paused) engine.resume() else engine.pause(null) }
         }
         show()
     }
 
     private fun show() {
         val tile: Tile = qsTile ?: return
-        val paused = try {
-            EngineHolder.get(applicationContext).status().paused
-        } catch (e: Exception) {
-            null
-        } catch (e: LinkageError) {
-            null
-        }
+        val paused = EngineHolder.orNull(applicationContext)?.let { runCatching { it.status().paused }.getOrNull() }
         tile.state = when (paused) {
             null -> Tile.STATE_UNAVAILABLE
             true -> Tile.STATE_INACTIVE

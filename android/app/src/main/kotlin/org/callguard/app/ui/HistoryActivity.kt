@@ -1,37 +1,24 @@
 package org.callguard.app.ui
 
-import android.app.Activity
 import android.app.AlertDialog
 import android.content.Intent
-import android.os.Bundle
 import android.view.View
 import android.widget.ArrayAdapter
 import android.widget.Button
 import android.widget.ListView
 import android.widget.Toast
 import org.callguard.Category
-import org.callguard.Engine
 import org.callguard.HistoryEntry
 import org.callguard.app.R
-import org.callguard.app.engine.EngineHolder
 import org.callguard.app.notify.ResourceTexts
 
 /** The history with reasons ("why was this blocked?"). An entry can be reported as fraud:
  *  the engine keeps the report on the phone, and it leaves only when the user shares the
  *  reports through the share sheet. */
-class HistoryActivity : Activity() {
-    private lateinit var engine: Engine
+class HistoryActivity : EngineActivity(R.layout.activity_history) {
     private var shown: List<HistoryEntry> = emptyList()
 
-    override fun onCreate(savedInstanceState: Bundle?) {
-        super.onCreate(savedInstanceState)
-        setContentView(R.layout.activity_history)
-        engine = try {
-            EngineHolder.get(this)
-        } catch (e: Exception) {
-            finish()
-            return
-        }
+    override fun onEngine() {
         findViewById<ListView>(R.id.history).setOnItemClickListener { _, _, position, _ ->
             shown.getOrNull(position)?.let { explain(it) }
         }

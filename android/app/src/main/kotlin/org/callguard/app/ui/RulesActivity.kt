@@ -1,33 +1,20 @@
 package org.callguard.app.ui
 
-import android.app.Activity
-import android.os.Bundle
 import android.widget.ArrayAdapter
 import android.widget.Button
 import android.widget.EditText
 import android.widget.ListView
 import android.widget.Toast
-import org.callguard.Engine
 import org.callguard.RuleKind
 import org.callguard.UserRule
 import org.callguard.app.R
-import org.callguard.app.engine.EngineHolder
 
 /** The user's allow and block rules: a number, a prefix (`+855*`) or a country
  *  (`country:KH`); the engine reads and checks each. Tapping a rule removes it. */
-class RulesActivity : Activity() {
-    private lateinit var engine: Engine
+class RulesActivity : EngineActivity(R.layout.activity_rules) {
     private var shown: List<UserRule> = emptyList()
 
-    override fun onCreate(savedInstanceState: Bundle?) {
-        super.onCreate(savedInstanceState)
-        setContentView(R.layout.activity_rules)
-        engine = try {
-            EngineHolder.get(this)
-        } catch (e: Exception) {
-            finish()
-            return
-        }
+    override fun onEngine() {
         val target = findViewById<EditText>(R.id.target)
         fun add(kind: RuleKind) {
             try {

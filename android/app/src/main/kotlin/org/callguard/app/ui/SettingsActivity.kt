@@ -1,9 +1,7 @@
 package org.callguard.app.ui
 
 import android.Manifest
-import android.app.Activity
 import android.content.pm.PackageManager
-import android.os.Bundle
 import android.view.View
 import android.widget.AdapterView
 import android.widget.Button
@@ -12,10 +10,8 @@ import android.widget.Spinner
 import android.widget.Switch
 import android.widget.Toast
 import org.callguard.Action
-import org.callguard.Engine
 import org.callguard.Settings
 import org.callguard.app.R
-import org.callguard.app.engine.EngineHolder
 import org.callguard.app.logic.PauseChoice
 import org.callguard.app.settings.AppPrefs
 import java.time.Instant
@@ -24,18 +20,9 @@ import java.time.ZoneId
 /** The settings screen: the engine's settings (it checks and keeps them), the app's own
  *  choices about blocked calls, the features that need a permission (asked for when the
  *  user switches them on, with a sentence why), and pause. */
-class SettingsActivity : Activity() {
-    private lateinit var engine: Engine
+class SettingsActivity : EngineActivity(R.layout.activity_settings) {
 
-    override fun onCreate(savedInstanceState: Bundle?) {
-        super.onCreate(savedInstanceState)
-        setContentView(R.layout.activity_settings)
-        engine = try {
-            EngineHolder.get(this)
-        } catch (e: Exception) {
-            finish()
-            return
-        }
+    override fun onEngine() {
         val settings = engine.settings()
         bindAction(R.id.overseas_calls, settings.overseasCalls) { s, a -> s.copy(overseasCalls = a) }
         bindAction(R.id.overseas_sms, settings.overseasSms) { s, a -> s.copy(overseasSms = a) }

@@ -35,13 +35,7 @@ class UpdateJobService : JobService() {
 
         /** One run; returns whether it updated (false while paused, on failure or without engine). */
         fun run(context: Context): Boolean {
-            val engine: Engine = try {
-                EngineHolder.get(context)
-            } catch (e: Exception) {
-                return false
-            } catch (e: LinkageError) {
-                return false
-            }
+            val engine: Engine = EngineHolder.orNull(context) ?: return false
             val prefs = AppPrefs(context)
             return try {
                 if (engine.status().paused) return false

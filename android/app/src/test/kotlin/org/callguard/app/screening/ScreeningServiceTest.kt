@@ -19,6 +19,7 @@ import org.callguard.Channel
 import org.callguard.Engine
 import org.callguard.ReasonCode
 import org.callguard.RuleKind
+import org.callguard.app.DemoEngine
 import org.callguard.app.TestEngines
 import org.callguard.app.engine.EngineHolder
 import org.callguard.app.logic.DeadlineBudget
@@ -28,7 +29,7 @@ import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
-import org.junit.Before
+import org.junit.Rule
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
@@ -43,21 +44,15 @@ import org.robolectric.annotation.Config
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [29, 30, 34])
 class ScreeningServiceTest {
-    private lateinit var engine: Engine
+    @get:Rule
+    val demo = DemoEngine()
+    private val engine: Engine get() = demo.engine
     private val app get() = RuntimeEnvironment.getApplication()
     private val notifications get() = shadowOf(app.getSystemService(NotificationManager::class.java))
 
-    @Before
-    fun open() {
-        engine = TestEngines.demo()
-        EngineHolder.provider = { engine }
-    }
-
     @After
     fun reset() {
-        EngineHolder.provider = null
         ScreeningService.budgetMillis = DeadlineBudget.DEFAULT_BUDGET_MILLIS
-        engine.close()
     }
 
     /** A Call.Details with the fields the service reads (its constructors are hidden). */

@@ -11,13 +11,12 @@ import android.widget.TextView
 import org.callguard.Action
 import org.callguard.app.MainActivity
 import org.callguard.app.R
+import org.callguard.app.DemoEngine
 import org.callguard.app.TestEngines
-import org.callguard.app.engine.EngineHolder
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotEquals
 import org.junit.Assert.assertTrue
-import org.junit.Before
+import org.junit.Rule
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
@@ -33,19 +32,9 @@ import javax.xml.parsers.DocumentBuilderFactory
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [29, 30, 34])
 class ScreensTest {
-    private lateinit var engine: org.callguard.Engine
-
-    @Before
-    fun open() {
-        engine = TestEngines.demo()
-        EngineHolder.provider = { engine }
-    }
-
-    @After
-    fun reset() {
-        EngineHolder.provider = null
-        engine.close()
-    }
+    @get:Rule
+    val demo = DemoEngine()
+    private val engine get() = demo.engine
 
     /** A string as the source file of [folder] has it (what the screen must show). */
     private fun source(folder: String, name: String): String {
@@ -55,8 +44,11 @@ class ScreensTest {
             .textContent.replace("\\'", "'")
     }
 
+    /** Created and resumed, not made visible: inflation and onResume, without drawing. */
+    private fun <T : Activity> resumed(activity: Class<T>): T = Robolectric.buildActivity(activity).create().start().resume().get()
+
     private fun <T : Activity> shows(activity: Class<T>, view: Int, string: String, folder: String) {
-        val screen = Robolectric.buildActivity(activity).setup().get()
+        val screen = resumed(activity)
         assertEquals(source(folder, string), screen.findViewById<TextView>(view).text.toString())
     }
 
@@ -93,7 +85,7 @@ class ScreensTest {
 
     @Test
     fun `without the role the status screen's one action requests it`() {
-        val screen = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        val screen = resumed(MainActivity::class.java)
         screen.findViewById<Button>(R.id.fix).performClick()
         val started = shadowOf(screen).nextStartedActivityForResult
         assertEquals(MainActivity.REQUEST_ROLE, started.requestCode)
@@ -106,7 +98,7 @@ class ScreensTest {
         val app = RuntimeEnvironment.getApplication()
         shadowOf(app.getSystemService(RoleManager::class.java)).addHeldRole(RoleManager.ROLE_CALL_SCREENING)
         engine.pause(null)
-        val screen = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        val screen = resumed(MainActivity::class.java)
         assertEquals(app.getString(R.string.status_paused), screen.findViewById<TextView>(R.id.status).text.toString())
         screen.findViewById<Button>(R.id.fix).performClick()
         assertTrue(!engine.status().paused)
@@ -135,7 +127,7 @@ class ScreensTest {
 
     @Test
     fun `a rule added on the rules screen decides, and a tap removes it`() {
-        val screen = Robolectric.buildActivity(RulesActivity::class.java).setup().get()
+        val screen = resumed(RulesActivity::class.java)
         screen.findViewById<TextView>(R.id.target).text = "+86 138 0013 8000"
         screen.findViewById<Button>(R.id.add_block).performClick()
         assertEquals(Action.BLOCK, engine.checkCall(TestEngines.call("+8613800138000")).action)
@@ -149,7 +141,7 @@ class ScreensTest {
     fun `the history shows why, and reports stay on the phone until shared`() {
         val listed = TestEngines.csv("numbers.csv").first { it["action"] == "block" }.getValue("number")
         val decision = engine.screenCall(TestEngines.call(listed))
-        val screen = Robolectric.buildActivity(HistoryActivity::class.java).setup().get()
+        val screen = resumed(HistoryActivity::class.java)
         val list = screen.findViewById<android.widget.ListView>(R.id.history)
         assertEquals(1, list.adapter.count)
         assertTrue(list.adapter.getItem(0).toString().contains(decision.label))
