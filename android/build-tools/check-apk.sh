@@ -3,7 +3,8 @@
 # - the signature (apksigner verify) and the alignment (zipalign -c);
 # - aapt dump badging: the package, the SDK levels, the launcher activity;
 # - the manifest inside the APK: every component says android:exported; the screening
-#   service is protected by BIND_SCREENING_SERVICE and the SMS receiver by BROADCAST_SMS;
+#   service is protected by BIND_SCREENING_SERVICE, the SMS receiver by BROADCAST_SMS, the
+#   tile by BIND_QUICK_SETTINGS_TILE, the (unexported) update job by BIND_JOB_SERVICE;
 #   every permission is one the app uses (each is listed below with the code that needs it).
 #   check-apk.sh APK PACKAGE MIN_SDK TARGET_SDK APP_DIR
 set -euo pipefail
@@ -58,10 +59,17 @@ echo "$components" | while read -r kind name exported permission action; do
         android.provider.Telephony.SMS_RECEIVED)
             [[ "$permission" == android.permission.BROADCAST_SMS ]] ||
                 fail "$name is not protected by BROADCAST_SMS" ;;
+        android.service.quicksettings.action.QS_TILE)
+            [[ "$permission" == android.permission.BIND_QUICK_SETTINGS_TILE ]] ||
+                fail "$name is not protected by BIND_QUICK_SETTINGS_TILE" ;;
     esac
 done
 grep -q '^service .* android.permission.BIND_SCREENING_SERVICE android.telecom.CallScreeningService$' <<<"$components" ||
     fail "no call screening service"
+grep -q '^receiver .* true android.permission.BROADCAST_SMS android.provider.Telephony.SMS_RECEIVED$' <<<"$components" ||
+    fail "no SMS receiver"
+grep -q '^service [^ ]*UpdateJobService false android.permission.BIND_JOB_SERVICE ' <<<"$components" ||
+    fail "the update job is not an unexported service protected by BIND_JOB_SERVICE"
 
 echo "check-apk.sh: signed, aligned; $(wc -l <<<"$components") components, all with android:exported;" \
     "permissions: $(echo $declared | sed 's/android.permission.//g')"

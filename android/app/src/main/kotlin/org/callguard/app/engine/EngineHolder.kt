@@ -27,6 +27,24 @@ object EngineHolder {
         }
     }
 
+    /** The engine, or `null` when it cannot be opened (no native library, a broken store):
+     *  screens and the tile then show protection as unavailable. */
+    fun orNull(context: Context): Engine? = try {
+        get(context)
+    } catch (e: Exception) {
+        null
+    } catch (e: LinkageError) {
+        null
+    }
+
+    /** Closes and forgets the opened engine (tests; the next `get` opens it again). */
+    fun reset() {
+        synchronized(this) {
+            engine?.close()
+            engine = null
+        }
+    }
+
     private fun open(context: Context): Engine {
         val dir = File(context.noBackupFilesDir, "engine").apply { mkdirs() }
         val root = context.assets.open("$LIST/root.json").use { it.readBytes() }

@@ -8,36 +8,52 @@ import org.callguard.Category
 import org.callguard.Decision
 import org.callguard.app.R
 import org.callguard.app.logic.Notice
+import org.callguard.app.logic.NotificationContent
 import org.callguard.app.logic.NotificationText
 import org.callguard.app.logic.Texts
+import java.util.concurrent.atomic.AtomicInteger
 
-/** Posts the app's notifications, one channel per kind. */
+/** Posts the app's notifications, one channel per kind (blocked calls, call warnings, SMS
+ *  warnings, updates). Text comes from the decision's label, category and reason: never a
+ *  number or a message text. */
 class Notifier(private val context: Context) {
     private val manager = context.getSystemService(NotificationManager::class.java)
 
     /** Posts [notice] about a call decided as [decision]; nothing if notifications are off. */
     fun call(decision: Decision, notice: Notice) {
-        if (notice == Notice.NONE || manager == null || !manager.areNotificationsEnabled()) return
+        if (notice == Notice.NONE) return
         val channel = if (notice == Notice.WARNING) CHANNEL_WARNINGS else CHANNEL_BLOCKED
-        ensureChannels()
-        val text = NotificationText.forCall(decision, notice, ResourceTexts(context))
+        post(channel, NotificationText.forCall(decision, notice, ResourceTexts(context)), Notification.CATEGORY_CALL)
+    }
+
+    /** Warns about an SMS the engine did not allow (Android does not let the app block it). */
+    fun sms(decision: Decision) {
+        val texts = ResourceTexts(context)
+        val text = NotificationText.forCall(decision, Notice.WARNING, texts).copy(title = context.getString(R.string.notify_sms_warning))
+        post(CHANNEL_SMS, text, Notification.CATEGORY_MESSAGE)
+    }
+
+    /** Says the list could not be updated for a while (it still protects). */
+    fun listStale() {
+        post(
+            CHANNEL_UPDATES,
+            NotificationContent(context.getString(R.string.notify_list_stale), context.getString(R.string.notify_list_stale_body)),
+            Notification.CATEGORY_STATUS,
+        )
+    }
+
+    private fun post(channel: String, text: NotificationContent, category: String) {
+        if (manager == null || !manager.areNotificationsEnabled()) return
+        ensureChannels(context)
         val notification = Notification.Builder(context, channel)
             .setSmallIcon(android.R.drawable.stat_sys_warning)
             .setContentTitle(text.title)
             .setContentText(text.body)
             .setStyle(Notification.BigTextStyle().bigText(text.body))
+            .setCategory(category)
             .setAutoCancel(true)
             .build()
-        manager.notify(ids++, notification)
-    }
-
-    private fun ensureChannels() {
-        manager?.createNotificationChannels(
-            listOf(
-                NotificationChannel(CHANNEL_BLOCKED, context.getString(R.string.channel_blocked_calls), NotificationManager.IMPORTANCE_LOW),
-                NotificationChannel(CHANNEL_WARNINGS, context.getString(R.string.channel_warnings), NotificationManager.IMPORTANCE_HIGH),
-            ),
-        )
+        manager.notify(ids.getAndIncrement(), notification)
     }
 
     companion object {
@@ -47,8 +63,25 @@ class Notifier(private val context: Context) {
         /** Calls that ring with a warning. */
         const val CHANNEL_WARNINGS = "call_warnings"
 
-        @Volatile
-        private var ids = 1
+        /** SMS the engine warns about. */
+        const val CHANNEL_SMS = "sms_warnings"
+
+        /** The list's updates (only when it has gone stale). */
+        const val CHANNEL_UPDATES = "updates"
+
+        private val ids = AtomicInteger(1)
+
+        /** Creates the four channels (idempotent; names in the phone's language). */
+        fun ensureChannels(context: Context) {
+            context.getSystemService(NotificationManager::class.java)?.createNotificationChannels(
+                listOf(
+                    NotificationChannel(CHANNEL_BLOCKED, context.getString(R.string.channel_blocked_calls), NotificationManager.IMPORTANCE_LOW),
+                    NotificationChannel(CHANNEL_WARNINGS, context.getString(R.string.channel_warnings), NotificationManager.IMPORTANCE_HIGH),
+                    NotificationChannel(CHANNEL_SMS, context.getString(R.string.channel_sms_warnings), NotificationManager.IMPORTANCE_HIGH),
+                    NotificationChannel(CHANNEL_UPDATES, context.getString(R.string.channel_updates), NotificationManager.IMPORTANCE_MIN),
+                ),
+            )
+        }
     }
 }
 

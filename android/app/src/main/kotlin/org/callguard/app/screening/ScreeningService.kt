@@ -3,14 +3,13 @@ package org.callguard.app.screening
 import android.telecom.Call
 import android.telecom.CallScreeningService
 import org.callguard.Decision
+import org.callguard.app.engine.Background
 import org.callguard.app.engine.EngineHolder
 import org.callguard.app.logic.Answer
-import org.callguard.app.logic.BlockPrefs
 import org.callguard.app.logic.CallResponsePlan
 import org.callguard.app.logic.DeadlineBudget
 import org.callguard.app.notify.Notifier
-import java.util.concurrent.Executors
-import java.util.concurrent.ScheduledExecutorService
+import org.callguard.app.settings.AppPrefs
 
 /** Screens incoming calls once the user grants `ROLE_CALL_SCREENING`: asks the engine off
  *  the main thread and answers within the budget, failing open on any error or delay. */
@@ -21,11 +20,11 @@ class ScreeningService : CallScreeningService() {
             return
         }
         val context = applicationContext
-        DeadlineBudget(worker, timer, budgetMillis).race(
+        DeadlineBudget(Background.worker, Background.timer, budgetMillis).race(
             work = { EngineHolder.get(context).screenCall(CallDetails.toInput(context, callDetails)) },
         ) { answer ->
             val decision: Decision? = (answer as? Answer.Decided)?.value
-            val plan = CallResponsePlan.forDecision(decision, blockPrefs)
+            val plan = CallResponsePlan.forDecision(decision, AppPrefs(context).blockPrefs)
             respond(callDetails, plan)
             if (decision != null) Notifier(context).call(decision, plan.notice)
         }
@@ -40,16 +39,8 @@ class ScreeningService : CallScreeningService() {
     }
 
     companion object {
-        private val worker = Executors.newCachedThreadPool { r -> Thread(r, "callguard-screen").apply { isDaemon = true } }
-        private val timer: ScheduledExecutorService =
-            Executors.newSingleThreadScheduledExecutor { r -> Thread(r, "callguard-deadline").apply { isDaemon = true } }
-
         /** The answer's budget (tests shorten it). */
         @Volatile
         var budgetMillis: Long = DeadlineBudget.DEFAULT_BUDGET_MILLIS
-
-        /** The user's choices for blocked calls (the settings screen sets them). */
-        @Volatile
-        var blockPrefs: BlockPrefs = BlockPrefs()
     }
 }

@@ -1,0 +1,5 @@
+// Versions pinned once, here.
+plugins {
+    id("com.android.application") version "8.7.3" apply false
+    id("org.jetbrains.kotlin.android") version "2.1.21" apply false
+}
