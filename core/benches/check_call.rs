@@ -34,7 +34,12 @@
 //! | `sqlite_lookup`           | `SELECT meta … WHERE e164 = ?` on that key    | `fst_lookup`     |
 //! | `sqlite_parse_and_lookup` | `number::parse`, then the same query          | `check_call`     |
 //!
-//! plus `sqlite_lookup_default_locking` and `sqlite_parse_and_lookup_default_locking`.
+//! plus `sqlite_lookup_default_locking` and `sqlite_parse_and_lookup_default_locking`, and
+//! `number_parse_full` (`number::parse_full`: libphonenumber's full parser, no fast path).
+//! The manual summary also times `check_call_full_parser` (the same calls written
+//! `+86 13812345678`, which the fast path leaves to the full parser) and
+//! `sqlite_full_parse_and_lookup` (the full parser, then the query), and prints the fast
+//! path's ratios against them.
 //!
 //! First, group `user_rules` times `check_call` with no user rules (`no_rules`) and with
 //! 100k of them (`100k_rules`: exact numbers, prefixes and countries, none matching the
