@@ -34,7 +34,12 @@
 //! | `sqlite_lookup`           | `SELECT meta … WHERE e164 = ?` on that key    | `fst_lookup`     |
 //! | `sqlite_parse_and_lookup` | `number::parse`, then the same query          | `check_call`     |
 //!
-//! plus `sqlite_lookup_default_locking` and `sqlite_parse_and_lookup_default_locking`.
+//! plus `sqlite_lookup_default_locking` and `sqlite_parse_and_lookup_default_locking`, and
+//! `number_parse_full` (`number::parse_full`: libphonenumber's full parser, no fast path).
+//! The manual summary also times `check_call_full_parser` (the same calls written
+//! `+86 13812345678`, which the fast path leaves to the full parser) and
+//! `sqlite_full_parse_and_lookup` (the full parser, then the query), and prints the fast
+//! path's ratios against them.
 //!
 //! First, group `user_rules` times `check_call` with no user rules (`no_rules`) and with
 //! 100k of them (`100k_rules`: exact numbers, prefixes and countries, none matching the
@@ -115,8 +120,27 @@ struct Query {
     id: i64,
     /// The same number as a call.
     call: CallInput,
+    /// The same call with a space after the calling code (`+86 13812345678`): not strict
+    /// E.164, so `number::parse` takes libphonenumber's full parser. `check_call` on it is
+    /// `check_call` without the fast path, measured in the same run.
+    spaced_call: CallInput,
     /// Whether the number is on the list.
     listed: bool,
+}
+
+impl Query {
+    /// The query for number `n` (`861…` as an integer).
+    fn new(n: u64, listed: bool) -> Query {
+        let digits = n.to_string();
+        Query {
+            e164: format!("+{digits}"),
+            spaced_call: CallInput::number(format!("+{} {}", &digits[..2], &digits[2..])),
+            call: CallInput::number(format!("+{digits}")),
+            id: i64::try_from(n).expect("13 digits fit in an i64"),
+            key: digits,
+            listed,
+        }
+    }
 }
 
 /// Everything one group needs, built once per size.
@@ -204,8 +228,16 @@ impl Fixture {
             let decision = self.engine.check_call(&q.call).expect("check_call");
             let blocked = decision.action == Action::Block;
             assert_eq!(blocked, q.listed, "check_call on {}", q.e164);
+            let spaced = self.engine.check_call(&q.spaced_call).expect("check_call");
+            assert_eq!(
+                spaced.action, decision.action,
+                "check_call, spaced, on {}",
+                q.e164
+            );
             let parsed = number::parse(&q.e164, home).expect("parse a query");
             assert_eq!(parsed.key(), q.key, "number::parse of {}", q.e164);
+            let full = number::parse_full(&q.e164, home).expect("parse a query");
+            assert_eq!(full, parsed, "number::parse_full of {}", q.e164);
             assert_eq!(
                 self.lists.number(&q.key).is_some(),
                 q.listed,
@@ -333,13 +365,7 @@ fn make_queries(numbers: &[u64]) -> Vec<Query> {
     picked.shuffle(&mut rng);
     picked
         .into_iter()
-        .map(|(n, listed)| Query {
-            e164: format!("+{n}"),
-            key: n.to_string(),
-            id: i64::try_from(n).expect("13 digits fit in an i64"),
-            call: CallInput::number(format!("+{n}")),
-            listed,
-        })
+        .map(|(n, listed)| Query::new(n, listed))
         .collect()
 }
 
@@ -352,7 +378,15 @@ fn sqlite_lookup(stmt: &mut Statement<'_>, id: i64) -> Option<i64> {
 
 /// The least an SQLite-backed engine does per call: normalise, then look up.
 fn parse_and_lookup(stmt: &mut Statement<'_>, presented: &str, home: Region) -> Option<i64> {
-    let parsed = number::parse(presented, home).ok()?;
+    lookup_parsed(stmt, number::parse(presented, home).ok()?)
+}
+
+/// [`parse_and_lookup`] with libphonenumber's full parser, as before the fast path.
+fn full_parse_and_lookup(stmt: &mut Statement<'_>, presented: &str, home: Region) -> Option<i64> {
+    lookup_parsed(stmt, number::parse_full(presented, home).ok()?)
+}
+
+fn lookup_parsed(stmt: &mut Statement<'_>, parsed: number::PhoneNumber) -> Option<i64> {
     let id = parsed.key().parse().ok()?;
     sqlite_lookup(stmt, id)
 }
@@ -371,6 +405,9 @@ fn bench_group(criterion: &mut Criterion, f: &Fixture, home: Region) {
     });
     bench(&mut group, "number_parse", queries, |q| {
         number::parse(&q.e164, home)
+    });
+    bench(&mut group, "number_parse_full", queries, |q| {
+        number::parse_full(&q.e164, home)
     });
     bench(&mut group, "fst_lookup", queries, |q| {
         f.lists.number(&q.key)
@@ -426,44 +463,53 @@ fn median(mut samples: Vec<f64>) -> f64 {
 
 /// The manual summary: medians of interleaved batches, and the ratios we quote.
 fn summarise(f: &Fixture, home: Region) {
-    const NAMES: [&str; 7] = [
+    const NAMES: [&str; 10] = [
         "check_call",
+        "check_call_full_parser",
         "number_parse",
+        "number_parse_full",
         "fst_lookup",
         "sqlite_lookup",
         "sqlite_parse_and_lookup",
+        "sqlite_full_parse_and_lookup",
         "sqlite_lookup_default_locking",
         "sqlite_parse_and_lookup_default_locking",
     ];
     let queries = &f.queries;
     // One statement per closure: prepare_cached hands out a second statement while the
     // first is in use, and each is prepared once, here.
-    let mut exclusive = [0, 1].map(|_| f.sqlite.prepare_cached(LOOKUP_SQL).expect("prepare"));
+    let mut exclusive = [0, 1, 2].map(|_| f.sqlite.prepare_cached(LOOKUP_SQL).expect("prepare"));
     let mut normal = [0, 1].map(|_| {
         f.sqlite_default_locking
             .prepare_cached(LOOKUP_SQL)
             .expect("prepare")
     });
-    let [exclusive_lookup, exclusive_both] = &mut exclusive;
+    let [exclusive_lookup, exclusive_both, exclusive_full] = &mut exclusive;
     let [normal_lookup, normal_both] = &mut normal;
 
     let mut check_call = |q: &Query| f.engine.check_call(&q.call);
+    let mut check_call_full = |q: &Query| f.engine.check_call(&q.spaced_call);
     let mut parse = |q: &Query| number::parse(&q.e164, home);
+    let mut parse_full = |q: &Query| number::parse_full(&q.e164, home);
     let mut fst = |q: &Query| f.lists.number(&q.key);
     let mut sqlite = |q: &Query| sqlite_lookup(exclusive_lookup, q.id);
     let mut sqlite_e2e = |q: &Query| parse_and_lookup(exclusive_both, &q.e164, home);
+    let mut sqlite_full_e2e = |q: &Query| full_parse_and_lookup(exclusive_full, &q.e164, home);
     let mut normal_sqlite = |q: &Query| sqlite_lookup(normal_lookup, q.id);
     let mut normal_e2e = |q: &Query| parse_and_lookup(normal_both, &q.e164, home);
 
-    let mut samples: [Vec<f64>; 7] = Default::default();
+    let mut samples: [Vec<f64>; 10] = Default::default();
     for _ in 0..SUMMARY_BATCHES {
         samples[0].push(time_batch(queries, &mut check_call));
-        samples[1].push(time_batch(queries, &mut parse));
-        samples[2].push(time_batch(queries, &mut fst));
-        samples[3].push(time_batch(queries, &mut sqlite));
-        samples[4].push(time_batch(queries, &mut sqlite_e2e));
-        samples[5].push(time_batch(queries, &mut normal_sqlite));
-        samples[6].push(time_batch(queries, &mut normal_e2e));
+        samples[1].push(time_batch(queries, &mut check_call_full));
+        samples[2].push(time_batch(queries, &mut parse));
+        samples[3].push(time_batch(queries, &mut parse_full));
+        samples[4].push(time_batch(queries, &mut fst));
+        samples[5].push(time_batch(queries, &mut sqlite));
+        samples[6].push(time_batch(queries, &mut sqlite_e2e));
+        samples[7].push(time_batch(queries, &mut sqlite_full_e2e));
+        samples[8].push(time_batch(queries, &mut normal_sqlite));
+        samples[9].push(time_batch(queries, &mut normal_e2e));
     }
     let medians = samples.map(median);
 
@@ -475,7 +521,16 @@ fn summarise(f: &Fixture, home: Region) {
     for (name, ns) in NAMES.iter().zip(medians) {
         eprintln!("[{size}]   {name:<40} {ns:>8.1} ns");
     }
-    let [check, parse, fst, sqlite, sqlite_e2e, normal_sqlite, normal_e2e] = medians;
+    let [check, check_full, parse, parse_full, fst, sqlite, sqlite_e2e, sqlite_full_e2e, normal_sqlite, normal_e2e] =
+        medians;
+    eprintln!(
+        "[{size}] RATIOS fast path: check_call_full_parser / check_call = {:.2}x, \
+         number_parse_full / number_parse = {:.2}x, \
+         sqlite_full_parse_and_lookup / check_call = {:.2}x",
+        check_full / check,
+        parse_full / parse,
+        sqlite_full_e2e / check,
+    );
     eprintln!(
         "[{size}] RATIOS sqlite_lookup / fst_lookup = {:.2}x, \
          sqlite_parse_and_lookup / check_call = {:.2}x \
@@ -529,16 +584,7 @@ fn bench_user_rules(criterion: &mut Criterion, home: Region) {
     assert!(ruled.rules().len() > USER_RULES / 2, "the rules were read");
     let mut rng = StdRng::seed_from_u64(QUERY_SEED);
     let queries: Vec<Query> = (0..QUERIES)
-        .map(|_| {
-            let n = random_mobile(&mut rng);
-            Query {
-                e164: format!("+{n}"),
-                key: n.to_string(),
-                id: i64::try_from(n).expect("13 digits fit in an i64"),
-                call: CallInput::number(format!("+{n}")),
-                listed: false,
-            }
-        })
+        .map(|_| Query::new(random_mobile(&mut rng), false))
         .collect();
     for q in &queries {
         let a = empty.check_call(&q.call).expect("check_call");

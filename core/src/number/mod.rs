@@ -13,6 +13,7 @@
 //!   arrives in international form is a spoofing signal.
 
 mod classify;
+mod fast;
 
 use std::fmt;
 
@@ -122,7 +123,24 @@ impl fmt::Display for PhoneNumber {
 ///
 /// Accepts E.164, national forms, `00`/`011` and other international prefixes of the home
 /// region, full-width digits, `tel:` URIs and common separators.
+///
+/// Strict E.164 input (`+8613800138000`) takes a fast path that skips libphonenumber's
+/// generic front end and gives the same answer; everything else goes to the full parser.
 pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
+    match fast::parse_strict_e164(input) {
+        Some(parsed) => classify_parsed(&parsed, home),
+        None => parse_with_full_parser(input, home),
+    }
+}
+
+/// [`parse`] without the fast path: libphonenumber's full parser for every input. The
+/// equivalence tests and the benchmarks compare the two.
+#[cfg(any(test, feature = "testing"))]
+pub fn parse_full(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
+    parse_with_full_parser(input, home)
+}
+
+fn parse_with_full_parser(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(NumberError::TooLong);
     }
@@ -133,6 +151,14 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     let parsed = PHONE_NUMBER_UTIL
         .parse_and_keep_raw_input(input, Some(library_region))
         .map_err(map_parse_error)?;
+    classify_parsed(&parsed, home)
+}
+
+/// What the engine needs from libphonenumber's parsed number, whichever path parsed it.
+fn classify_parsed(
+    parsed: &rlibphonenumber::PhoneNumber,
+    home: Region,
+) -> Result<PhoneNumber, NumberError> {
     let calling_code =
         u16::try_from(parsed.country_code).map_err(|_| NumberError::UnknownCountryCode)?;
     let form = match parsed.country_code_source {
@@ -141,13 +167,13 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
         }
         _ => WrittenForm::International,
     };
-    let e164 = e164_of(&parsed)?;
-    let national = rlibphonenumber::get_national_significant_number_owned(&parsed);
+    let e164 = e164_of(parsed)?;
+    let national = rlibphonenumber::get_national_significant_number_owned(parsed);
     // libphonenumber's is_valid_number is exactly this pair; calling it as well as
     // get_region_for_number would match the region's patterns twice (+1 has 25 regions).
-    let library_region = PHONE_NUMBER_UTIL.get_region_for_number(&parsed);
+    let library_region = PHONE_NUMBER_UTIL.get_region_for_number(parsed);
     let valid =
-        library_region.is_some_and(|r| PHONE_NUMBER_UTIL.is_valid_number_for_region(&parsed, r));
+        library_region.is_some_and(|r| PHONE_NUMBER_UTIL.is_valid_number_for_region(parsed, r));
     let number_region =
         library_region.and_then(|r| Region::from_library_with_code(r, calling_code));
     let (kind, region) = classify::classify(home, calling_code, number_region, valid);

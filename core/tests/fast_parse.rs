@@ -1,0 +1,202 @@
+//! `number::parse` has a fast path for strict E.164 input; it must give exactly what the
+//! full parser gives (`number::parse_full`): the same E.164 key, calling code, national
+//! number, region, kind, written form and validity, or the same error. Checked over every
+//! case in ../shared/data/phone (as written, and rewritten as strict E.164 and seen from
+//! several home regions), over every region's example numbers, and over random valid and
+//! invalid numbers of every region.
+
+mod common;
+
+use callguard_core::number;
+use callguard_core::Region;
+use common::{csv_rows, region};
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType, PHONE_NUMBER_UTIL};
+
+/// The number types libphonenumber holds example numbers for.
+const TYPES: [PhoneNumberType; 10] = [
+    PhoneNumberType::FixedLine,
+    PhoneNumberType::Mobile,
+    PhoneNumberType::TollFree,
+    PhoneNumberType::PremiumRate,
+    PhoneNumberType::SharedCost,
+    PhoneNumberType::VoIP,
+    PhoneNumberType::PersonalNumber,
+    PhoneNumberType::Pager,
+    PhoneNumberType::UAN,
+    PhoneNumberType::VoiceMail,
+];
+
+/// Every region libphonenumber has metadata for, as Callguard regions, in a fixed order.
+fn all_regions() -> &'static [Region] {
+    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
+    REGIONS.get_or_init(load_regions)
+}
+
+fn load_regions() -> Vec<Region> {
+    let mut regions: Vec<Region> = PHONE_NUMBER_UTIL
+        .get_supported_regions()
+        .filter_map(|r| r.to_string().parse().ok())
+        .collect();
+    regions.sort();
+    regions
+}
+
+/// Every example number of every region and non-geographic code, in E.164.
+fn example_numbers() -> &'static [String] {
+    static NUMBERS: OnceLock<Vec<String>> = OnceLock::new();
+    NUMBERS.get_or_init(load_example_numbers)
+}
+
+fn load_example_numbers() -> Vec<String> {
+    let mut numbers = Vec::new();
+    for region in PHONE_NUMBER_UTIL.get_supported_regions() {
+        for kind in TYPES {
+            if let Ok(n) = PHONE_NUMBER_UTIL.get_example_number_for_type_and_region(region, kind) {
+                numbers.push(
+                    PHONE_NUMBER_UTIL
+                        .format(&n, PhoneNumberFormat::E164)
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    for code in PHONE_NUMBER_UTIL.get_supported_global_network_calling_codes() {
+        if let Ok(n) = PHONE_NUMBER_UTIL.get_example_number_for_non_geo_entity(code) {
+            numbers.push(
+                PHONE_NUMBER_UTIL
+                    .format(&n, PhoneNumberFormat::E164)
+                    .into_owned(),
+            );
+        }
+    }
+    numbers.sort();
+    numbers.dedup();
+    numbers
+}
+
+fn is_strict_e164(input: &str) -> bool {
+    input
+        .strip_prefix('+')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The first difference between the two paths, if any.
+fn difference(input: &str, home: Region) -> Option<String> {
+    let fast = number::parse(input, home);
+    let full = number::parse_full(input, home);
+    (fast != full).then(|| format!("{input:?} in {home}: fast {fast:?}, full {full:?}"))
+}
+
+fn assert_same(inputs: &[(String, Region)]) {
+    let failures: Vec<String> = inputs
+        .iter()
+        .filter_map(|(input, home)| difference(input, *home))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} inputs differ:\n{}",
+        failures.len(),
+        inputs.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_shared_phone_case_gives_the_same_answer_through_both_paths() {
+    let homes: Vec<Region> = ["CN", "US", "GB", "DE", "IT", "FR", "JP", "BR", "NZ"]
+        .iter()
+        .map(|r| region(r))
+        .collect();
+    let mut inputs = Vec::new();
+    for row in csv_rows("phone/e164_cases_dev.csv") {
+        inputs.push((row[0].clone(), region(&row[1])));
+        for home in &homes {
+            inputs.push((row[2].clone(), *home));
+        }
+    }
+    for row in csv_rows("phone/rust_phonenumber_parser_cases.csv") {
+        let home = if row[1].is_empty() {
+            region("US")
+        } else {
+            region(&row[1])
+        };
+        inputs.push((row[0].clone(), home));
+        if row[6].starts_with('+') {
+            inputs.push((row[6].clone(), home));
+        }
+    }
+    for row in csv_rows("phone/cn_short_number_metadata.csv") {
+        let home = region(&row[0]);
+        inputs.push((row[3].clone(), home));
+        for code in ["86", "1", "852", "44"] {
+            inputs.push((format!("+{code}{}", row[3]), home));
+        }
+    }
+    let strict = inputs.iter().filter(|(i, _)| is_strict_e164(i)).count();
+    assert!(
+        strict >= 2000,
+        "only {strict} strict E.164 inputs: the fast path is barely exercised"
+    );
+    assert_same(&inputs);
+}
+
+#[test]
+fn every_example_number_of_every_region_gives_the_same_answer() {
+    let homes = all_regions();
+    assert!(
+        homes.len() >= 200,
+        "libphonenumber lists {} regions",
+        homes.len()
+    );
+    let examples = example_numbers();
+    assert!(
+        examples.len() >= 1000,
+        "only {} example numbers",
+        examples.len()
+    );
+    let mut inputs = Vec::new();
+    for (i, example) in examples.iter().enumerate() {
+        // Each example seen from its own region's side and from a few others.
+        for step in [0, 1, 37, 101] {
+            inputs.push((example.clone(), homes[(i + step) % homes.len()]));
+        }
+    }
+    assert_same(&inputs);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Example numbers with their last digits replaced, shortened or lengthened: valid and
+    /// invalid numbers of every region, seen from any home region.
+    #[test]
+    fn mutated_example_numbers_give_the_same_answer(
+        pick in any::<prop::sample::Index>(),
+        home_pick in any::<prop::sample::Index>(),
+        keep in 0usize..6,
+        tail in "[0-9]{0,8}",
+    ) {
+        let examples = example_numbers();
+        let homes = all_regions();
+        let example = &examples[pick.index(examples.len())];
+        let home = homes[home_pick.index(homes.len())];
+        let cut = example.len().saturating_sub(keep).max(2);
+        let input = format!("{}{tail}", &example[..cut]);
+        prop_assert_eq!(number::parse(&input, home), number::parse_full(&input, home), "{:?} in {}", input, home);
+    }
+
+    /// Random digit strings after a `+`: unknown codes, leading zeros, every length.
+    #[test]
+    fn random_plus_digits_give_the_same_answer(
+        digits in "[0-9]{0,18}",
+        home_pick in any::<prop::sample::Index>(),
+    ) {
+        let homes = all_regions();
+        let home = homes[home_pick.index(homes.len())];
+        let input = format!("+{digits}");
+        prop_assert_eq!(number::parse(&input, home), number::parse_full(&input, home), "{:?} in {}", input, home);
+    }
+}
