@@ -85,12 +85,37 @@ fn message() -> SmsInput {
     SmsInput::new("+852 6123 4567", text)
 }
 
+/// The same message in Traditional Chinese, which OpenCC's `t2s` converts before matching.
+fn traditional_message() -> SmsInput {
+    let text = "【通知】您的銀行賬戶涉嫌異常交易已被臨時凍結，請於今日內點擊 https://www.icbc-secure-check.top/verify 完成身份核驗，或將資金轉入安全賬戶。客服電話 400-123-4567，逾期將影響征信。";
+    let text: String = text.chars().take(160).collect();
+    SmsInput::new("+852 6123 4567", text)
+}
+
+/// Resident memory of this process in kB (Linux), to show what loading OpenCC's
+/// dictionaries costs; `None` elsewhere.
+fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn bench(c: &mut Criterion) {
+    // Printed once: what the first Chinese message costs in memory (OpenCC's t2s data).
+    let before = resident_kb();
+    black_box(callguard_core::sms::normalize("請轉入安全賬戶"));
+    if let (Some(before), Some(after)) = (before, resident_kb()) {
+        eprintln!(
+            "OpenCC t2s loaded on first use: resident memory +{} kB",
+            after.saturating_sub(before)
+        );
+    }
     let small =
         Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
     let big = big_engine(true);
     let rules_only = big_engine(false);
     let input = message();
+    let traditional = traditional_message();
     // Build the phrase automaton and load the model before timing.
     big.check_sms(&input).expect("decision");
     rules_only.check_sms(&input).expect("decision");
@@ -104,6 +129,16 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("empty_list", |b| {
         b.iter(|| small.check_sms(black_box(&input)))
+    });
+    group.bench_function("100k_rules_1M_domains_model_traditional", |b| {
+        b.iter(|| big.check_sms(black_box(&traditional)))
+    });
+    // The normalisation alone (NFKC, case, t2s, fillers), of which t2s is a part.
+    group.bench_function("normalize_only_simplified", |b| {
+        b.iter(|| callguard_core::sms::normalize(black_box(&input.text)))
+    });
+    group.bench_function("normalize_only_traditional", |b| {
+        b.iter(|| callguard_core::sms::normalize(black_box(&traditional.text)))
     });
     group.finish();
 }

@@ -398,7 +398,10 @@ fn eval_sms_measures_rules_with_and_without_the_model() {
     let rules = run(&["--without-model"]);
     let both = run(&[]);
     assert_eq!(rules["messages"], 5574);
-    assert!(rate(&both, "spam_labelled_rate") > rate(&rules, "spam_labelled_rate") + 0.2);
+    // The demo model is trained on every shared set (issue 12), with its threshold chosen
+    // on all their normal messages: on UCI it adds 19 points (it added 34 when trained on
+    // UCI and mudou alone).
+    assert!(rate(&both, "spam_labelled_rate") > rate(&rules, "spam_labelled_rate") + 0.15);
     assert!(rate(&both, "spam_flagged_rate") >= rate(&rules, "spam_flagged_rate"));
     for r in [&rules, &both] {
         assert!(rate(r, "false_positive_rate") <= 0.01, "{r}");

@@ -17,6 +17,7 @@ pub(crate) mod links;
 pub(crate) mod model;
 pub(crate) mod normalize;
 pub(crate) mod phrases;
+pub(crate) mod script;
 pub(crate) mod text_numbers;
 
 use crate::number::{self, PhoneNumber};

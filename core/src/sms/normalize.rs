@@ -3,12 +3,16 @@
 //!
 //! - NFKC, which also folds full-width forms (`ＡＢＣ１２３` → `abc123`);
 //! - lower case;
+//! - Traditional Chinese converted to Simplified (OpenCC `t2s`, [`super::script`]), so a
+//!   rule in either script covers both;
 //! - zero-width and other invisible format characters removed;
 //! - runs of white space collapsed to one space;
 //! - white space and punctuation slipped between two CJK characters removed
 //!   (`安 全*账-户` → `安全账户`).
 
 use unicode_normalization::UnicodeNormalization;
+
+use super::script::to_simplified;
 
 /// Invisible characters that obfuscators slip into words.
 pub(crate) fn is_invisible(c: char) -> bool {
@@ -50,11 +54,12 @@ fn is_filler(c: char) -> bool {
 
 /// The matching form of `text`. Linear in the input length.
 pub fn normalize(text: &str) -> String {
-    let folded: Vec<char> = text
+    let lowered: String = text
         .nfkc()
         .filter(|c| !is_invisible(*c))
         .flat_map(char::to_lowercase)
         .collect();
+    let folded: Vec<char> = to_simplified(&lowered).chars().collect();
     let mut out = String::with_capacity(folded.len());
     let mut i = 0;
     while i < folded.len() {
@@ -100,6 +105,12 @@ mod tests {
         assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
         assert_eq!(normalize("Safe\u{200b} Account"), "safe account");
         assert_eq!(normalize("  many   spaces\there "), "many spaces here");
+    }
+
+    #[test]
+    fn traditional_chinese_reads_as_simplified() {
+        assert_eq!(normalize("請 轉 入 安全賬戶"), normalize("请转入安全账户"));
+        assert_eq!(normalize("驗證碼"), "验证码");
     }
 
     #[test]

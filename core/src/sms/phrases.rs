@@ -30,6 +30,8 @@ struct Rule {
     /// `None` for an advisory rule.
     category: Option<Category>,
     weight: u32,
+    /// Rules of one category with the same required parts share a group and count once.
+    group: usize,
     required: Vec<usize>,
     forbidden: Vec<usize>,
     text: String,
@@ -65,7 +67,8 @@ impl PhraseMatcher {
     pub fn new<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> PhraseMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut rules = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut groups: HashMap<(Option<Category>, Vec<usize>), usize> = HashMap::new();
         for (key, weight) in entries {
             let (category, phrase) = match SmsKey::parse(key) {
                 Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
@@ -94,10 +97,21 @@ impl PhraseMatcher {
                     required.push(id);
                 }
             }
+            // With Traditional folded to Simplified, a rule written in both scripts
+            // compiles twice to the same required parts (perhaps with other exclusions):
+            // the two form one group, which counts once, at its highest firing weight.
+            required.sort_unstable();
+            forbidden.sort_unstable();
+            let weight = weight.min(100) as u32;
+            let next_group = groups.len();
+            let group = *groups
+                .entry((category, required.clone()))
+                .or_insert(next_group);
             if !required.is_empty() {
                 rules.push(Rule {
+                    group,
                     category,
-                    weight: weight.min(100) as u32,
+                    weight,
                     required,
                     forbidden,
                     // What was found, for the explanation; the absent parts say nothing.
@@ -177,6 +191,8 @@ impl PhraseMatcher {
         // Category → (score, the rules that fired).
         let mut fired: Vec<(Category, u32, Vec<usize>)> = Vec::new();
         let mut advisory = 0;
+        // The strongest firing rule of each group; the rest of a group adds nothing.
+        let mut best: Vec<usize> = Vec::new();
         for index in candidates {
             let rule = &self.rules[index];
             let fires = rule.required.iter().all(|&id| matched.contains(id))
@@ -184,6 +200,17 @@ impl PhraseMatcher {
             if !fires {
                 continue;
             }
+            match best
+                .iter_mut()
+                .find(|b| self.rules[**b].group == rule.group)
+            {
+                Some(b) if self.rules[*b].weight >= rule.weight => {}
+                Some(b) => *b = index,
+                None => best.push(index),
+            }
+        }
+        for index in best {
+            let rule = &self.rules[index];
             let Some(category) = rule.category else {
                 advisory += rule.weight;
                 continue;
@@ -323,6 +350,32 @@ mod tests {
         );
         let scores = m.score(&normalize("我是客服，冒充客服退款请加微信"));
         assert_eq!(scores[0].score, 90);
+    }
+
+    #[test]
+    fn a_rule_in_both_scripts_counts_once() {
+        let m = matcher(&[
+            ("official_impersonation:安全账户", 60),
+            ("official_impersonation:安全賬戶", 70),
+            ("official_impersonation:涉嫌洗錢", 40),
+            ("loan_credit:额度&!上调", 30),
+            ("loan_credit:額度&!調整", 25),
+        ]);
+        assert_eq!(m.len(), 5);
+        let scores = m.score(&normalize("你涉嫌洗钱，请转入安全账户"));
+        assert_eq!(
+            scores[0].score, 110,
+            "the higher weight, once, plus the other rule"
+        );
+        assert_eq!(m.score(&normalize("請轉入安全賬戶"))[0].score, 70);
+        let loan = |t: &str| m.score(&normalize(t)).first().map(|s| s.score);
+        assert_eq!(loan("额度"), Some(30), "both fire: the group counts once");
+        assert_eq!(
+            loan("额度上调"),
+            Some(25),
+            "the other exclusion still fires"
+        );
+        assert_eq!(loan("額度上調並調整"), None, "both excluded");
     }
 
     #[test]
