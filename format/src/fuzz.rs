@@ -39,7 +39,11 @@ pub fn snapshot_decode(data: &[u8]) {
 /// The installed list a delta is applied to: a few entries in every section.
 fn base_sections() -> [SortedEntries; 5] {
     let raw: [Vec<(&[u8], u64)>; 5] = [
-        vec![(b"12025550143", 9), (b"8613800000001", 7), (b"8613800000002", 7)],
+        vec![
+            (b"12025550143", 9),
+            (b"8613800000001", 7),
+            (b"8613800000002", 7),
+        ],
         vec![(b"33162####", 6), (b"855", 5)],
         vec![(b"CN110", 0), (b"CN12110", 0)],
         vec![(b"cn.scam", 3), (b"com.example", 3)],
