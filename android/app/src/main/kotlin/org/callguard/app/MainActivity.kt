@@ -10,12 +10,14 @@ import android.os.Bundle
 import android.view.View
 import android.widget.Button
 import android.widget.TextView
+import org.callguard.Status
 import org.callguard.app.engine.Background
 import org.callguard.app.engine.EngineHolder
 import org.callguard.app.logic.StatusKind
 import org.callguard.app.ui.HistoryActivity
 import org.callguard.app.ui.RulesActivity
 import org.callguard.app.ui.SettingsActivity
+import org.callguard.app.ui.offMain
 import org.callguard.app.update.UpdateJobService
 import org.callguard.app.update.UpdateScheduler
 import java.text.DateFormat
@@ -45,10 +47,16 @@ class MainActivity : Activity() {
         show()
     }
 
-    /** Shows the status; its button does the one thing that fixes it. */
+    /** Shows the status, read off the main thread (opening the engine and checking the
+     *  list take time); its button does the one thing that fixes it. */
     fun show() {
         val held = getSystemService(RoleManager::class.java)?.isRoleHeld(RoleManager.ROLE_CALL_SCREENING) == true
-        val status = EngineHolder.orNull(this)?.let { runCatching { it.status() }.getOrNull() }
+        offMain({ EngineHolder.orNull(this)?.let { runCatching { it.status() }.getOrNull() } }) { status ->
+            render(held, status)
+        }
+    }
+
+    private fun render(held: Boolean, status: Status?) {
         val kind = StatusKind.of(held, status?.paused == true, status?.update?.stale == true)
         findViewById<TextView>(R.id.status).setText(
             when (kind) {
@@ -90,10 +98,7 @@ class MainActivity : Activity() {
                 val roles = getSystemService(RoleManager::class.java) ?: return
                 startActivityForResult(roles.createRequestRoleIntent(RoleManager.ROLE_CALL_SCREENING), REQUEST_ROLE)
             }
-            StatusKind.PAUSED -> {
-                runCatching { EngineHolder.get(this).resume() }
-                show()
-            }
+            StatusKind.PAUSED -> offMain({ runCatching { EngineHolder.get(this).resume() } }) { show() }
             StatusKind.LIST_STALE -> Background.worker.execute {
                 UpdateJobService.run(applicationContext)
                 runOnUiThread { show() }

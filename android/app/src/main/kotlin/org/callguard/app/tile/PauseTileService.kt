@@ -5,26 +5,33 @@ import android.service.quicksettings.Tile
 import android.service.quicksettings.TileService
 import org.callguard.app.R
 import org.callguard.app.engine.EngineHolder
+import org.callguard.app.ui.offMainThen
 
 /** The quick-settings tile: active while protection is on; a tap pauses it until the user
  *  resumes, or resumes it. The engine keeps the pause (a timed pause from the settings
  *  screen ends by itself). */
 class PauseTileService : TileService() {
     override fun onStartListening() {
-        show()
+        offMainThen({ paused() }) { show(it) }
     }
 
     override fun onClick() {
-        // Without an engine there is nothing to pause; the tile shows it as unavailable.
-        EngineHolder.orNull(applicationContext)?.let { engine ->
-            runCatching { if (engine.status().paused) engine.resume() else engine.pause(null) }
-        }
-        show()
+        // Off the main thread. Without an engine there is nothing to pause; the tile shows
+        // it as unavailable.
+        offMainThen({
+            EngineHolder.orNull(applicationContext)?.let { engine ->
+                runCatching { if (engine.status().paused) engine.resume() else engine.pause(null) }
+            }
+            paused()
+        }) { show(it) }
     }
 
-    private fun show() {
+    /** Whether protection is paused; `null` without an engine. Not on the main thread. */
+    private fun paused(): Boolean? =
+        EngineHolder.orNull(applicationContext)?.let { runCatching { it.status().paused }.getOrNull() }
+
+    private fun show(paused: Boolean?) {
         val tile: Tile = qsTile ?: return
-        val paused = EngineHolder.orNull(applicationContext)?.let { runCatching { it.status().paused }.getOrNull() }
         tile.state = when (paused) {
             null -> Tile.STATE_UNAVAILABLE
             true -> Tile.STATE_INACTIVE

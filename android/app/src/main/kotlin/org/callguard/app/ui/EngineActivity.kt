@@ -5,8 +5,9 @@ import android.os.Bundle
 import org.callguard.Engine
 import org.callguard.app.engine.EngineHolder
 
-/** A screen that shows or changes the engine's state: it closes when no engine can be
- *  opened (the status screen says why). */
+/** A screen that shows or changes the engine's state. The engine is opened off the main
+ *  thread (the first open installs the bundled list); the screen binds its views once it
+ *  is, and closes when none can be opened (the status screen says why). */
 abstract class EngineActivity(private val layout: Int) : Activity() {
     /** The app's engine. */
     protected lateinit var engine: Engine
@@ -14,11 +15,14 @@ abstract class EngineActivity(private val layout: Int) : Activity() {
     final override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(layout)
-        engine = EngineHolder.orNull(this) ?: run {
-            finish()
-            return
+        offMain({ EngineHolder.orNull(this) }) { opened ->
+            if (opened == null) {
+                finish()
+            } else {
+                engine = opened
+                onEngine()
+            }
         }
-        onEngine()
     }
 
     /** Binds the views once the engine is open. */

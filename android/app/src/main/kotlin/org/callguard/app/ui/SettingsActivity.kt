@@ -79,8 +79,9 @@ class SettingsActivity : EngineActivity(R.layout.activity_settings) {
     }
 
     private fun showPause() {
-        val paused = runCatching { engine.status().paused }.getOrDefault(false)
-        findViewById<View>(R.id.resume).visibility = if (paused) View.VISIBLE else View.GONE
+        offMain({ runCatching { engine.status().paused }.getOrDefault(false) }) { paused ->
+            findViewById<View>(R.id.resume).visibility = if (paused) View.VISIBLE else View.GONE
+        }
     }
 
     /** Stores a change through the engine, which checks it; returns the settings in effect. */

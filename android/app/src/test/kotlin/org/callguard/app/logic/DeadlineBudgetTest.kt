@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit
 // The Android bindings read android.os.Build (their cleaner): the framework comes from
 // Robolectric, the engine is the real host library.
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [29, 34])
+@Config(sdk = [29, 30, 34])
 class DeadlineBudgetTest {
     private val worker = Executors.newCachedThreadPool()
     private val timer = Executors.newSingleThreadScheduledExecutor()

@@ -15,7 +15,7 @@ import org.robolectric.annotation.Config
 // The Android bindings read android.os.Build (their cleaner): the framework comes from
 // Robolectric, the engine is the real host library.
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [29, 34])
+@Config(sdk = [29, 30, 34])
 class NotificationTextTest {
     private val texts = object : Texts {
         override fun title(notice: Notice) = notice.name

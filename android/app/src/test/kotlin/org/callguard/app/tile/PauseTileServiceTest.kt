@@ -5,6 +5,7 @@ import org.callguard.Action
 import org.callguard.ReasonCode
 import org.callguard.app.R
 import org.callguard.app.TestEngines
+import org.callguard.app.settle
 import org.callguard.app.engine.EngineHolder
 import org.junit.After
 import org.junit.Assert.assertEquals
@@ -33,9 +34,11 @@ class PauseTileServiceTest {
             val listed = TestEngines.csv("numbers.csv").first { it["action"] == "block" }.getValue("number")
             val service = Robolectric.setupService(PauseTileService::class.java)
             service.onStartListening()
+            settle()
             assertEquals(Tile.STATE_ACTIVE, service.qsTile.state)
 
             service.onClick()
+            settle()
             assertTrue(engine.status().paused)
             assertEquals("until the user resumes", null, engine.status().pausedUntil)
             assertEquals(Tile.STATE_INACTIVE, service.qsTile.state)
@@ -45,6 +48,7 @@ class PauseTileServiceTest {
             assertEquals(ReasonCode.PAUSED, paused.reasons[0].code)
 
             service.onClick()
+            settle()
             assertFalse(engine.status().paused)
             assertEquals(Tile.STATE_ACTIVE, service.qsTile.state)
             assertEquals(Action.BLOCK, engine.checkCall(TestEngines.call(listed)).action)
@@ -56,6 +60,7 @@ class PauseTileServiceTest {
         EngineHolder.provider = { throw IllegalStateException("no engine") }
         val service = Robolectric.setupService(PauseTileService::class.java)
         service.onStartListening()
+        settle()
         assertEquals(Tile.STATE_UNAVAILABLE, service.qsTile.state)
     }
 }

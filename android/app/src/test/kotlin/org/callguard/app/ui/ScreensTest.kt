@@ -13,6 +13,7 @@ import org.callguard.app.MainActivity
 import org.callguard.app.R
 import org.callguard.app.DemoEngine
 import org.callguard.app.TestEngines
+import org.callguard.app.settle
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotEquals
 import org.junit.Assert.assertTrue
@@ -44,8 +45,10 @@ class ScreensTest {
             .textContent.replace("\\'", "'")
     }
 
-    /** Created and resumed, not made visible: inflation and onResume, without drawing. */
-    private fun <T : Activity> resumed(activity: Class<T>): T = Robolectric.buildActivity(activity).create().start().resume().get()
+    /** Created and resumed, not made visible: inflation and onResume, without drawing;
+     *  then the engine calls it made off the main thread are let finish. */
+    private fun <T : Activity> resumed(activity: Class<T>): T =
+        Robolectric.buildActivity(activity).create().start().resume().get().also { settle() }
 
     private fun <T : Activity> shows(activity: Class<T>, view: Int, string: String, folder: String) {
         val screen = resumed(activity)
@@ -101,6 +104,7 @@ class ScreensTest {
         val screen = resumed(MainActivity::class.java)
         assertEquals(app.getString(R.string.status_paused), screen.findViewById<TextView>(R.id.status).text.toString())
         screen.findViewById<Button>(R.id.fix).performClick()
+        settle()
         assertTrue(!engine.status().paused)
         assertEquals(app.getString(R.string.status_protected), screen.findViewById<TextView>(R.id.status).text.toString())
     }
@@ -108,6 +112,7 @@ class ScreensTest {
     @Test
     fun `settings are the engine's, and a feature asks for its permission when switched on`() {
         val screen = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
+        settle()
         val overseas = screen.findViewById<Spinner>(R.id.overseas_calls)
         assertEquals(Actions.position(engine.settings().overseasCalls), overseas.selectedItemPosition)
         overseas.setSelection(Actions.position(Action.BLOCK))
