@@ -4,7 +4,8 @@
 #
 #   fuzz/run.sh                 # 60 s per target
 #   FUZZ_SECONDS=600 fuzz/run.sh root timestamp
-#   FUZZ_SMOKE=1 fuzz/run.sh    # ./test.sh's short pass: 10 s per target, no ASan
+#   FUZZ_SMOKE=1 fuzz/run.sh    # ./test.sh's short pass: 10 s per target, no ASan, and
+#                               # new inputs go to a temporary folder, not the corpus
 #
 # The same flags as `cargo fuzz run` (cargo-fuzz is not needed). A crash, a hang over 1 s
 # (-timeout=1) or an allocation over 2 GB stops the run with the input saved in
@@ -35,7 +36,13 @@ for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
     log="$(mktemp)"
     status=0
-    "target/$triple/release/$t" "corpus/$t" -max_total_time="$seconds" -timeout=1 \
+    # libFuzzer adds what it finds to the first folder: the corpus, except in a smoke pass.
+    dirs=("corpus/$t")
+    if [[ -n "${FUZZ_SMOKE:-}" ]]; then
+        found="$(mktemp -d)"
+        dirs=("$found" "corpus/$t")
+    fi
+    "target/$triple/release/$t" "${dirs[@]}" -max_total_time="$seconds" -timeout=1 \
         -rss_limit_mb=2048 -artifact_prefix="artifacts/$t/" -print_final_stats=1 >"$log" 2>&1 || status=$?
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     summary+=("$t: ${runs:-?} executions in ${seconds} s")
@@ -45,5 +52,6 @@ for t in "${targets[@]}"; do
         exit 1
     fi
     rm -f "$log"
+    if [[ -n "${FUZZ_SMOKE:-}" ]]; then rm -rf "$found"; fi
 done
 printf '%s\n' "${summary[@]}"
