@@ -14,9 +14,11 @@ mod data;
 mod numbers;
 mod publisher;
 mod site;
+mod versions;
 
 pub use bins::{bin, run_ok};
 pub use data::{shared_data, shared_data_dir};
 pub use numbers::{now, number, numbers, T0};
 pub use publisher::{payload, sign, Publisher};
 pub use site::site_files;
+pub use versions::TwoVersions;

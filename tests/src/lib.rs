@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::Value;
 
 pub use callguard_testkit::{
-    bin, now, number, numbers, payload, run_ok, shared_data, sign, Publisher, T0,
+    bin, now, number, numbers, payload, run_ok, shared_data, sign, Publisher, TwoVersions, T0,
 };
 
 /// `signed-lists serve` on a free loopback port, with a request log.

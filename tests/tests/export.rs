@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use callguard_core::export::ExportEntry;
-use callguard_core::update::FileMap;
 use callguard_core::{Engine, EngineConfig};
-use callguard_e2e::{numbers, Publisher, T0};
+use callguard_e2e::{TwoVersions, T0};
 
 fn open(dir: &Path, root: &[u8]) -> Engine {
     Engine::open(
@@ -38,29 +37,10 @@ fn base_dir(phone: &Path) -> PathBuf {
         .expect("an export base")
 }
 
-struct Fixture {
-    _publisher: Publisher,
-    root: Vec<u8>,
-    v1: FileMap,
-    v2: FileMap,
-}
+type Fixture = TwoVersions;
 
 fn fixture() -> Fixture {
-    let publisher = Publisher::new();
-    publisher.set_official();
-    publisher.set_numbers(&numbers(0, 200));
-    publisher.build(T0, &[]);
-    let v1 = FileMap::from_dir(&publisher.site()).unwrap();
-    publisher.set_numbers(&numbers(20, 200));
-    publisher.build(T0 + 100, &[]);
-    let v2 = FileMap::from_dir(&publisher.site()).unwrap();
-    let root = std::fs::read(publisher.root()).unwrap();
-    Fixture {
-        _publisher: publisher,
-        root,
-        v1,
-        v2,
-    }
+    TwoVersions::new((0, 200), (20, 200))
 }
 
 /// Installs v1 then v2 in a fresh data directory; returns v1's export.

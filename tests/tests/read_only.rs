@@ -8,9 +8,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use callguard_core::update::FileMap;
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error, RuleKind};
-use callguard_e2e::{number, numbers, Publisher, T0};
+use callguard_e2e::{number, TwoVersions, T0};
 
 fn config(root: &[u8]) -> EngineConfig {
     EngineConfig::new("CN".parse().unwrap()).with_pinned_root(root.to_vec())
@@ -34,30 +33,11 @@ fn listing(dir: &Path) -> BTreeMap<PathBuf, (u64, SystemTime)> {
     out
 }
 
-struct Fixture {
-    _publisher: Publisher,
-    root: Vec<u8>,
-    v1: FileMap,
-    v2: FileMap,
-}
+type Fixture = TwoVersions;
 
 /// v1 lists numbers 0..100, v2 numbers 50..150.
 fn fixture() -> Fixture {
-    let publisher = Publisher::new();
-    publisher.set_official();
-    publisher.set_numbers(&numbers(0, 100));
-    publisher.build(T0, &[]);
-    let v1 = FileMap::from_dir(&publisher.site()).unwrap();
-    publisher.set_numbers(&numbers(50, 100));
-    publisher.build(T0 + 100, &[]);
-    let v2 = FileMap::from_dir(&publisher.site()).unwrap();
-    let root = std::fs::read(publisher.root()).unwrap();
-    Fixture {
-        _publisher: publisher,
-        root,
-        v1,
-        v2,
-    }
+    TwoVersions::new((0, 100), (50, 100))
 }
 
 fn action(engine: &Engine, i: u64) -> Action {
