@@ -82,15 +82,18 @@ impl Selection {
     pub(super) fn includes(&self, candidate: &Candidate) -> bool {
         match self {
             Selection::Everything { .. } => true,
-            Selection::Capped { rank, last, .. } => {
-                let r = super::select::rank(candidate);
-                r > *rank || (r == *rank && last.is_some_and(|l| candidate.number <= l))
+            Selection::Capped {
+                rank: cut, last, ..
+            } => {
+                let r = rank(candidate);
+                r > *cut || (r == *cut && last.is_some_and(|l| candidate.number <= l))
             }
         }
     }
 
     /// Entries the export could hold without a cap, and the entries it holds, counted
-    /// now if they were not.
+    /// now if they were not (the engine asks [`SelectionCache::counted`], which counts
+    /// once per list).
     pub(crate) fn counts(&self, lists: &ListSet, rules: &RuleView<'_>) -> (u64, u64) {
         match self {
             Selection::Everything { count: Some(n) } => (*n, *n),
@@ -210,7 +213,25 @@ impl SelectionCache {
             return selection;
         }
         // Made without the lock: two pages asked at once may both make it, never wait.
-        let selection = Arc::new(select(lists, rules));
+        self.keep(key, select(lists, rules))
+    }
+
+    /// [`get`](Self::get), with the entries counted where the choice did not need to
+    /// count them: for the summary, which would otherwise read the list each time.
+    pub(crate) fn counted(&self, lists: &ListSet, rules: &RuleView<'_>) -> Arc<Selection> {
+        let selection = self.get(lists, rules);
+        if *selection != (Selection::Everything { count: None }) {
+            return selection;
+        }
+        let count = candidates(lists, rules, None).count() as u64;
+        self.keep(
+            Key::of(lists, rules),
+            Selection::Everything { count: Some(count) },
+        )
+    }
+
+    fn keep(&self, key: Key, selection: Selection) -> Arc<Selection> {
+        let selection = Arc::new(selection);
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
         recent.retain(|(k, _)| *k != key);
         recent.insert(0, (key, selection.clone()));
