@@ -372,11 +372,7 @@ impl Engine {
     /// Updates from a site on the network (feature `net`): plain GETs of static paths.
     #[cfg(feature = "net")]
     pub fn update(&self, base_url: &str) -> Result<UpdateReport> {
-        let fetcher = update::HttpFetcher::new(base_url).map_err(|error| UpdateError::Fetch {
-            path: String::new(),
-            error,
-        })?;
-        self.update_with(&fetcher)
+        self.update_over_http(base_url, update::HttpLimits::default())
     }
 
     /// [`update`](Self::update) held to `limit` for its downloads in all: for background
@@ -389,11 +385,17 @@ impl Engine {
         base_url: &str,
         limit: std::time::Duration,
     ) -> Result<UpdateReport> {
-        let fetcher = update::HttpFetcher::with_limits(base_url, update::HttpLimits::within(limit))
-            .map_err(|error| UpdateError::Fetch {
+        self.update_over_http(base_url, update::HttpLimits::within(limit))
+    }
+
+    #[cfg(feature = "net")]
+    fn update_over_http(&self, base_url: &str, limits: update::HttpLimits) -> Result<UpdateReport> {
+        let fetcher = update::HttpFetcher::with_limits(base_url, limits).map_err(|error| {
+            UpdateError::Fetch {
                 path: String::new(),
                 error,
-            })?;
+            }
+        })?;
         self.update_with(&fetcher)
     }
 
@@ -536,11 +538,9 @@ impl Engine {
     /// extension that has loaded everything remembers, to ask
     /// [`export_changes`](Self::export_changes) next time.
     pub fn export_version(&self) -> String {
-        let snapshot = self.snapshot.load();
-        let rules = self.export_rules(&snapshot);
-        let lists = self.lists.current();
-        let selection = self.export_selections.get(&lists, &rules);
-        export::version(lists.name(), lists.version(), &rules, &selection)
+        self.with_export(|lists, rules, selection| {
+            export::version(lists.name(), lists.version(), rules, selection)
+        })
     }
 
     /// How much of the list the Call Directory export holds under the cap
@@ -550,7 +550,7 @@ impl Engine {
         let snapshot = self.snapshot.load();
         let rules = self.export_rules(&snapshot);
         let lists = self.lists.current();
-        let selection = self.export_selections.get(&lists, &rules);
+        let selection = self.export_selections.counted(&lists, &rules);
         export::summary(&lists, &rules, &selection)
     }
 
@@ -559,11 +559,9 @@ impl Engine {
     /// (capped at [`export::MAX_PAGE`]). Continue with `next_after` until it is `None`.
     /// Past the cap the least certain entries are left out ([`export_summary`](Self::export_summary)).
     pub fn export_page(&self, after: Option<i64>, limit: u32) -> Result<export::ExportPage> {
-        let snapshot = self.snapshot.load();
-        let rules = self.export_rules(&snapshot);
-        let lists = self.lists.current();
-        let selection = self.export_selections.get(&lists, &rules);
-        export::page(&lists, &rules, &selection, after, limit)
+        self.with_export(|lists, rules, selection| {
+            export::page(lists, rules, selection, after, limit)
+        })
     }
 
     /// One page of the changes since export version `since`: none when it is the current
@@ -578,29 +576,37 @@ impl Engine {
         after: Option<i64>,
         limit: u32,
     ) -> Result<export::ExportChanges> {
+        self.with_export(|lists, rules, selection| {
+            let current = export::Selected { lists, selection };
+            if since == export::version(lists.name(), lists.version(), rules, selection) {
+                return export::nothing_to_do(current, rules, limit);
+            }
+            let Some((name, seq, base)) = self.export_base(lists) else {
+                return export::full_reload(current, rules, limit);
+            };
+            let base_selection = self.export_selections.get(&base, rules);
+            if export::version(&name, seq, rules, &base_selection) != since {
+                return export::full_reload(current, rules, limit);
+            }
+            let base = export::Selected {
+                lists: &base,
+                selection: &base_selection,
+            };
+            export::changes(base, current, rules, after, limit)
+        })
+    }
+
+    /// Runs `export` on the list in use, the rules the export applies and the entries the
+    /// cap keeps of it (chosen once per list, rules and cap).
+    fn with_export<T>(
+        &self,
+        export: impl FnOnce(&ListSet, &export::RuleView<'_>, &export::Selection) -> T,
+    ) -> T {
         let snapshot = self.snapshot.load();
         let rules = self.export_rules(&snapshot);
         let lists = self.lists.current();
         let selection = self.export_selections.get(&lists, &rules);
-        let current = export::Selected {
-            lists: &lists,
-            selection: &selection,
-        };
-        if since == export::version(lists.name(), lists.version(), &rules, &selection) {
-            return export::nothing_to_do(current, &rules, limit);
-        }
-        let Some((name, seq, base)) = self.export_base(&lists) else {
-            return export::full_reload(current, &rules, limit);
-        };
-        let base_selection = self.export_selections.get(&base, &rules);
-        if export::version(&name, seq, &rules, &base_selection) != since {
-            return export::full_reload(current, &rules, limit);
-        }
-        let base = export::Selected {
-            lists: &base,
-            selection: &base_selection,
-        };
-        export::changes(base, current, &rules, after, limit)
+        export(&lists, &rules, &selection)
     }
 
     /// What the user's rules, the pause (by the engine's clock) and the cap do to the
