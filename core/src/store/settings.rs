@@ -193,11 +193,7 @@ impl Settings {
             SettingKey::RepeatedCalls => {
                 self.repeated_calls_minutes = match value {
                     "off" => 0,
-                    minutes => minutes
-                        .parse()
-                        .ok()
-                        .filter(|m| *m <= MAX_REPEATED_CALLS_MINUTES)
-                        .ok_or_else(|| {
+                    minutes => number_in(minutes, 0..=MAX_REPEATED_CALLS_MINUTES).ok_or_else(|| {
                             Error::InvalidSetting(format!(
                                 "{name} must be a number of minutes from 0 to {MAX_REPEATED_CALLS_MINUTES}, or off"
                             ))
@@ -205,10 +201,7 @@ impl Settings {
                 }
             }
             SettingKey::CallDirectoryCap => {
-                self.call_directory_cap = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_CALL_DIRECTORY_CAP).contains(n))
+                self.call_directory_cap = number_in(value, 1..=MAX_CALL_DIRECTORY_CAP)
                     .ok_or_else(|| {
                         Error::InvalidSetting(format!(
                             "{name} must be a number of entries from 1 to {MAX_CALL_DIRECTORY_CAP}"
@@ -216,10 +209,7 @@ impl Settings {
                     })?
             }
             SettingKey::HistoryRetentionDays => {
-                self.history_retention_days = value
-                    .parse()
-                    .ok()
-                    .filter(|d| *d <= MAX_RETENTION_DAYS)
+                self.history_retention_days = number_in(value, 0..=MAX_RETENTION_DAYS)
                     .ok_or_else(|| {
                         Error::InvalidSetting(format!(
                             "{name} must be a number of days from 0 to {MAX_RETENTION_DAYS}"
@@ -293,6 +283,11 @@ impl Settings {
             .filter(|k| self.text(*k) != other.text(*k))
             .collect()
     }
+}
+
+/// `value` as a whole number within `range`, if it is one.
+fn number_in(value: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+    value.parse().ok().filter(|n| range.contains(n))
 }
 
 fn parse_policy(key: &str, value: &str) -> Result<Policy> {
