@@ -180,7 +180,7 @@ fn step(mut work: impl FnMut() -> u64) -> Step {
     let mut worst = Step::default();
     for _ in 0..RUNS {
         reset_hwm();
-        let rss_before = (vm_hwm_kb() as usize * 1024);
+        let rss_before = vm_hwm_kb() as usize * 1024;
         let live_before = LIVE.load(Ordering::Relaxed);
         PEAK.store(live_before, Ordering::Relaxed);
         let started = Instant::now();

@@ -30,14 +30,27 @@ fn fetcher(url: &str, limits: HttpLimits) -> HttpFetcher {
 /// Runs one update against `url` with `limits` and returns its fetch error, failing
 /// unless it gave up well within 20 s.
 fn gives_up_in_time(s: &Scene, url: &str, limits: HttpLimits) -> (String, FetchError) {
+    gives_up_within(Duration::from_secs(20), || {
+        s.engine.update_with_clock(&fetcher(url, limits), NOW)
+    })
+}
+
+/// Runs `update` and returns its fetch error, failing unless it gave up within `bound`.
+fn gives_up_within<T: std::fmt::Debug>(
+    bound: Duration,
+    update: impl FnOnce() -> Result<T, Error>,
+) -> (String, FetchError) {
     let started = Instant::now();
-    let result = fetch_error(s.engine.update_with_clock(&fetcher(url, limits), NOW));
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "gave up in time"
-    );
+    let result = fetch_error(update());
+    assert!(started.elapsed() < bound, "gave up in time");
     result
 }
+
+/// What an update held to 2 s in all fails with.
+const WHOLE_UPDATE_TOOK_2_S: FetchError = FetchError::TimedOut {
+    secs: 2,
+    why: "the update as a whole took too long",
+};
 
 fn fetch_error(result: Result<impl std::fmt::Debug, Error>) -> (String, FetchError) {
     match result {
@@ -102,13 +115,7 @@ fn a_slow_update_is_given_up_on_as_a_whole() {
         ..limits()
     };
     let (_, error) = gives_up_in_time(&s, &server.url, slow_but_steady);
-    assert_eq!(
-        error,
-        FetchError::TimedOut {
-            secs: 2,
-            why: "the update as a whole took too long"
-        }
-    );
+    assert_eq!(error, WHOLE_UPDATE_TOOK_2_S);
     assert_v1_in_use(&s.engine);
 }
 
@@ -118,20 +125,11 @@ fn an_update_with_a_deadline_gives_up_at_it_with_the_default_limits() {
     // download; the deadline holds the whole update to 2 s.
     let s = Scene::new();
     let server = dripping_timestamp(&s);
-    let started = Instant::now();
-    let (path, error) = fetch_error(s.engine.update_within(&server.url, Duration::from_secs(2)));
-    assert!(
-        started.elapsed() < Duration::from_secs(8),
-        "gave up at the deadline"
-    );
+    let (path, error) = gives_up_within(Duration::from_secs(8), || {
+        s.engine.update_within(&server.url, Duration::from_secs(2))
+    });
     assert_eq!(path, "timestamp.json");
-    assert_eq!(
-        error,
-        FetchError::TimedOut {
-            secs: 2,
-            why: "the update as a whole took too long"
-        }
-    );
+    assert_eq!(error, WHOLE_UPDATE_TOOK_2_S);
     assert_v1_in_use(&s.engine);
 }
 
