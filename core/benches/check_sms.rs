@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use callguard_core::sms::ModelParams;
+use callguard_core::sms::{HeadParams, ModelParams};
 use callguard_core::{Action, Category, Engine, EngineConfig, EntryMeta, ListSet, SmsInput};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::rngs::StdRng;
@@ -69,6 +69,11 @@ fn big_engine(use_model: bool) -> Engine {
         scale: 1000,
         bias: 0,
         threshold: 500,
+        fraud: Some(HeadParams {
+            bias: -1000,
+            threshold: 900,
+            weights: weights.iter().map(|(b, w)| (*b, -w)).collect(),
+        }),
         weights,
     })
     .expect("model");

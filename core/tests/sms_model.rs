@@ -1,11 +1,12 @@
-//! The publisher's statistical SMS model through the engine: it labels advertising, lifts
-//! a fraud category the rules already point to, never names a fraud category alone, and
+//! The publisher's statistical SMS model through the engine: its unwanted head labels
+//! advertising and lifts a fraud category the rules already point to; its fraud head
+//! warns on its own, under the rules' category or `suspected_fraud`, never blocks; and it
 //! can be switched off.
 
 mod common;
 
 use callguard_core::sms::model_input;
-use callguard_core::sms::{for_each_feature, ModelParams};
+use callguard_core::sms::{for_each_feature, HeadParams, ModelParams};
 use callguard_core::{
     Action, Category, Decision, Engine, EngineConfig, ListSet, ReasonCode, SmsInput,
 };
@@ -16,18 +17,37 @@ const BUCKETS: u32 = 1 << 16;
 /// A model that gives every feature of `unwanted` the weight `weight` (× 1000) and has
 /// a bias of -2, so text it has never seen is normal.
 fn model_for(unwanted: &str, weight: i64) -> ModelParams {
-    let mut buckets = Vec::new();
-    for_each_feature(&model_input(unwanted, region("CN")), BUCKETS, |b| {
-        buckets.push(b)
-    });
-    buckets.sort_unstable();
-    buckets.dedup();
     ModelParams {
         buckets: BUCKETS,
         scale: 1000,
         bias: -2000,
         threshold: 600,
-        weights: buckets.into_iter().map(|b| (b, weight)).collect(),
+        weights: weights_for(unwanted, weight),
+        fraud: None,
+    }
+}
+
+/// Every feature bucket of `text`, with the weight `weight` (× 1000).
+fn weights_for(text: &str, weight: i64) -> Vec<(u32, i64)> {
+    let mut buckets = Vec::new();
+    for_each_feature(&model_input(text, region("CN")), BUCKETS, |b| {
+        buckets.push(b)
+    });
+    buckets.sort_unstable();
+    buckets.dedup();
+    buckets.into_iter().map(|b| (b, weight)).collect()
+}
+
+/// A model whose unwanted head knows `unwanted` and whose fraud head knows `fraud`
+/// (threshold 0.8).
+fn model_with_fraud_head(unwanted: &str, fraud: &str) -> ModelParams {
+    ModelParams {
+        fraud: Some(HeadParams {
+            bias: -2000,
+            threshold: 800,
+            weights: weights_for(fraud, 4000),
+        }),
+        ..model_for(unwanted, 4000)
     }
 }
 
@@ -142,5 +162,62 @@ fn a_model_that_does_not_read_is_refused_by_the_publisher() {
     assert!(b.add_sms_model(&params).is_err());
     params.buckets = BUCKETS;
     params.threshold = 1000;
+    assert!(b.add_sms_model(&params).is_err());
+}
+
+const SCAM: &str = "您的账户已被冻结，请立即联系专员处理";
+
+#[test]
+fn the_fraud_head_warns_alone_as_suspected_fraud_and_never_blocks() {
+    let engine = engine_with(&model_with_fraud_head(AD, SCAM), true);
+    let d = sms(&engine, SCAM);
+    assert_eq!(d.action, Action::Warn, "{d:?}");
+    assert_eq!(d.category, Some(Category::SuspectedFraud));
+    assert_eq!(codes(&d), [ReasonCode::SmsModel]);
+    assert!(d.reasons[0].detail.contains("fraud"), "{d:?}");
+
+    // What the fraud head does not know, it leaves to the unwanted head: labelled spam.
+    let d = sms(&engine, AD);
+    assert_eq!(
+        (d.action, d.category),
+        (Action::Allow, Some(Category::Spam)),
+        "{d:?}"
+    );
+    // Switched off, neither head speaks.
+    let off = engine_with(&model_with_fraud_head(AD, SCAM), false);
+    let d = sms(&off, SCAM);
+    assert_eq!((d.action, d.category), (Action::Allow, None), "{d:?}");
+}
+
+#[test]
+fn the_fraud_head_names_the_category_the_rules_lean_to() {
+    // "lucky draw" scores 30 for prize: under the warn score alone.
+    let text = "You are in our lucky draw, confirm your details with our agent today";
+    let engine = engine_with(&model_with_fraud_head(AD, text), true);
+    let d = sms(&engine, text);
+    assert_eq!(d.action, Action::Warn, "{d:?}");
+    assert_eq!(d.category, Some(Category::Prize), "{d:?}");
+    assert!(codes(&d).contains(&ReasonCode::SmsModel), "{d:?}");
+}
+
+#[test]
+fn the_fraud_head_does_not_override_advertising_rules() {
+    let text = "Big sale this weekend, reply STOP to unsubscribe";
+    let engine = engine_with(&model_with_fraud_head(AD, text), true);
+    let d = sms(&engine, text);
+    assert_eq!(
+        (d.action, d.category),
+        (Action::Allow, Some(Category::Spam)),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_fraud_head_without_its_threshold_is_refused_by_the_publisher() {
+    let mut params = model_with_fraud_head(AD, SCAM);
+    if let Some(head) = params.fraud.as_mut() {
+        head.threshold = 0;
+    }
+    let mut b = ListSet::builder("bad-head", 1);
     assert!(b.add_sms_model(&params).is_err());
 }

@@ -68,7 +68,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn pack_round_trips(action in 0usize..3, category in 0usize..14, confidence in 0u8..=100) {
+        fn pack_round_trips(action in 0usize..3, category in 0usize..Category::ALL.len(), confidence in 0u8..=100) {
             let action = [Action::Allow, Action::Warn, Action::Block][action];
             let meta = EntryMeta::new(action, Category::ALL[category], confidence);
             prop_assert_eq!(EntryMeta::unpack(meta.pack()), Some(meta));

@@ -9,6 +9,7 @@
 //! | `brand:name=domain` | 0 |
 //! | `model:bias`, `model:buckets`, `model:scale`, `model:threshold`, `model:version` | bias zigzag-coded, the others as written |
 //! | `model:w:NNNNNNN` (bucket, 7 decimal digits) | weight, zigzag-coded |
+//! | `model:fraud:bias`, `model:fraud:threshold`, `model:fraud:w:NNNNNNN` | the optional fraud head: as the same keys without `fraud:` |
 
 use crate::vocabulary::Category;
 
@@ -22,6 +23,7 @@ pub const BRAND: &str = "brand";
 const BRAND_PREFIX: &[u8] = b"brand:";
 const MODEL_PREFIX: &[u8] = b"model:";
 const WEIGHT_PREFIX: &[u8] = b"w:";
+const FRAUD_WEIGHT_PREFIX: &[u8] = b"fraud:w:";
 
 /// Which family a key belongs to, from its prefix alone: what a reader needs to hand each
 /// key to the right consumer, even one that does not parse.
@@ -65,6 +67,13 @@ pub enum ModelKey {
     Bias,
     /// `model:buckets`: the hash space.
     Buckets,
+    /// `model:fraud:bias`: the fraud head's bias × scale, zigzag-coded.
+    FraudBias,
+    /// `model:fraud:threshold`: the probability per mille from which the fraud head
+    /// finds a message fraud.
+    FraudThreshold,
+    /// `model:fraud:w:NNNNNNN`: the fraud head's weight of one bucket, zigzag-coded.
+    FraudWeight(u32),
     /// `model:scale`: weights and bias are stored as integers × scale.
     Scale,
     /// `model:threshold`: the probability per mille from which a message is unwanted.
@@ -77,9 +86,11 @@ pub enum ModelKey {
 
 impl ModelKey {
     /// The model's settings (every key but the weights), in key order.
-    pub const SETTINGS: [ModelKey; 5] = [
+    pub const SETTINGS: [ModelKey; 7] = [
         ModelKey::Bias,
         ModelKey::Buckets,
+        ModelKey::FraudBias,
+        ModelKey::FraudThreshold,
         ModelKey::Scale,
         ModelKey::Threshold,
         ModelKey::Version,
@@ -87,17 +98,22 @@ impl ModelKey {
 
     /// Whether the value is a signed number, zigzag-coded ([`zigzag`]).
     pub fn is_signed(self) -> bool {
-        matches!(self, ModelKey::Bias | ModelKey::Weight(_))
+        matches!(
+            self,
+            ModelKey::Bias | ModelKey::Weight(_) | ModelKey::FraudBias | ModelKey::FraudWeight(_)
+        )
     }
 
     fn setting_name(self) -> Option<&'static str> {
         match self {
             ModelKey::Bias => Some("bias"),
             ModelKey::Buckets => Some("buckets"),
+            ModelKey::FraudBias => Some("fraud:bias"),
+            ModelKey::FraudThreshold => Some("fraud:threshold"),
             ModelKey::Scale => Some("scale"),
             ModelKey::Threshold => Some("threshold"),
             ModelKey::Version => Some("version"),
-            ModelKey::Weight(_) => None,
+            ModelKey::Weight(_) | ModelKey::FraudWeight(_) => None,
         }
     }
 
@@ -108,9 +124,17 @@ impl ModelKey {
         {
             return Some(setting);
         }
+        let bucket = |digits: &[u8]| {
+            std::str::from_utf8(digits)
+                .ok()
+                .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|d| d.parse::<u32>().ok())
+        };
+        if let Some(digits) = name.strip_prefix(FRAUD_WEIGHT_PREFIX) {
+            return bucket(digits).map(ModelKey::FraudWeight);
+        }
         name.strip_prefix(WEIGHT_PREFIX)
-            .and_then(|d| std::str::from_utf8(d).ok())
-            .and_then(|d| d.parse::<u32>().ok())
+            .and_then(bucket)
             .map(ModelKey::Weight)
     }
 }
@@ -170,6 +194,7 @@ impl<'a> SmsKey<'a> {
             SmsKey::Advisory(phrase) => format!("{ADVISORY}:{phrase}"),
             SmsKey::Brand { name, domain } => format!("{BRAND}:{name}={domain}"),
             SmsKey::Model(ModelKey::Weight(bucket)) => format!("model:w:{bucket:07}"),
+            SmsKey::Model(ModelKey::FraudWeight(bucket)) => format!("model:fraud:w:{bucket:07}"),
             SmsKey::Model(setting) => {
                 format!("model:{}", setting.setting_name().unwrap_or_default())
             }
@@ -194,7 +219,7 @@ mod tests {
 
     #[test]
     fn keys_are_written_as_the_format_specifies() {
-        let cases: [(SmsKey<'_>, &str); 6] = [
+        let cases: [(SmsKey<'_>, &str); 9] = [
             (
                 SmsKey::Phrase {
                     category: Category::LoanCredit,
@@ -213,6 +238,15 @@ mod tests {
             (SmsKey::Model(ModelKey::Bias), "model:bias"),
             (SmsKey::Model(ModelKey::Version), "model:version"),
             (SmsKey::Model(ModelKey::Weight(12)), "model:w:0000012"),
+            (SmsKey::Model(ModelKey::FraudBias), "model:fraud:bias"),
+            (
+                SmsKey::Model(ModelKey::FraudThreshold),
+                "model:fraud:threshold",
+            ),
+            (
+                SmsKey::Model(ModelKey::FraudWeight(7)),
+                "model:fraud:w:0000007",
+            ),
         ];
         for (key, text) in cases {
             assert_eq!(key.encode(), text);
@@ -225,9 +259,13 @@ mod tests {
         for setting in ModelKey::SETTINGS {
             let text = SmsKey::Model(setting).encode();
             assert_eq!(SmsKey::parse(text.as_bytes()), Ok(SmsKey::Model(setting)));
-            assert_eq!(setting.is_signed(), setting == ModelKey::Bias);
+            assert_eq!(
+                setting.is_signed(),
+                matches!(setting, ModelKey::Bias | ModelKey::FraudBias)
+            );
         }
         assert!(ModelKey::Weight(0).is_signed());
+        assert!(ModelKey::FraudWeight(0).is_signed());
     }
 
     #[test]
@@ -237,6 +275,9 @@ mod tests {
         assert_eq!(bad(b"brand:\xff=x"), Err(SmsKeyKind::Brand));
         assert_eq!(bad(b"model:wat"), Err(SmsKeyKind::Model));
         assert_eq!(bad(b"model:w:x1"), Err(SmsKeyKind::Model));
+        assert_eq!(bad(b"model:w:+1"), Err(SmsKeyKind::Model));
+        assert_eq!(bad(b"model:fraud:w:"), Err(SmsKeyKind::Model));
+        assert_eq!(bad(b"model:fraud:wat"), Err(SmsKeyKind::Model));
         assert_eq!(bad(b"nonsense"), Err(SmsKeyKind::Rule));
         assert_eq!(bad(b"no_such_category:x"), Err(SmsKeyKind::Rule));
         assert_eq!(bad(b"\xff:x"), Err(SmsKeyKind::Rule));
@@ -267,16 +308,17 @@ mod tests {
     proptest! {
         #[test]
         fn parse_inverts_encode(
-            category in 0usize..14,
+            category in 0usize..Category::ALL.len(),
             phrase in "[^\u{0}]{0,40}",
             bucket in any::<u32>(),
-            which in 0usize..4,
+            which in 0usize..5,
         ) {
             let key = match which {
                 0 => SmsKey::Phrase { category: Category::ALL[category], phrase: &phrase },
                 1 => SmsKey::Advisory(&phrase),
                 2 => SmsKey::Brand { name: "brand", domain: &phrase },
-                _ => SmsKey::Model(ModelKey::Weight(bucket)),
+                3 => SmsKey::Model(ModelKey::Weight(bucket)),
+                _ => SmsKey::Model(ModelKey::FraudWeight(bucket)),
             };
             let text = key.encode();
             prop_assert_eq!(SmsKey::parse(text.as_bytes()), Ok(key));

@@ -57,11 +57,12 @@ pub enum Category {
     Telemarketing,
     Spam,
     ReportedFraud,
+    SuspectedFraud,
 }
 
 impl Category {
     /// Every category, in contract order. The index is the list format's category byte.
-    pub const ALL: [Category; 14] = [
+    pub const ALL: [Category; 15] = [
         Category::OfficialImpersonation,
         Category::FakeCustomerService,
         Category::LoanCredit,
@@ -76,6 +77,7 @@ impl Category {
         Category::Telemarketing,
         Category::Spam,
         Category::ReportedFraud,
+        Category::SuspectedFraud,
     ];
 
     /// The stable snake_case name, as in JSON.
@@ -95,6 +97,7 @@ impl Category {
             Category::Telemarketing => "telemarketing",
             Category::Spam => "spam",
             Category::ReportedFraud => "reported_fraud",
+            Category::SuspectedFraud => "suspected_fraud",
         }
     }
 
@@ -115,6 +118,7 @@ impl Category {
             Category::Telemarketing => "telemarketing",
             Category::Spam => "spam",
             Category::ReportedFraud => "reported fraud",
+            Category::SuspectedFraud => "suspected fraud",
         }
     }
 

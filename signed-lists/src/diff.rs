@@ -193,7 +193,9 @@ impl fmt::Display for ListDiff {
             if change.section == Section::SmsRules
                 && matches!(
                     SmsKey::parse(change.key.as_bytes()),
-                    Ok(SmsKey::Model(ModelKey::Weight(_)))
+                    Ok(SmsKey::Model(
+                        ModelKey::Weight(_) | ModelKey::FraudWeight(_)
+                    ))
                 )
             {
                 match change.kind {

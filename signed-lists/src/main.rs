@@ -183,6 +183,14 @@ enum Command {
         /// the training data, and labelling drifts upwards there.
         #[arg(long, default_value_t = 0.25)]
         max_false_label_percent: f64,
+        /// The largest share of normal validation messages the fraud head may find fraud,
+        /// in percent: a fraud reading warns, so this is the model's false-positive budget.
+        #[arg(long, default_value_t = 0.2)]
+        max_false_fraud_percent: f64,
+        /// The largest share of advertising validation messages the fraud head may find
+        /// fraud, in percent.
+        #[arg(long, default_value_t = 1.0)]
+        max_spam_fraud_percent: f64,
         /// The hash space (a power of two up to 1048576).
         #[arg(long, default_value_t = 1 << 18)]
         buckets: u32,
@@ -363,6 +371,8 @@ fn run(command: Command) -> Result<()> {
             holdout_percent,
             validation_percent,
             max_false_label_percent,
+            max_false_fraud_percent,
+            max_spam_fraud_percent,
             buckets,
             max_weights,
             epochs,
@@ -376,6 +386,8 @@ fn run(command: Command) -> Result<()> {
             options.holdout_percent = holdout_percent;
             options.validation_percent = validation_percent;
             options.max_false_label = max_false_label_percent / 100.0;
+            options.max_false_fraud = max_false_fraud_percent / 100.0;
+            options.max_spam_fraud = max_spam_fraud_percent / 100.0;
             options.buckets = buckets;
             options.max_weights = max_weights;
             options.epochs = epochs;
@@ -402,6 +414,20 @@ fn run(command: Command) -> Result<()> {
                     report.validation_recall * 100.0,
                     report.validation_false_label * 100.0
                 );
+                if let Some(f) = &report.fraud {
+                    say!(
+                        "fraud head ({} fraud trained; validation {} normal, {} advertising, {} fraud): threshold {}‰ finds {:.1}% of fraud, {:.2}% of normal, {:.2}% of advertising; {} weights",
+                        f.trained,
+                        f.validation.0,
+                        f.validation.1,
+                        f.validation.2,
+                        f.threshold_per_mille,
+                        f.validation_recall * 100.0,
+                        f.validation_false_fraud * 100.0,
+                        f.validation_spam_fraud * 100.0,
+                        f.weights
+                    );
+                }
                 say!("{} weights kept; wrote {}", report.weights, out.display());
             }
         }

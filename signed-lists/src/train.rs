@@ -2,10 +2,19 @@
 //! writes it as the source file `sms_model.tsv`, which `build` then signs into the list.
 //!
 //! The model is logistic regression over the hashed features of
-//! [`callguard_core::sms::ModelParams`], fitted with AdaGrad. It learns one thing: *unwanted*
-//! (spam or fraud) against *normal*. The engine uses it to label advertising and to lift
-//! fraud categories that the phrase rules already point to; it never names a fraud
-//! category on its own.
+//! [`callguard_core::sms::ModelParams`], fitted with AdaGrad, with two heads trained one
+//! against the rest on the same features:
+//! - *unwanted* (spam or fraud) against *normal*: the engine labels advertising with it
+//!   and lifts fraud categories that the phrase rules already point to;
+//! - *fraud* against *normal and advertising* (when the messages include fraud): the
+//!   engine warns on it alone. Its threshold is the lowest that keeps both normal
+//!   messages (`--max-false-fraud`) and advertising (`--max-spam-fraud`) of the
+//!   validation part within their budgets, and — because a phone's messages come from
+//!   other places and times than any training set — that also keeps within budget the
+//!   normal messages and advertising of each input file *when the head is trained
+//!   without that file* (cross-source calibration). A model that has never seen a
+//!   kind of ordinary message is overconfident on it; calibrating on files it has not
+//!   seen sets the threshold for exactly that case.
 //!
 //! Every message is assigned, by a hash of its normalised text, to one of three parts, so
 //! duplicates always fall on the same side and a run is reproducible:
@@ -23,13 +32,16 @@
 //! validation figures are measured on that quantised model, exactly as the phone will
 //! run it.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use callguard_core::sms::model_input;
 use callguard_core::sms::normalize;
-use callguard_core::sms::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
+use callguard_core::sms::{
+    for_each_feature, HeadParams, ModelParams, ModelReading, MAX_BUCKETS, MAX_STORED_WEIGHT,
+};
 use callguard_core::Region;
 use callguard_sources::labelled::{class_of, read_samples, Class, Sample};
 use serde::Serialize;
@@ -56,6 +68,15 @@ pub struct TrainOptions {
     pub validation_percent: u8,
     /// The largest share of normal validation messages the threshold may label unwanted.
     pub max_false_label: f64,
+    /// The largest share of normal validation messages the fraud head may find fraud.
+    pub max_false_fraud: f64,
+    /// The largest share of advertising validation messages the fraud head may find fraud.
+    pub max_spam_fraud: f64,
+    /// The largest share of an input file's normal messages that the fraud head, trained
+    /// without that file, may find fraud.
+    pub max_unseen_false_fraud: f64,
+    /// The same for an input file's advertising.
+    pub max_unseen_spam_fraud: f64,
     /// The home region the texts' phone numbers are read in.
     pub region: Region,
 }
@@ -72,6 +93,10 @@ impl TrainOptions {
             holdout_percent: 20,
             validation_percent: 10,
             max_false_label: 0.0025,
+            max_false_fraud: 0.002,
+            max_spam_fraud: 0.01,
+            max_unseen_false_fraud: 0.003,
+            max_unseen_spam_fraud: 0.02,
             region,
         }
     }
@@ -100,6 +125,32 @@ pub struct TrainReport {
     pub validation_false_label: f64,
     /// Non-zero weights kept.
     pub weights: usize,
+    /// The fraud head's figures, when the messages included fraud.
+    pub fraud: Option<FraudHeadReport>,
+}
+
+/// How the fraud head did on the validation part.
+#[derive(Debug, Clone, Serialize)]
+pub struct FraudHeadReport {
+    /// Fraud messages trained on.
+    pub trained: usize,
+    /// Validation messages: (normal, advertising, fraud).
+    pub validation: (usize, usize, usize),
+    /// The chosen threshold, per mille.
+    pub threshold_per_mille: u64,
+    /// Fraud validation messages at or over the threshold.
+    pub validation_recall: f64,
+    /// Normal validation messages at or over the threshold.
+    pub validation_false_fraud: f64,
+    /// Advertising validation messages at or over the threshold.
+    pub validation_spam_fraud: f64,
+    /// Non-zero weights kept.
+    pub weights: usize,
+    /// The threshold the validation part alone would choose, per mille.
+    pub validation_threshold_per_mille: u64,
+    /// Per input file (by its position): the threshold, per mille, that keeps its
+    /// normal messages and advertising within budget under a head trained without it.
+    pub unseen_thresholds_per_mille: Vec<u64>,
 }
 
 /// Which part a message falls in, from its normalised text.
@@ -134,10 +185,12 @@ fn part_of(normalized: &str, options: &TrainOptions) -> Part {
 /// One message as the model sees it: feature buckets with their input values.
 struct Example {
     features: Vec<(u32, f32)>,
-    unwanted: bool,
+    class: Class,
+    /// The input file it came from, by position.
+    source: usize,
 }
 
-fn example(prepared: &str, unwanted: bool, buckets: u32) -> Example {
+fn example(prepared: &str, class: Class, source: usize, buckets: u32) -> Example {
     let mut raw = Vec::new();
     for_each_feature(prepared, buckets, |b| raw.push(b));
     let norm = (raw.len().max(1) as f32).sqrt();
@@ -149,7 +202,11 @@ fn example(prepared: &str, unwanted: bool, buckets: u32) -> Example {
             _ => features.push((bucket, 1.0 / norm)),
         }
     }
-    Example { features, unwanted }
+    Example {
+        features,
+        class,
+        source,
+    }
 }
 
 /// A deterministic order for one epoch.
@@ -162,21 +219,26 @@ fn epoch_order(n: usize, epoch: u32) -> Vec<usize> {
     order
 }
 
-fn fit(examples: &[Example], options: &TrainOptions) -> (Vec<f32>, f32) {
+/// Fits one head: `positive` says which examples are its class.
+fn fit<E: Borrow<Example>>(
+    examples: &[E],
+    positive: impl Fn(Class) -> bool,
+    options: &TrainOptions,
+) -> (Vec<f32>, f32) {
     let mut weights = vec![0f32; options.buckets as usize];
     let mut squares = vec![0f32; options.buckets as usize];
     let (mut bias, mut bias_square) = (0f32, 0f32);
     const EPS: f32 = 1e-6;
     for epoch in 0..options.epochs {
         for i in epoch_order(examples.len(), epoch) {
-            let ex = &examples[i];
+            let ex: &Example = examples[i].borrow();
             let z = bias
                 + ex.features
                     .iter()
                     .map(|(b, x)| weights[*b as usize] * x)
                     .sum::<f32>();
             let p = 1.0 / (1.0 + (-z).exp());
-            let g = p - if ex.unwanted { 1.0 } else { 0.0 };
+            let g = p - if positive(ex.class) { 1.0 } else { 0.0 };
             for (b, x) in &ex.features {
                 let j = *b as usize;
                 let grad = g * x + options.l2 * weights[j];
@@ -207,9 +269,95 @@ fn choose_threshold(normal: &mut [f32], max_false: f64) -> u64 {
     per_mille.clamp(500, 999)
 }
 
-/// Trains on `samples`; returns the model, the report and the held-out samples.
+/// The strongest `max` weights of a fitted head, quantised, ascending by bucket.
+fn strongest(weights: &[f32], max: usize) -> Vec<(u32, i64)> {
+    let mut kept: Vec<(u32, i64)> = weights
+        .iter()
+        .enumerate()
+        .map(|(b, w)| (b as u32, quantize(*w)))
+        .filter(|(_, w)| *w != 0)
+        .collect();
+    kept.sort_by_key(|(b, w)| (std::cmp::Reverse(w.abs()), *b));
+    kept.truncate(max);
+    kept.sort_unstable();
+    kept
+}
+
+/// Fits the fraud head on `training`, keeping the strongest weights quantised.
+fn fraud_head<E: Borrow<Example>>(training: &[E], options: &TrainOptions) -> HeadParams {
+    let (weights, bias) = fit(training, |c| c == Class::Fraud, options);
+    HeadParams {
+        bias: quantize(bias),
+        threshold: 999,
+        weights: strongest(&weights, options.max_weights),
+    }
+}
+
+/// A head's probability for an example, computed as the phone computes it: quantised
+/// weights over the same normalised feature counts.
+fn head_probability(bias: i64, dense: &[i64], example: &Example) -> f32 {
+    let sum: f32 = example
+        .features
+        .iter()
+        .map(|(b, x)| dense[*b as usize] as f32 * x)
+        .sum();
+    let z = (bias as f32 + sum) / SCALE as f32;
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Cross-source calibration: for each input file with ordinary messages or
+/// advertising, the threshold that keeps them within budget under a fraud head trained
+/// on every other file. Files are read in `sources` positions; a file with no normal
+/// or advertising messages (or whose removal leaves no fraud to learn) gives none.
+fn unseen_thresholds(
+    training: &[Example],
+    validation: &[Example],
+    sources: usize,
+    options: &TrainOptions,
+) -> Vec<u64> {
+    let mut thresholds = vec![0; sources];
+    for (source, threshold) in thresholds.iter_mut().enumerate() {
+        let others: Vec<&Example> = training.iter().filter(|e| e.source != source).collect();
+        let has_fraud = others.iter().any(|e| e.class == Class::Fraud);
+        let own = || {
+            training
+                .iter()
+                .chain(validation)
+                .filter(move |e| e.source == source)
+        };
+        if !has_fraud || own().all(|e| e.class == Class::Fraud) {
+            continue;
+        }
+        let head = fraud_head(&others, options);
+        let mut dense = vec![0i64; options.buckets as usize];
+        for (b, w) in &head.weights {
+            dense[*b as usize] = *w;
+        }
+        let read = |class: Class| -> Vec<f32> {
+            own()
+                .filter(|e| e.class == class)
+                .map(|e| head_probability(head.bias, &dense, e))
+                .collect()
+        };
+        let (mut normal, mut spam) = (read(Class::Normal), read(Class::Spam));
+        *threshold = choose_threshold(&mut normal, options.max_unseen_false_fraud)
+            .max(choose_threshold(&mut spam, options.max_unseen_spam_fraud));
+    }
+    thresholds
+}
+
+/// Trains on one input file's samples; see [`train_sets`].
 pub fn train<'a>(
     samples: &'a [Sample],
+    options: &TrainOptions,
+) -> Result<(ModelParams, TrainReport, Vec<&'a Sample>)> {
+    train_sets(&[samples], options)
+}
+
+/// Trains on the samples of several input files (each a source for cross-source
+/// calibration); returns the model, the report and the held-out samples.
+pub fn train_sets<'a>(
+    sets: &[&'a [Sample]],
     options: &TrainOptions,
 ) -> Result<(ModelParams, TrainReport, Vec<&'a Sample>)> {
     if !options.buckets.is_power_of_two() || options.buckets > MAX_BUCKETS {
@@ -233,18 +381,22 @@ pub fn train<'a>(
         validation_recall: 0.0,
         validation_false_label: 0.0,
         weights: 0,
+        fraud: None,
     };
     let mut training = Vec::new();
     let mut validation = Vec::new();
     let mut held_out = Vec::new();
     let mut seen = HashSet::new();
-    for sample in samples {
+    let tagged = sets
+        .iter()
+        .enumerate()
+        .flat_map(|(source, set)| set.iter().map(move |sample| (source, sample)));
+    for (source, sample) in tagged {
         let Some(class) = class_of(&sample.label) else {
             report.unknown_labels += 1;
             continue;
         };
         report.messages += 1;
-        let unwanted = class != Class::Normal;
         let normalized = normalize(&sample.text);
         // A repeated text would weigh twice in training and count twice in a measure.
         if !seen.insert(normalized.clone()) {
@@ -254,54 +406,96 @@ pub fn train<'a>(
         let prepared = model_input(&sample.text, options.region);
         match part_of(&normalized, options) {
             Part::HeldOut => held_out.push(sample),
-            Part::Validation => validation.push((prepared, unwanted)),
-            Part::Training => training.push(example(&prepared, unwanted, options.buckets)),
+            Part::Validation => validation.push((prepared, class, source)),
+            Part::Training => training.push(example(&prepared, class, source, options.buckets)),
         }
     }
     report.held_out = held_out.len();
-    let unwanted = training.iter().filter(|e| e.unwanted).count();
+    let is_unwanted = |c: Class| c != Class::Normal;
+    let unwanted = training.iter().filter(|e| is_unwanted(e.class)).count();
     report.trained = (training.len() - unwanted, unwanted);
     if unwanted == 0 || unwanted == training.len() {
         return Err(Error::Train(
             "the training part needs both normal and unwanted messages".into(),
         ));
     }
-    let (weights, bias) = fit(&training, options);
-    let mut kept: Vec<(u32, i64)> = weights
-        .iter()
-        .enumerate()
-        .map(|(b, w)| (b as u32, quantize(*w)))
-        .filter(|(_, w)| *w != 0)
-        .collect();
-    kept.sort_by_key(|(b, w)| (std::cmp::Reverse(w.abs()), *b));
-    kept.truncate(options.max_weights);
-    kept.sort_unstable();
+    let (weights, bias) = fit(&training, is_unwanted, options);
+    let kept = strongest(&weights, options.max_weights);
     report.weights = kept.len();
+    let frauds = training.iter().filter(|e| e.class == Class::Fraud).count();
+    let fraud = (frauds > 0).then(|| fraud_head(&training, options));
     let mut params = ModelParams {
         buckets: options.buckets,
         scale: SCALE,
         bias: quantize(bias),
         threshold: 500,
         weights: kept,
+        fraud,
     };
     // Validation runs the quantised model exactly as the phone does.
     let model = params.validate().map_err(|e| Error::Train(e.to_string()))?;
-    let scored: Vec<(f32, bool)> = validation
+    let read: Vec<(ModelReading, Class)> = validation
         .iter()
-        .map(|(text, unwanted)| (model.probability(text), *unwanted))
+        .map(|(text, class, _)| (model.read(text), *class))
         .collect();
-    let mut normal: Vec<f32> = scored.iter().filter(|s| !s.1).map(|s| s.0).collect();
-    let positives: Vec<f32> = scored.iter().filter(|s| s.1).map(|s| s.0).collect();
+    let unwanted_of = |want: bool| -> Vec<f32> {
+        read.iter()
+            .filter(|(_, c)| is_unwanted(*c) == want)
+            .map(|(r, _)| r.unwanted)
+            .collect()
+    };
+    let (mut normal, positives) = (unwanted_of(false), unwanted_of(true));
     report.validation = (normal.len(), positives.len());
     params.threshold = choose_threshold(&mut normal, options.max_false_label);
     let t = params.threshold as f32 / 1000.0;
     report.threshold_per_mille = params.threshold;
-    report.validation_recall = share(
-        positives.iter().filter(|p| **p >= t).count(),
-        positives.len(),
-    );
-    report.validation_false_label = share(normal.iter().filter(|p| **p >= t).count(), normal.len());
+    report.validation_recall = share_at_or_over(&positives, t);
+    report.validation_false_label = share_at_or_over(&normal, t);
+    if let Some(head) = params.fraud.as_mut() {
+        let fraud_of = |class: Class| -> Vec<f32> {
+            read.iter()
+                .filter(|(_, c)| *c == class)
+                .filter_map(|(r, _)| r.fraud.map(|(p, _)| p))
+                .collect()
+        };
+        let (mut normal, mut spam, fraud) = (
+            fraud_of(Class::Normal),
+            fraud_of(Class::Spam),
+            fraud_of(Class::Fraud),
+        );
+        let validation_threshold = choose_threshold(&mut normal, options.max_false_fraud)
+            .max(choose_threshold(&mut spam, options.max_spam_fraud));
+        let validation_examples: Vec<Example> = validation
+            .iter()
+            .map(|(text, class, source)| example(text, *class, *source, options.buckets))
+            .collect();
+        let unseen = if sets.len() > 1 {
+            unseen_thresholds(&training, &validation_examples, sets.len(), options)
+        } else {
+            Vec::new()
+        };
+        head.threshold = unseen.iter().copied().fold(validation_threshold, u64::max);
+        let t = head.threshold as f32 / 1000.0;
+        report.fraud = Some(FraudHeadReport {
+            trained: frauds,
+            validation: (normal.len(), spam.len(), fraud.len()),
+            threshold_per_mille: head.threshold,
+            validation_recall: share_at_or_over(&fraud, t),
+            validation_false_fraud: share_at_or_over(&normal, t),
+            validation_spam_fraud: share_at_or_over(&spam, t),
+            weights: head.weights.len(),
+            validation_threshold_per_mille: validation_threshold,
+            unseen_thresholds_per_mille: unseen,
+        });
+    }
     Ok((params, report, held_out))
+}
+
+fn share_at_or_over(probabilities: &[f32], threshold: f32) -> f64 {
+    share(
+        probabilities.iter().filter(|p| **p >= threshold).count(),
+        probabilities.len(),
+    )
 }
 
 fn share(n: usize, of: usize) -> f64 {
@@ -320,14 +514,15 @@ pub fn train_files(
     holdout_out: Option<&Path>,
     options: &TrainOptions,
 ) -> Result<TrainReport> {
-    let mut samples = Vec::new();
+    let mut sets = Vec::new();
     for file in files {
         let reader = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-        let (mut read, _) =
+        let (read, _) =
             read_samples(std::io::BufReader::new(reader)).map_err(|e| Error::io(file, e))?;
-        samples.append(&mut read);
+        sets.push(read);
     }
-    let (params, report, held_out) = train(&samples, options)?;
+    let borrowed: Vec<&[Sample]> = sets.iter().map(Vec::as_slice).collect();
+    let (params, report, held_out) = train_sets(&borrowed, options)?;
     let names: Vec<String> = files
         .iter()
         .map(|f| {
@@ -341,7 +536,7 @@ pub fn train_files(
         "Callguard SMS model, written by `signed-lists train-sms`; do not edit.\n\
          trained on {} normal and {} unwanted distinct messages from {}\n\
          {}% held out by text hash; threshold {} per mille labels {:.1}% of unwanted and \
-         {:.2}% of normal validation messages",
+         {:.2}% of normal validation messages{}",
         report.trained.0,
         report.trained.1,
         names.join(", "),
@@ -349,6 +544,18 @@ pub fn train_files(
         report.threshold_per_mille,
         report.validation_recall * 100.0,
         report.validation_false_label * 100.0,
+        report.fraud.as_ref().map_or(String::new(), |f| format!(
+            "\nfraud head: trained on {} fraud messages; threshold {} per mille (validation alone: \
+             {}; per file unseen: {:?}) finds {:.1}% of fraud, {:.2}% of normal and {:.2}% of \
+             advertising validation messages",
+            f.trained,
+            f.threshold_per_mille,
+            f.validation_threshold_per_mille,
+            f.unseen_thresholds_per_mille,
+            f.validation_recall * 100.0,
+            f.validation_false_fraud * 100.0,
+            f.validation_spam_fraud * 100.0,
+        )),
     );
     let mut text = Vec::new();
     params

@@ -73,6 +73,7 @@ impl From<core::Category> for Category {
             C::Telemarketing => Category::Telemarketing,
             C::Spam => Category::Spam,
             C::ReportedFraud => Category::ReportedFraud,
+            C::SuspectedFraud => Category::SuspectedFraud,
         }
     }
 }
@@ -95,6 +96,7 @@ impl From<Category> for core::Category {
             Category::Telemarketing => C::Telemarketing,
             Category::Spam => C::Spam,
             Category::ReportedFraud => C::ReportedFraud,
+            Category::SuspectedFraud => C::SuspectedFraud,
         }
     }
 }

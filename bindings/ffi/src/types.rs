@@ -82,6 +82,8 @@ pub enum Category {
     Telemarketing,
     Spam,
     ReportedFraud,
+    /// Fraud by the publisher's model, where no rule names a kind.
+    SuspectedFraud,
 }
 
 /// Why a rule matched: one stable code per rule of DESIGN.md.

@@ -162,6 +162,7 @@ pub(crate) fn check_sms(ctx: &Context<'_>, index: &SmsIndex, input: &SmsInput) -
         );
     }
     let found = sms::find(
+        sender,
         &input.text,
         ctx.settings.home_region,
         index,

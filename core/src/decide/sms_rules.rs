@@ -7,11 +7,15 @@
 //! | a listed number written in the text | `sms_number` | the entry's |
 //! | phrase rules of a fraud category scoring ≥ [`WARN_SCORE`] / [`BLOCK_SCORE`] | `sms_phrase` | warn / block |
 //! | phrase rules of `spam` or `telemarketing` | `sms_phrase` | the `sms-spam` setting (allow by default) |
+//! | the model's fraud head at or above its threshold | `sms_model` | warn, under the rules' leading fraud category or `suspected_fraud` |
 //! | the model's probability at or above the list's threshold | `sms_model` | the `sms-spam` setting, labelled `spam` |
 //!
 //! A shortened link adds [`SHORTENER_BOOST`] to the leading fraud category, and a
 //! confident model ([`BOOST_PROBABILITY`]) adds [`MODEL_BOOST`] to one the rules already
-//! point to ([`MODEL_SUPPORT`]), never to one alone.
+//! point to ([`MODEL_SUPPORT`]). The fraud head warns on its own, never blocks: its
+//! threshold was set by the publisher on messages it did not train on, so that normal
+//! messages and advertising stay within a false-positive budget, but a statistical
+//! reading is not a reason to file a message away unseen.
 
 use crate::decide::number_rules::Context;
 use crate::decide::verdict::{Match, Tier, Verdict};
@@ -118,10 +122,15 @@ fn text_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings) {
         .map(|m| m.probability);
     let scores = &found.scores;
     let fraud = scores.iter().find(|s| !is_marketing(s.category));
-    let flagged = fraud.is_some_and(|top| fraud_signal(verdict, top, found.shortened, unwanted));
+    let mut flagged =
+        fraud.is_some_and(|top| fraud_signal(verdict, top, found.shortened, unwanted));
     let advert = scores
         .iter()
         .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE);
+    if let (false, None, Some(p)) = (flagged, advert, found.model.and_then(|m| m.fraud_found())) {
+        model_fraud(verdict, fraud.map(|top| top.category), p);
+        flagged = true;
+    }
     match (advert, unwanted) {
         (Some(ad), _) => verdict.add(Match {
             tier: Tier::List,
@@ -148,6 +157,22 @@ fn text_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings) {
         }),
         _ => {}
     }
+}
+
+/// Warns for the model's fraud head: under the category the rules lean to, if any.
+fn model_fraud(verdict: &mut Verdict, leaning: Option<Category>, probability: f32) {
+    let category = leaning.unwrap_or(Category::SuspectedFraud);
+    verdict.add(Match {
+        tier: Tier::List,
+        action: Action::Warn,
+        category: Some(category),
+        code: ReasonCode::SmsModel,
+        detail: format!(
+            "the publisher's model finds the text fraud ({:.0}%)",
+            probability * 100.0
+        ),
+        what: category.describe().into(),
+    });
 }
 
 /// Warns or blocks for the leading fraud category when its score (with the shortener

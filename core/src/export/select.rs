@@ -21,7 +21,7 @@ use crate::vocabulary::{Action, Category};
 use crate::wire::Section;
 
 /// Categories from the most harmful, kept first when the cap bites, to the least.
-const CATEGORY_ORDER: [Category; 14] = [
+const CATEGORY_ORDER: [Category; 15] = [
     Category::OfficialImpersonation,
     Category::FakeCustomerService,
     Category::Investment,
@@ -34,11 +34,12 @@ const CATEGORY_ORDER: [Category; 14] = [
     Category::Prize,
     Category::GamingTrade,
     Category::ReportedFraud,
+    Category::SuspectedFraud,
     Category::Telemarketing,
     Category::Spam,
 ];
 
-/// Ranks of list entries: 101 confidences × 14 categories × 2 actions; the user's block
+/// Ranks of list entries: 101 confidences × 15 categories × 2 actions; the user's block
 /// rules rank above them all.
 const LIST_RANKS: usize = 101 * CATEGORY_ORDER.len() * 2;
 const USER_RANK: u16 = LIST_RANKS as u16;

@@ -9,8 +9,9 @@
 //! logged; only the decision is.
 //!
 //! Phrase rules can also require what the scan found: the markers [`MARKER_LINK`],
-//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_NUMBER`] and [`MARKER_PREMIUM`]
-//! are appended to the normalised text, so `[link]&点击&领取` needs a link and both words.
+//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_NUMBER`], [`MARKER_PREMIUM`] and
+//! [`MARKER_EMAIL_SENDER`] are appended to the normalised text, so `[link]&点击&领取`
+//! needs a link and both words.
 
 pub(crate) mod brands;
 pub(crate) mod links;
@@ -29,7 +30,9 @@ use callguard_format::SmsKeyKind;
 pub use model::SmsModel;
 // The model's features and text normalisation, which the publisher's trainer and source
 // reader must compute exactly as the phone does.
-pub use model::{for_each_feature, ModelParams, MAX_BUCKETS, MAX_STORED_WEIGHT};
+pub use model::{
+    for_each_feature, HeadParams, ModelParams, ModelReading, MAX_BUCKETS, MAX_STORED_WEIGHT,
+};
 pub use normalize::normalize;
 pub use phrases::{CategoryScore, PhraseMatcher};
 
@@ -43,6 +46,10 @@ pub const MARKER_SHORT_LINK: &str = "[shortlink]";
 pub const MARKER_IP_LINK: &str = "[iplink]";
 /// Appended when the text gives a phone number (7 digits or more).
 pub const MARKER_NUMBER: &str = "[number]";
+/// Appended, for the phrase rules only, when the sender is an e-mail address: banks,
+/// couriers and carriers text from short codes and names, while smishing sent through
+/// chat services arrives from throwaway addresses.
+pub const MARKER_EMAIL_SENDER: &str = "[emailsender]";
 /// Appended when a number in the text is premium-rate in its region (UK `09…`, US
 /// `1-900…`), the number prize and subscription scams want called or texted.
 pub const MARKER_PREMIUM: &str = "[premium]";
@@ -94,10 +101,16 @@ struct Scan {
     ip_link: bool,
     number: bool,
     premium: bool,
+    email_sender: bool,
 }
 
 impl Scan {
-    fn new(found: &[links::Link], written: &[PhoneNumber], brands: &[brands::Brand]) -> Scan {
+    fn new(
+        found: &[links::Link],
+        written: &[PhoneNumber],
+        brands: &[brands::Brand],
+        sender: &str,
+    ) -> Scan {
         Scan {
             unverified_link: found.iter().any(|l| !brands::is_own_domain(brands, l)),
             any_link: !found.is_empty(),
@@ -107,6 +120,7 @@ impl Scan {
             ip_link: found.iter().any(|l| l.is_ip),
             number: !written.is_empty(),
             premium: written.iter().any(number::is_premium_rate),
+            email_sender: is_email_address(sender),
         }
     }
 
@@ -125,6 +139,7 @@ impl Scan {
             (self.ip_link, MARKER_IP_LINK),
             (self.number, MARKER_NUMBER),
             (self.premium, MARKER_PREMIUM),
+            (for_rules && self.email_sender, MARKER_EMAIL_SENDER),
         ] {
             if present {
                 text.push(' ');
@@ -140,7 +155,24 @@ impl Scan {
 pub fn model_input(text: &str, home: Region) -> String {
     let found = links::extract(text);
     let written = text_numbers::extract(text, home);
-    Scan::new(&found, &written, &[]).mark(normalize::normalize(text), false)
+    Scan::new(&found, &written, &[], "").mark(normalize::normalize(text), false)
+}
+
+/// Whether a sender reads as an e-mail address: one `@` with a name before it and a
+/// dotted domain after it, and no spaces.
+fn is_email_address(sender: &str) -> bool {
+    let sender = sender.trim();
+    match sender.split_once('@') {
+        Some((name, domain)) => {
+            !name.is_empty()
+                && !sender.contains(char::is_whitespace)
+                && !domain.contains('@')
+                && domain
+                    .split_once('.')
+                    .is_some_and(|(host, tld)| !host.is_empty() && tld.len() >= 2)
+        }
+        None => false,
+    }
 }
 
 /// Why a link that is not on the list still looks wrong.
@@ -175,6 +207,26 @@ pub struct ModelScore {
     pub probability: f32,
     /// The list's labelling threshold for that probability.
     pub threshold: f32,
+    /// The fraud head's probability, when the model has one.
+    pub fraud: Option<f32>,
+    /// The fraud head's threshold (1.0, never reached, without a fraud head).
+    pub fraud_threshold: f32,
+}
+
+impl ModelScore {
+    fn from_reading(reading: ModelReading) -> ModelScore {
+        ModelScore {
+            probability: reading.unwanted,
+            threshold: reading.unwanted_threshold,
+            fraud: reading.fraud.map(|(p, _)| p),
+            fraud_threshold: reading.fraud.map_or(1.0, |(_, t)| t),
+        }
+    }
+
+    /// The fraud head's probability when it finds the message fraud.
+    pub fn fraud_found(&self) -> Option<f32> {
+        self.fraud.filter(|p| *p >= self.fraud_threshold)
+    }
 }
 
 /// Everything the analysis found in one message, for [`decide`](crate::decide) to weigh.
@@ -194,20 +246,23 @@ pub struct SmsFindings {
 }
 
 /// Finds the links, written numbers, phrase scores and (when `with_model`) the model's
-/// probability of `text`, read in `home`.
-pub fn find(text: &str, home: Region, index: &SmsIndex, with_model: bool) -> SmsFindings {
+/// probability of `text` from `sender`, read in `home`.
+pub fn find(
+    sender: &str,
+    text: &str,
+    home: Region,
+    index: &SmsIndex,
+    with_model: bool,
+) -> SmsFindings {
     let found = links::extract(text);
     let numbers = text_numbers::extract(text, home);
-    let scan = Scan::new(&found, &numbers, &index.brands);
+    let scan = Scan::new(&found, &numbers, &index.brands, sender);
     let normalized = normalize::normalize(text);
     let model = index
         .model
         .as_ref()
         .filter(|_| with_model)
-        .map(|m| ModelScore {
-            probability: m.probability(&scan.mark(normalized.clone(), false)),
-            threshold: m.threshold(),
-        });
+        .map(|m| ModelScore::from_reading(m.read(&scan.mark(normalized.clone(), false))));
     let scores = index.phrases.score(&scan.mark(normalized, true));
     let links = found
         .into_iter()
@@ -237,5 +292,30 @@ fn suspicion(link: &links::Link, brands: &[brands::Brand]) -> Option<Suspicion> 
                 brand: b.name.clone(),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_email_address;
+
+    #[test]
+    fn an_email_sender_is_an_address_not_a_name_or_number() {
+        for sender in ["xk3v9@icloud.com", " a.b+c@mail.example.co "] {
+            assert!(is_email_address(sender), "{sender}");
+        }
+        for sender in [
+            "",
+            "ICBC",
+            "10690000",
+            "+8613800138000",
+            "@home",
+            "a@b",
+            "a @b.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
+            assert!(!is_email_address(sender), "{sender}");
+        }
     }
 }

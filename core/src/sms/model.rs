@@ -4,13 +4,19 @@
 //!
 //! Phrase rules explain themselves but only see what their author thought of; the model
 //! sees every character pair and word, but cannot say which category a message is in.
-//! So the engine uses it for what it is good at (the rules are [`decide`](crate::decide)'s):
-//! - a message the model finds unwanted is labelled `spam` (reason `sms_model`), which
-//!   the `sms-spam` setting allows by default;
-//! - a message whose phrase rules already point to a fraud category, without reaching
-//!   the warn score, is lifted when the model is confident.
+//! So the model has two heads over the same features, each a one-against-the-rest
+//! logistic output, and the engine uses them for what each is good at (the rules are
+//! [`decide`](crate::decide)'s):
+//! - the *unwanted* head (spam or fraud against normal): a message it finds unwanted is
+//!   labelled `spam` (reason `sms_model`), which the `sms-spam` setting allows by
+//!   default, and a confident reading lifts a fraud category the phrase rules point to;
+//! - the optional *fraud* head (fraud against normal and advertising), whose threshold
+//!   the trainer sets on a validation part so that normal messages and advertising stay
+//!   within a false-positive budget: a message it finds fraud is warned about, under the
+//!   category the phrase rules point to or, when they point to none, as
+//!   `suspected_fraud`.
 //!
-//! This module reads the model and gives its probability; it decides nothing.
+//! This module reads the model and gives its probabilities; it decides nothing.
 //!
 //! # Features
 //! [`for_each_feature`] reads the normalised text (with the scan's markers appended),
@@ -33,6 +39,7 @@
 //! | `model:bias` | the bias, zigzag-coded |
 //! | `model:threshold` | the probability (per mille) from which a message is unwanted |
 //! | `model:w:NNNNNNN` | the weight of bucket N (7 digits), zigzag-coded |
+//! | `model:fraud:bias`, `model:fraud:threshold`, `model:fraud:w:NNNNNNN` | the fraud head, coded alike (optional) |
 //!
 //! A list whose model is missing, of another features version, or inconsistent simply
 //! has no model: the rules still work.
@@ -57,9 +64,27 @@ pub const MAX_MODEL_CHARS: usize = 4096;
 pub struct SmsModel {
     mask: u32,
     scale: f32,
+    unwanted: Head,
+    fraud: Option<Head>,
+}
+
+/// One logistic output over the shared features.
+#[derive(Debug, Clone)]
+struct Head {
     bias: f32,
     threshold: f32,
     weights: Vec<i16>,
+}
+
+/// What the model reads in one message: each head's probability and threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelReading {
+    /// The probability that the message is unwanted (spam or fraud).
+    pub unwanted: f32,
+    /// The probability from which a message counts as unwanted.
+    pub unwanted_threshold: f32,
+    /// The fraud head's probability and threshold, when the model has one.
+    pub fraud: Option<(f32, f32)>,
 }
 
 /// Why a model's entries were not usable (a publisher-side check; the engine just
@@ -85,7 +110,9 @@ impl SmsModel {
     ) -> Result<SmsModel, ModelError> {
         let (mut version, mut buckets, mut scale, mut bias, mut threshold) =
             (None, None, None, None, None);
+        let (mut fraud_bias, mut fraud_threshold) = (None, None);
         let mut weights = Vec::new();
+        let mut fraud_weights = Vec::new();
         for (key, value) in entries {
             let model_key = match SmsKey::parse(key) {
                 Ok(SmsKey::Model(model_key)) => model_key,
@@ -101,6 +128,9 @@ impl SmsModel {
                 ModelKey::Bias => bias = Some(unzigzag(value)),
                 ModelKey::Threshold => threshold = Some(value),
                 ModelKey::Weight(bucket) => weights.push((bucket, unzigzag(value))),
+                ModelKey::FraudBias => fraud_bias = Some(unzigzag(value)),
+                ModelKey::FraudThreshold => fraud_threshold = Some(value),
+                ModelKey::FraudWeight(bucket) => fraud_weights.push((bucket, unzigzag(value))),
             }
         }
         let version = version.ok_or(ModelError::Missing("version"))?;
@@ -117,54 +147,113 @@ impl SmsModel {
         let scale = scale
             .filter(|s| (1..=1_000_000).contains(s))
             .ok_or(ModelError::Malformed("the scale must be 1 to 10^6"))?;
-        let threshold =
-            threshold
-                .filter(|t| (1..1000).contains(t))
-                .ok_or(ModelError::Malformed(
-                    "the threshold must be 1 to 999 per mille",
-                ))?;
+        let threshold = per_mille(threshold)?;
         let bias = bias.ok_or(ModelError::Missing("bias"))?;
-        let mut dense = vec![0i16; buckets as usize];
-        for (bucket, weight) in weights {
-            let slot = dense
-                .get_mut(bucket as usize)
-                .ok_or(ModelError::Malformed("a weight's bucket is out of range"))?;
-            *slot = i16::try_from(weight)
-                .map_err(|_| ModelError::Malformed("a weight is out of range"))?;
-        }
+        let unwanted = Head::new(bias, threshold, &weights, buckets, scale)?;
+        let fraud = match (fraud_bias, fraud_threshold) {
+            (None, None) if fraud_weights.is_empty() => None,
+            (Some(bias), Some(threshold)) => Some(Head::new(
+                bias,
+                per_mille(Some(threshold))?,
+                &fraud_weights,
+                buckets,
+                scale,
+            )?),
+            (None, _) => return Err(ModelError::Missing("fraud:bias")),
+            (_, None) => return Err(ModelError::Missing("fraud:threshold")),
+        };
         Ok(SmsModel {
             mask: buckets - 1,
             scale: scale as f32,
+            unwanted,
+            fraud,
+        })
+    }
+
+    /// Both heads' readings of a message, from its normalised text, in one pass over
+    /// its features.
+    pub fn read(&self, normalized: &str) -> ModelReading {
+        let (mut unwanted, mut fraud) = (0i64, 0i64);
+        let mut count = 0u32;
+        for_each_feature(normalized, self.mask + 1, |bucket| {
+            let slot = (bucket & self.mask) as usize;
+            unwanted += i64::from(self.unwanted.weights[slot]);
+            if let Some(head) = &self.fraud {
+                fraud += i64::from(head.weights[slot]);
+            }
+            count += 1;
+        });
+        let norm = self.scale * (count.max(1) as f32).sqrt();
+        let probability = |head: &Head, sum: i64| {
+            let z = if count == 0 {
+                head.bias
+            } else {
+                head.bias + sum as f32 / norm
+            };
+            sigmoid(z)
+        };
+        ModelReading {
+            unwanted: probability(&self.unwanted, unwanted),
+            unwanted_threshold: self.unwanted.threshold,
+            fraud: self
+                .fraud
+                .as_ref()
+                .map(|head| (probability(head, fraud), head.threshold)),
+        }
+    }
+
+    /// The probability that a message is unwanted, from its normalised text.
+    pub fn probability(&self, normalized: &str) -> f32 {
+        self.read(normalized).unwanted
+    }
+
+    /// The probability from which a message counts as unwanted.
+    pub fn threshold(&self) -> f32 {
+        self.unwanted.threshold
+    }
+
+    /// Whether the model has a fraud head.
+    pub fn has_fraud_head(&self) -> bool {
+        self.fraud.is_some()
+    }
+
+    /// The number of non-zero weights of both heads (for `inspect` and the docs).
+    pub fn nonzero_weights(&self) -> usize {
+        let count = |head: &Head| head.weights.iter().filter(|w| **w != 0).count();
+        count(&self.unwanted) + self.fraud.as_ref().map_or(0, count)
+    }
+}
+
+impl Head {
+    fn new(
+        bias: i64,
+        threshold: u64,
+        weights: &[(u32, i64)],
+        buckets: u32,
+        scale: u64,
+    ) -> Result<Head, ModelError> {
+        let mut dense = vec![0i16; buckets as usize];
+        for (bucket, weight) in weights {
+            let slot = dense
+                .get_mut(*bucket as usize)
+                .ok_or(ModelError::Malformed("a weight's bucket is out of range"))?;
+            *slot = i16::try_from(*weight)
+                .map_err(|_| ModelError::Malformed("a weight is out of range"))?;
+        }
+        Ok(Head {
             bias: bias as f32 / scale as f32,
             threshold: threshold as f32 / 1000.0,
             weights: dense,
         })
     }
+}
 
-    /// The probability that a message is unwanted, from its normalised text.
-    pub fn probability(&self, normalized: &str) -> f32 {
-        let mut sum = 0i64;
-        let mut count = 0u32;
-        for_each_feature(normalized, self.mask + 1, |bucket| {
-            sum += i64::from(self.weights[(bucket & self.mask) as usize]);
-            count += 1;
-        });
-        if count == 0 {
-            return sigmoid(self.bias);
-        }
-        let z = self.bias + sum as f32 / self.scale / (count as f32).sqrt();
-        sigmoid(z)
-    }
-
-    /// The probability from which a message counts as unwanted.
-    pub fn threshold(&self) -> f32 {
-        self.threshold
-    }
-
-    /// The number of non-zero weights (for `inspect` and the docs).
-    pub fn nonzero_weights(&self) -> usize {
-        self.weights.iter().filter(|w| **w != 0).count()
-    }
+fn per_mille(threshold: Option<u64>) -> Result<u64, ModelError> {
+    threshold
+        .filter(|t| (1..1000).contains(t))
+        .ok_or(ModelError::Malformed(
+            "the threshold must be 1 to 999 per mille",
+        ))
 }
 
 /// A model as the publisher writes it: the source file `sms_model.tsv` that
@@ -178,7 +267,12 @@ impl SmsModel {
 /// bias       -1234
 /// threshold  873
 /// w          12345   -532
+/// fraud_bias       -2100
+/// fraud_threshold  930
+/// fw         12345   311
 /// ```
+///
+/// The `fraud_` lines and `fw` weights are the optional fraud head.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelParams {
     /// The hash space, a power of two ≤ [`MAX_BUCKETS`].
@@ -188,6 +282,20 @@ pub struct ModelParams {
     /// The bias × scale.
     pub bias: i64,
     /// The probability per mille from which a message is unwanted.
+    pub threshold: u64,
+    /// (bucket, weight × scale), non-zero weights only, ascending by bucket.
+    pub weights: Vec<(u32, i64)>,
+    /// The fraud head, if the model has one.
+    pub fraud: Option<HeadParams>,
+}
+
+/// A head beyond the first, as the publisher writes it: it shares the model's buckets
+/// and scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadParams {
+    /// The bias × scale.
+    pub bias: i64,
+    /// The probability per mille from which the head's class is named.
     pub threshold: u64,
     /// (bucket, weight × scale), non-zero weights only, ascending by bucket.
     pub weights: Vec<(u32, i64)>,
@@ -209,6 +317,16 @@ impl ModelParams {
                 .iter()
                 .map(|(b, w)| (weight_key(*b), zigzag(*w))),
         );
+        if let Some(fraud) = &self.fraud {
+            entries.push((setting(ModelKey::FraudBias), zigzag(fraud.bias)));
+            entries.push((setting(ModelKey::FraudThreshold), fraud.threshold));
+            entries.extend(fraud.weights.iter().map(|(b, w)| {
+                (
+                    SmsKey::Model(ModelKey::FraudWeight(*b)).encode(),
+                    zigzag(*w),
+                )
+            }));
+        }
         entries.sort();
         entries
     }
@@ -232,6 +350,13 @@ impl ModelParams {
         for (bucket, weight) in &self.weights {
             writeln!(out, "w\t{bucket}\t{weight}")?;
         }
+        if let Some(fraud) = &self.fraud {
+            writeln!(out, "fraud_bias\t{}", fraud.bias)?;
+            writeln!(out, "fraud_threshold\t{}", fraud.threshold)?;
+            for (bucket, weight) in &fraud.weights {
+                writeln!(out, "fw\t{bucket}\t{weight}")?;
+            }
+        }
         Ok(())
     }
 
@@ -243,7 +368,10 @@ impl ModelParams {
             bias: 0,
             threshold: 0,
             weights: Vec::new(),
+            fraud: None,
         };
+        let (mut fraud_bias, mut fraud_threshold) = (None, None);
+        let mut fraud_weights = Vec::new();
         let mut seen_version = false;
         let mut line_no = 0u64;
         for line in text.lines() {
@@ -276,14 +404,28 @@ impl ModelParams {
                         .parse()
                         .map_err(|_| bad("threshold is a number per mille"))?
                 }
-                "w" => {
+                "w" | "fw" => {
                     let bucket: u32 = first.parse().map_err(|_| bad("a bucket is a number"))?;
                     let weight: i64 = fields
                         .next()
                         .and_then(|w| w.parse().ok())
                         .filter(|w: &i64| w.abs() <= MAX_STORED_WEIGHT)
                         .ok_or_else(|| bad("a weight is an integer within ±32767"))?;
-                    params.weights.push((bucket, weight));
+                    if name == "w" {
+                        params.weights.push((bucket, weight));
+                    } else {
+                        fraud_weights.push((bucket, weight));
+                    }
+                }
+                "fraud_bias" => {
+                    fraud_bias = Some(first.parse().map_err(|_| bad("fraud_bias is an integer"))?)
+                }
+                "fraud_threshold" => {
+                    fraud_threshold = Some(
+                        first
+                            .parse()
+                            .map_err(|_| bad("fraud_threshold is a number per mille"))?,
+                    )
                 }
                 _ => return Err(bad("unknown model line")),
             }
@@ -292,9 +434,25 @@ impl ModelParams {
             return Err((line_no, "the model has no version line".into()));
         }
         params.weights.sort_unstable();
-        if params.weights.windows(2).any(|w| w[0].0 == w[1].0) {
+        fraud_weights.sort_unstable();
+        let repeated = |w: &[(u32, i64)]| w.windows(2).any(|w| w[0].0 == w[1].0);
+        if repeated(&params.weights) || repeated(&fraud_weights) {
             return Err((line_no, "a bucket has two weights".into()));
         }
+        params.fraud = match (fraud_bias, fraud_threshold) {
+            (None, None) if fraud_weights.is_empty() => None,
+            (Some(bias), Some(threshold)) => Some(HeadParams {
+                bias,
+                threshold,
+                weights: fraud_weights,
+            }),
+            _ => {
+                return Err((
+                    line_no,
+                    "the fraud head needs fraud_bias and fraud_threshold lines".into(),
+                ))
+            }
+        };
         params.validate().map_err(|e| (line_no, e.to_string()))?;
         Ok(params)
     }
@@ -400,6 +558,7 @@ mod tests {
             bias: -1500,
             threshold: 870,
             weights: vec![(3, -40), (65535, 32767)],
+            fraud: None,
         };
         let mut out = Vec::new();
         params.write_source(&mut out, "trained on nothing").unwrap();
@@ -418,6 +577,67 @@ mod tests {
             .1
             .contains("power of two"));
         assert!(bad("buckets\t8\n").1.contains("no version"));
+    }
+
+    #[test]
+    fn a_fraud_head_round_trips_and_reads_beside_the_first() {
+        let text = "win cash now";
+        let buckets = features(text);
+        let mut weights: Vec<(u32, i64)> = buckets.iter().map(|b| (*b, 3000)).collect();
+        weights.sort_unstable();
+        weights.dedup_by_key(|w| w.0);
+        let params = ModelParams {
+            buckets: 1 << 16,
+            scale: 1000,
+            bias: -1000,
+            threshold: 500,
+            weights: weights.clone(),
+            fraud: Some(HeadParams {
+                bias: -500,
+                threshold: 900,
+                weights: weights.iter().map(|(b, w)| (*b, -w)).collect(),
+            }),
+        };
+        let mut out = Vec::new();
+        params.write_source(&mut out, "two heads").unwrap();
+        let source = String::from_utf8(out).unwrap();
+        assert_eq!(ModelParams::parse_source(&source).unwrap(), params);
+        let model = params.validate().unwrap();
+        assert!(model.has_fraud_head());
+        assert_eq!(model.nonzero_weights(), 2 * weights.len());
+        let reading = model.read(text);
+        assert!(reading.unwanted > 0.99, "{reading:?}");
+        let (fraud, threshold) = reading.fraud.unwrap();
+        assert!(
+            fraud < 0.01 && (threshold - 0.9).abs() < 1e-6,
+            "{reading:?}"
+        );
+        assert_eq!(model.probability(text), reading.unwanted);
+
+        // A head without its bias or threshold is refused, naming what is missing.
+        let without = source.replace("fraud_threshold\t900\n", "");
+        assert!(ModelParams::parse_source(&without)
+            .unwrap_err()
+            .1
+            .contains("fraud_threshold"));
+        let entries = params.entries();
+        let missing = |key: &str| {
+            SmsModel::from_entries(
+                entries
+                    .iter()
+                    .filter(|(k, _)| k != key)
+                    .map(|(k, v)| (k.as_bytes(), *v)),
+            )
+            .unwrap_err()
+        };
+        assert_eq!(
+            missing("model:fraud:bias"),
+            ModelError::Missing("fraud:bias")
+        );
+        assert_eq!(
+            missing("model:fraud:threshold"),
+            ModelError::Missing("fraud:threshold")
+        );
     }
 
     #[test]

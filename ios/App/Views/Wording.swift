@@ -29,6 +29,7 @@ enum Wording {
         case .telemarketing: return "Telemarketing"
         case .spam: return "Advertising"
         case .reportedFraud: return "Reported as fraud"
+        case .suspectedFraud: return "Suspected fraud"
         case nil: return "No category"
         }
     }

@@ -108,6 +108,7 @@ class ResourceTexts(private val context: Context) : Texts {
             Category.TELEMARKETING -> R.string.category_telemarketing
             Category.SPAM -> R.string.category_spam
             Category.REPORTED_FRAUD -> R.string.category_reported_fraud
+            Category.SUSPECTED_FRAUD -> R.string.category_suspected_fraud
         },
     )
 
