@@ -16,8 +16,8 @@ use super::entries::SortedSource;
 use super::snapshot::{expect_magic, finish, put_entries, read_entries};
 use super::varint::{self, Reader};
 use super::{
-    max_decoded_len, Capped, ContentDigest, ContentSummary, EntrySink, Section, SortedEntries,
-    WireError,
+    max_decoded_len, Capped, Change, ContentDigest, ContentSummary, EntrySink, Section,
+    SortedEntries, WireError,
 };
 
 /// The magic bytes that open a delta.
@@ -154,6 +154,7 @@ pub fn apply(
             |key, value| {
                 merge.emit_old_before(&mut *old, Some(key), &mut digest, sink)?;
                 digest.add(section, key, value);
+                sink.change(section, Change::Added, key, value)?;
                 sink.entry(section, key, value)
             },
         )?;
@@ -219,8 +220,13 @@ impl<'r> Merge<'r> {
         }
     }
 
-    /// The next old entry that is kept, read into `pending`.
-    fn fill(&mut self, old: &mut dyn SortedSource) {
+    /// The next old entry that is kept, read into `pending`; each removed one on the way
+    /// is reported to `sink`.
+    fn fill(
+        &mut self,
+        old: &mut dyn SortedSource,
+        sink: &mut dyn EntrySink,
+    ) -> Result<(), WireError> {
         while self.pending.is_none() && !self.exhausted {
             match old.next_entry() {
                 None => self.exhausted = true,
@@ -229,12 +235,14 @@ impl<'r> Merge<'r> {
                     self.old_seen += 1;
                     if self.removals.get(self.next_removal) == Some(&index) {
                         self.next_removal += 1;
+                        sink.change(self.section, Change::Removed, key, value)?;
                     } else {
                         self.pending = Some((key.to_vec(), value));
                     }
                 }
             }
         }
+        Ok(())
     }
 
     /// Emits every kept old entry below `limit` (all of them when `None`).
@@ -246,7 +254,7 @@ impl<'r> Merge<'r> {
         sink: &mut dyn EntrySink,
     ) -> Result<(), WireError> {
         loop {
-            self.fill(old);
+            self.fill(old, sink)?;
             let Some((key, value)) = &self.pending else {
                 return Ok(());
             };
