@@ -57,16 +57,43 @@ impl Overlay {
 }
 
 /// Merges a base stream, an added stream and a removed stream (each in key order) into
-/// the list's entries in key order. Works over whole maps and over searches alike.
+/// the list's entries in key order. Works over whole maps and over searches alike. Keys
+/// are copied into buffers that are reused, so a stream of 10M entries allocates nothing
+/// per entry.
 pub(crate) struct Layered<S> {
-    base: S,
-    added: S,
-    removed: S,
-    base_next: Option<(Vec<u8>, u64)>,
-    added_next: Option<(Vec<u8>, u64)>,
-    removed_next: Option<Vec<u8>>,
+    streams: [S; 3],
+    heads: [Head; 3],
     started: bool,
     out: Vec<u8>,
+}
+
+const BASE: usize = 0;
+const ADDED: usize = 1;
+const REMOVED: usize = 2;
+
+/// The next entry of one stream, copied out of it.
+#[derive(Default)]
+struct Head {
+    key: Vec<u8>,
+    value: u64,
+    live: bool,
+}
+
+impl Head {
+    fn pull<S>(&mut self, stream: &mut S)
+    where
+        S: for<'b> Streamer<'b, Item = (&'b [u8], u64)>,
+    {
+        match stream.next() {
+            Some((key, value)) => {
+                self.key.clear();
+                self.key.extend_from_slice(key);
+                self.value = value;
+                self.live = true;
+            }
+            None => self.live = false,
+        }
+    }
 }
 
 impl<S> Layered<S>
@@ -76,23 +103,24 @@ where
     /// The merge of `base` with `added` and `removed`.
     pub fn new(base: S, added: S, removed: S) -> Self {
         Layered {
-            base,
-            added,
-            removed,
-            base_next: None,
-            added_next: None,
-            removed_next: None,
+            streams: [base, added, removed],
+            heads: Default::default(),
             started: false,
             out: Vec::new(),
         }
     }
-}
 
-fn pull<S>(stream: &mut S, slot: &mut Option<(Vec<u8>, u64)>)
-where
-    S: for<'b> Streamer<'b, Item = (&'b [u8], u64)>,
-{
-    *slot = stream.next().map(|(k, v)| (k.to_vec(), v));
+    fn pull(&mut self, which: usize) {
+        self.heads[which].pull(&mut self.streams[which]);
+    }
+
+    /// Hands out the head of `which` (its buffer becomes the output) and pulls the next.
+    fn emit(&mut self, which: usize) -> (&[u8], u64) {
+        std::mem::swap(&mut self.out, &mut self.heads[which].key);
+        let value = self.heads[which].value;
+        self.pull(which);
+        (&self.out, value)
+    }
 }
 
 impl<S> SortedSource for Layered<S>
@@ -102,38 +130,34 @@ where
     fn next_entry(&mut self) -> Option<(&[u8], u64)> {
         if !self.started {
             self.started = true;
-            pull(&mut self.base, &mut self.base_next);
-            pull(&mut self.added, &mut self.added_next);
-            self.removed_next = self.removed.next().map(|(k, _)| k.to_vec());
+            for which in [BASE, ADDED, REMOVED] {
+                self.pull(which);
+            }
         }
         loop {
-            let take_added = match (&self.base_next, &self.added_next) {
-                (None, None) => return None,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (Some((b, _)), Some((a, _))) => a <= b,
+            let [base, added, _] = &self.heads;
+            let take_added = match (base.live, added.live) {
+                (false, false) => return None,
+                (false, true) => true,
+                (true, false) => false,
+                (true, true) => added.key <= base.key,
             };
             if take_added {
-                let (key, value) = self.added_next.take()?;
                 // A base key equal to an added one is masked (by removed, or by the
                 // added value itself should the overlay be inconsistent).
-                if self.base_next.as_ref().is_some_and(|(b, _)| *b == key) {
-                    pull(&mut self.base, &mut self.base_next);
+                if base.live && base.key == added.key {
+                    self.pull(BASE);
                 }
-                pull(&mut self.added, &mut self.added_next);
-                self.out = key;
-                return Some((&self.out, value));
+                return Some(self.emit(ADDED));
             }
-            let (key, value) = self.base_next.take()?;
-            pull(&mut self.base, &mut self.base_next);
-            while self.removed_next.as_ref().is_some_and(|r| *r < key) {
-                self.removed_next = self.removed.next().map(|(k, _)| k.to_vec());
+            while self.heads[REMOVED].live && self.heads[REMOVED].key < self.heads[BASE].key {
+                self.pull(REMOVED);
             }
-            if self.removed_next.as_ref() == Some(&key) {
+            if self.heads[REMOVED].live && self.heads[REMOVED].key == self.heads[BASE].key {
+                self.pull(BASE);
                 continue;
             }
-            self.out = key;
-            return Some((&self.out, value));
+            return Some(self.emit(BASE));
         }
     }
 }
