@@ -517,6 +517,31 @@ impl Engine {
         Ok(result?)
     }
 
+    /// Folds the installed list's numbers overlay into a new base, so that lookups probe
+    /// one FST again and the next update's overlay starts small. An update writes a delta
+    /// as an overlay (work in proportion to the change) and compacts by itself only once
+    /// the overlay passes a quarter of the base; apps call this from a background job
+    /// (iOS `BGProcessingTask`, Android `WorkManager`), off the call path. It rewrites the
+    /// whole list (seconds at 10M numbers), crash-safe like an install, and checks that
+    /// the rewritten content has the installed digest. Returns whether it compacted
+    /// (`false`: no overlay, or no list on disk).
+    pub fn compact_lists(&self) -> Result<bool> {
+        self.writable("compacting the lists")?;
+        let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let updater = Updater {
+            store: &self.store,
+            lists: &self.lists,
+            lists_dir: self.lists_dir.clone(),
+            pinned_root: self.config.pinned_root.as_deref(),
+            list_name: self.config.list_name.as_deref(),
+            #[cfg(feature = "testing")]
+            crash_after: *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()),
+            now: self.config.clock.now_secs(),
+            check_expiry: true,
+        };
+        Ok(updater.compact()?)
+    }
+
     /// Stops the next installs right after `step`, as a crash there would (the `testing`
     /// feature only).
     #[cfg(feature = "testing")]

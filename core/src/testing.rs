@@ -6,6 +6,7 @@ pub use crate::decide::{
     BLOCK_SCORE, BOOST_PROBABILITY, MODEL_BOOST, MODEL_SUPPORT, SHORTENER_BOOST, WARN_SCORE,
 };
 pub use crate::lists::files::{file_name, DirSeal, FstDirWriter};
+pub use crate::lists::OverlayDirWriter;
 pub use crate::sms::SmsIndex;
 pub use crate::store::{Store, TrustRecord};
 

@@ -3,11 +3,14 @@
 //! install right after each step and dropping the engine without any cleanup. The iOS
 //! export's base (the replaced list, kept by the install) follows the same rule: after
 //! the restart it is the old list's or the new list's, and the changes it gives are right.
+//! Compaction (folding a delta's numbers overlay into a new base) runs the same steps and
+//! is held to the same rule: a crash after any of them leaves the same list, whole,
+//! verifiable and with its export base, overlaid or compacted.
 
 use std::collections::BTreeMap;
 
 use callguard_core::export::{ChangeOp, ExportEntry};
-use callguard_core::update::{FileMap, InstallStep, UpdateError};
+use callguard_core::update::{FileMap, InstallStep, UpdateError, Via};
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
 use callguard_e2e::{number, numbers, Publisher, T0};
 
@@ -175,5 +178,116 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
                 .action,
             Action::Block
         );
+    }
+}
+
+/// The list directories left in the phone's data directory.
+fn list_dirs(phone: &std::path::Path) -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(phone.join("lists"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn a_crash_after_any_compaction_step_leaves_a_whole_list() {
+    let publisher = Publisher::new();
+    publisher.set_official();
+    publisher.set_numbers(&numbers(0, 400));
+    publisher.build(T0, &[]);
+    let v0 = FileMap::from_dir(&publisher.site()).unwrap();
+    // 10 removed and 10 added: an overlay of 20 entries, well under a quarter of the base,
+    // so the update leaves compaction to `compact_lists`.
+    publisher.set_numbers(&numbers(10, 400));
+    publisher.build(T0 + 50, &[]);
+    let v1 = FileMap::from_dir(&publisher.site()).unwrap();
+    publisher.set_numbers(&numbers(20, 400));
+    publisher.build(T0 + 100, &[]);
+    let v2 = FileMap::from_dir(&publisher.site()).unwrap();
+    let root = std::fs::read(publisher.root()).unwrap();
+
+    for step in STEPS {
+        let phone = tempfile::tempdir().unwrap();
+        let (export0, export1) = {
+            let engine = open(phone.path(), &root);
+            engine.update_with_clock(&v0, T0 + 5).unwrap();
+            let export0 = full_export(&engine);
+            let report = engine.update_with_clock(&v1, T0 + 10).unwrap();
+            assert_eq!(report.installed, Some(Via::Delta { from: 1 }), "{step:?}");
+            assert!(
+                engine.lists().has_overlay(),
+                "{step:?}: a delta installs an overlay"
+            );
+            let export1 = full_export(&engine);
+            engine.simulate_crash_after(Some(step));
+            match engine.compact_lists() {
+                Err(Error::Update(UpdateError::SimulatedCrash(at))) => assert_eq!(at, step),
+                other => panic!("{step:?}: expected the simulated crash, got {other:?}"),
+            }
+            (export0, export1)
+        }; // the process "dies": no cleanup runs
+
+        let engine = open(phone.path(), &root);
+        let committed = matches!(
+            step,
+            InstallStep::Committed | InstallStep::Swapped | InstallStep::OldRemoved
+        );
+        let lists = engine.lists();
+        assert_eq!(
+            lists.version(),
+            2,
+            "{step:?}: the list in use after restart"
+        );
+        assert_eq!(lists.counts()[0], 400, "{step:?}: a whole list");
+        assert_eq!(lists.has_overlay(), !committed, "{step:?}");
+        assert!(
+            engine.verify_lists().unwrap(),
+            "{step:?}: the list verifies"
+        );
+        for (i, expected) in [
+            (5, Action::Allow),
+            (15, Action::Block),
+            (405, Action::Block),
+        ] {
+            let action = engine
+                .check_call(&CallInput::number(number(i)))
+                .unwrap()
+                .action;
+            assert_eq!(action, expected, "{step:?}: number {i}");
+        }
+        let dirs = list_dirs(phone.path());
+        assert_eq!(dirs.len(), 2, "{step:?}: leftover directories {dirs:?}");
+        assert_eq!(dirs[0].ends_with("-c"), committed, "{step:?}: {dirs:?}");
+        assert_eq!(dirs[1], format!("{}.export-base", dirs[0]), "{step:?}");
+        // Same content, same export, and the export base came along.
+        assert_eq!(full_export(&engine), export1, "{step:?}");
+        assert_eq!(
+            changed(&engine, &export0),
+            Some(export1.0.clone()),
+            "{step:?}"
+        );
+
+        // The interrupted compaction can be run again, and then the next update applies
+        // to the compacted base.
+        assert_eq!(engine.compact_lists().unwrap(), !committed, "{step:?}");
+        assert!(!engine.lists().has_overlay(), "{step:?}");
+        assert_eq!(
+            changed(&engine, &export0),
+            Some(export1.0.clone()),
+            "{step:?}"
+        );
+        let report = engine.update_with_clock(&v2, T0 + 300).unwrap();
+        assert_eq!(report.installed, Some(Via::Delta { from: 2 }), "{step:?}");
+        assert_eq!(
+            changed(&engine, &export1),
+            Some(full_export(&engine).0),
+            "{step:?}"
+        );
+        assert_eq!(engine.lists().counts()[0], 400, "{step:?}");
+        assert!(engine.verify_lists().unwrap(), "{step:?}");
     }
 }

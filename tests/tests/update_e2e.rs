@@ -55,6 +55,19 @@ fn publish_serve_update_by_snapshot_delta_and_snapshot_again() {
         "a delta is smaller than the snapshot"
     );
 
+    // The delta left an overlay over the numbers; `callguard compact` folds it into a
+    // new base once, with the same decisions.
+    let compact = |phone: &Phone| {
+        let out = phone.callguard().arg("compact").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(compact(&phone).trim(), "compacted the installed list");
+    assert_eq!(compact(&phone).trim(), "nothing to compact");
+    assert_eq!(phone.check(&number(5))["action"], "allow");
+    assert_eq!(phone.check(&number(2100))["action"], "block");
+    assert_eq!(phone.status()["update"]["installed"]["seq"], 3);
+
     // An update with nothing new downloads no list content.
     let report = phone.update_ok(&server.url, &publisher.root());
     assert_eq!(report["installed"], serde_json::Value::Null);

@@ -91,6 +91,8 @@ pub enum Command {
     History(History),
     /// Fetch, verify and install the newest signed list from a site
     Update(Update),
+    /// Fold the installed list's numbers overlay (what deltas changed) into a new base
+    Compact,
     /// Measure SMS decisions on labelled messages (TSV `label<TAB>text` or JSON lines)
     EvalSms(EvalSms),
     /// Show the lists in use, how fresh they are, the home region and the database

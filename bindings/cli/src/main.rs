@@ -188,6 +188,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 output::update_report(out, &report)?;
             }
         }
+        Command::Compact => {
+            let engine = opener.open()?;
+            if engine.compact_lists()? {
+                writeln!(out, "compacted the installed list")?;
+            } else {
+                writeln!(out, "nothing to compact")?;
+            }
+        }
         Command::EvalSms(e) => {
             opener.sms_model = !e.without_model;
             eval_sms(&opener, &e, out)?;

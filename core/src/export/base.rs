@@ -61,19 +61,7 @@ pub(crate) fn stage(
             // live base, which belongs to another directory name.
             std::fs::remove_dir_all(&target)?;
         }
-        std::fs::create_dir(tmp)?;
-        for file in std::fs::read_dir(&source)? {
-            let file = file?;
-            if !file.file_type()?.is_file() {
-                continue;
-            }
-            let to = tmp.join(file.file_name());
-            // A hard link costs nothing; a copy where the file system has none.
-            if std::fs::hard_link(file.path(), &to).is_err() {
-                std::fs::copy(file.path(), &to)?;
-                std::fs::File::open(&to)?.sync_all()?;
-            }
-        }
+        link_files(&source, tmp)?;
         let meta = format!(
             "{MAGIC}\n{}\n{}\n{}\n{}\n{}\n",
             previous.seq, previous.count, previous.sha256, previous.files, previous.name
@@ -90,6 +78,53 @@ pub(crate) fn stage(
             false
         }
     }
+}
+
+/// Gives the list compacted from directory `from` into `to` the export base of `from`
+/// (hard links, or copies where there are none), staged in `tmp` and renamed, before the
+/// commit that makes `to` installed. Returns whether a base was carried; like
+/// [`stage`], it never fails the compaction (without a base the export reloads).
+pub(crate) fn carry(lists_dir: &Path, from: &str, to: &str, tmp: &Path) -> bool {
+    let source = dir_of(lists_dir, from);
+    if from.is_empty() || to.is_empty() || from == to || !source.is_dir() {
+        return false;
+    }
+    let target = dir_of(lists_dir, to);
+    let carried = (|| -> Result<()> {
+        if target.exists() {
+            // Left by a compaction that crashed before its commit: never the live base.
+            std::fs::remove_dir_all(&target)?;
+        }
+        link_files(&source, tmp)?;
+        sync_dir(tmp)?;
+        std::fs::rename(tmp, &target)?;
+        sync_dir(lists_dir)
+    })();
+    match carried {
+        Ok(()) => true,
+        Err(_) => {
+            let _ = std::fs::remove_dir_all(tmp);
+            false
+        }
+    }
+}
+
+/// Creates `tmp` with a link to every file of `source` (list files are never changed in
+/// place, only replaced): a hard link costs nothing; a copy where the file system has none.
+fn link_files(source: &Path, tmp: &Path) -> Result<()> {
+    std::fs::create_dir(tmp)?;
+    for file in std::fs::read_dir(source)? {
+        let file = file?;
+        if !file.file_type()?.is_file() {
+            continue;
+        }
+        let to = tmp.join(file.file_name());
+        if std::fs::hard_link(file.path(), &to).is_err() {
+            std::fs::copy(file.path(), &to)?;
+            std::fs::File::open(&to)?.sync_all()?;
+        }
+    }
+    Ok(())
 }
 
 /// The export base of the list installed as `installed`: the name and sequence number

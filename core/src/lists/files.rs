@@ -52,24 +52,41 @@ pub struct FileSeal {
     pub crc: u32,
 }
 
-/// The seals of the five section files of a list directory, in [`Section::ALL`] order.
+/// The seals of a list directory's files: the five section files, in [`Section::ALL`]
+/// order, and the numbers section's overlay when the list has one ([`super::overlay`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DirSeal(pub [FileSeal; 5]);
+pub struct DirSeal {
+    /// The section files (for the numbers section, the base its overlay applies to).
+    pub sections: [FileSeal; 5],
+    /// The numbers overlay's added and removed files, in that order.
+    pub overlay: Option<[FileSeal; 2]>,
+}
 
 impl DirSeal {
-    /// Reads the seal of every section file in `dir` (a length and four bytes each).
+    /// Reads the seal of every file in `dir` (a length and four bytes each); the overlay's
+    /// when its files are there.
     pub fn read(dir: &Path) -> Result<DirSeal> {
-        let mut seals = [FileSeal { len: 0, crc: 0 }; 5];
+        let mut sections = [FileSeal { len: 0, crc: 0 }; 5];
         for section in Section::ALL {
-            seals[section.index()] = FileSeal::read(&dir.join(file_name(section)))?;
+            sections[section.index()] = FileSeal::read(&dir.join(file_name(section)))?;
         }
-        Ok(DirSeal(seals))
+        let overlay = if has_overlay(dir) {
+            Some([
+                FileSeal::read(&dir.join(OVERLAY_ADDED))?,
+                FileSeal::read(&dir.join(OVERLAY_REMOVED))?,
+            ])
+        } else {
+            None
+        };
+        Ok(DirSeal { sections, overlay })
     }
 
-    /// The text form stored in SQLite: `len:crc` per section, comma-separated.
+    /// The text form stored in SQLite: `len:crc` per file, comma-separated (five, or
+    /// seven with an overlay).
     pub fn to_text(&self) -> String {
-        self.0
+        self.sections
             .iter()
+            .chain(self.overlay.iter().flatten())
             .map(|s| format!("{}:{:08x}", s.len, s.crc))
             .collect::<Vec<_>>()
             .join(",")
@@ -77,17 +94,35 @@ impl DirSeal {
 
     /// Reads the text form back; `None` for anything else (an install from before seals).
     pub fn from_text(text: &str) -> Option<DirSeal> {
-        let mut seals = [FileSeal { len: 0, crc: 0 }; 5];
-        let mut parts = text.split(',');
-        for seal in &mut seals {
-            let (len, crc) = parts.next()?.split_once(':')?;
-            *seal = FileSeal {
-                len: len.parse().ok()?,
-                crc: u32::from_str_radix(crc, 16).ok()?,
-            };
-        }
-        parts.next().is_none().then_some(DirSeal(seals))
+        let parsed: Option<Vec<FileSeal>> = text
+            .split(',')
+            .map(|part| {
+                let (len, crc) = part.split_once(':')?;
+                Some(FileSeal {
+                    len: len.parse().ok()?,
+                    crc: u32::from_str_radix(crc, 16).ok()?,
+                })
+            })
+            .collect();
+        let parsed = parsed?;
+        let sections = <[FileSeal; 5]>::try_from(parsed.get(..5)?).ok()?;
+        let overlay = match parsed.get(5..)? {
+            [] => None,
+            [added, removed] => Some([*added, *removed]),
+            _ => return None,
+        };
+        Some(DirSeal { sections, overlay })
     }
+}
+
+/// The numbers overlay's file of entries added to the base (see [`super::overlay`]).
+pub const OVERLAY_ADDED: &str = "numbers.added.fst";
+/// The numbers overlay's file of base entries removed, with their base values.
+pub const OVERLAY_REMOVED: &str = "numbers.removed.fst";
+
+/// Whether a list directory holds an overlay over its numbers file.
+pub(crate) fn has_overlay(dir: &Path) -> bool {
+    dir.join(OVERLAY_ADDED).exists() || dir.join(OVERLAY_REMOVED).exists()
 }
 
 impl FileSeal {
@@ -168,9 +203,19 @@ pub struct FstDirWriter {
 impl FstDirWriter {
     /// Creates `dir` (which must not exist) and one empty file per section.
     pub fn create(dir: &Path) -> Result<FstDirWriter> {
+        FstDirWriter::create_without(dir, None)
+    }
+
+    /// Like [`create`](Self::create), but writes no file for `skipped`, whose entries
+    /// another writer handles (the numbers overlay); entries for it are refused.
+    pub(crate) fn create_without(dir: &Path, skipped: Option<Section>) -> Result<FstDirWriter> {
         std::fs::create_dir(dir)?;
         let mut builders = Vec::with_capacity(5);
         for section in Section::ALL {
+            if Some(section) == skipped {
+                builders.push(None);
+                continue;
+            }
             let file = File::create(dir.join(file_name(section)))?;
             builders.push(Some(
                 MapBuilder::new(BufWriter::new(file)).map_err(super::fst_error)?,
@@ -180,6 +225,11 @@ impl FstDirWriter {
             dir: dir.to_owned(),
             builders,
         })
+    }
+
+    /// The directory being written.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Finishes every file and syncs the files and the directory to disk.

@@ -23,6 +23,8 @@ use callguard_format::domain;
 pub mod files;
 pub(crate) mod guard;
 mod installed;
+pub(crate) mod overlay;
+pub(crate) mod overlay_writer;
 mod prefix;
 
 use std::collections::BTreeMap;
@@ -38,6 +40,7 @@ pub use builder::ListSetBuilder;
 pub use callguard_format::EntryMeta;
 pub use files::FstBytes;
 pub(crate) use installed::open_installed;
+pub use overlay_writer::{ListDirWriter, OverlayDirWriter};
 
 /// An exact or prefix hit in a list, with what the list says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +56,9 @@ pub struct ListSet {
     name: String,
     version: u64,
     sections: [Map<FstBytes>; 5],
+    /// What the updates since the last compaction changed in the numbers section, over
+    /// the base in `sections` ([`overlay`]); `None` for a set built whole.
+    overlay: Option<overlay::Overlay>,
     /// Set when this set stands in for an installed list that was refused as damaged:
     /// that list's name and sequence number, reported beside every decision.
     stands_in_for: Option<(String, u64)>,
@@ -88,6 +94,7 @@ impl ListSet {
             name: "none".to_owned(),
             version: 0,
             sections,
+            overlay: None,
             stands_in_for: None,
             numeric_lengths: std::sync::OnceLock::new(),
         }
@@ -108,10 +115,15 @@ impl ListSet {
             let bytes = builder.into_inner().map_err(fst_error)?;
             maps.push(Map::new(FstBytes::Owned(bytes)).map_err(fst_error)?);
         }
-        ListSet::from_maps(name, version, maps)
+        ListSet::from_maps(name, version, maps, None)
     }
 
-    fn from_maps(name: &str, version: u64, maps: Vec<Map<FstBytes>>) -> Result<ListSet> {
+    fn from_maps(
+        name: &str,
+        version: u64,
+        maps: Vec<Map<FstBytes>>,
+        overlay: Option<overlay::Overlay>,
+    ) -> Result<ListSet> {
         let sections = maps
             .try_into()
             .map_err(|_| Error::InvalidList("five sections expected".into()))?;
@@ -119,6 +131,7 @@ impl ListSet {
             name: name.to_owned(),
             version,
             sections,
+            overlay,
             stands_in_for: None,
             numeric_lengths: std::sync::OnceLock::new(),
         })
@@ -131,37 +144,108 @@ impl ListSet {
 
     /// Memory-maps the files in `dir` only if each still matches the seal recorded at
     /// install (its length and footer checksum): a missing, truncated, extended or
-    /// swapped file is refused without reading it whole.
+    /// swapped file is refused without reading it whole. With a seal, the numbers
+    /// overlay is mapped exactly when the seal has one; without, when its files are there.
     pub fn open_sealed(
         dir: &Path,
         name: &str,
         version: u64,
         seal: Option<&files::DirSeal>,
     ) -> Result<ListSet> {
+        let open = |file: &str, seal: Option<&files::FileSeal>| -> Result<Map<FstBytes>> {
+            let bytes = files::map_file(&dir.join(file), seal)?;
+            Map::new(bytes).map_err(|e| Error::InvalidList(format!("{file}: {e}")))
+        };
         let mut maps = Vec::with_capacity(5);
         for section in Section::ALL {
-            let path = dir.join(files::file_name(section));
-            let bytes = files::map_file(&path, seal.map(|s| &s.0[section.index()]))?;
-            maps.push(
-                Map::new(bytes).map_err(|e| {
-                    Error::InvalidList(format!("{}: {e}", files::file_name(section)))
-                })?,
-            );
+            maps.push(open(
+                &files::file_name(section),
+                seal.map(|s| &s.sections[section.index()]),
+            )?);
         }
-        ListSet::from_maps(name, version, maps)
+        let overlay_seals = match seal {
+            Some(seal) => seal.overlay.map(|[a, r]| [Some(a), Some(r)]),
+            None => files::has_overlay(dir).then_some([None, None]),
+        };
+        let overlay = match overlay_seals {
+            Some([added, removed]) => Some(overlay::Overlay {
+                added: open(files::OVERLAY_ADDED, added.as_ref())?,
+                removed: open(files::OVERLAY_REMOVED, removed.as_ref())?,
+            }),
+            None => None,
+        };
+        ListSet::from_maps(name, version, maps, overlay)
+    }
+
+    /// Every FST behind this set with its file name: the five sections, then the
+    /// overlay's two.
+    fn all_maps(&self) -> impl Iterator<Item = (String, &Map<FstBytes>)> + '_ {
+        let sections = Section::ALL
+            .iter()
+            .map(|s| (files::file_name(*s), &self.sections[s.index()]));
+        let overlay = self.overlay.iter().flat_map(|o| {
+            [
+                (files::OVERLAY_ADDED.to_owned(), &o.added),
+                (files::OVERLAY_REMOVED.to_owned(), &o.removed),
+            ]
+        });
+        sections.chain(overlay)
+    }
+
+    /// Whether the numbers section is a base with an overlay (compaction would fold it).
+    pub fn has_overlay(&self) -> bool {
+        self.overlay.is_some()
+    }
+
+    /// Entries in the numbers overlay (0 without one): what compaction would fold in.
+    pub fn overlay_entries(&self) -> u64 {
+        self.overlay.as_ref().map_or(0, |o| o.entries())
+    }
+
+    /// Whether the numbers overlay has grown past the point where compaction is due
+    /// ([`overlay::COMPACT_AT_FRACTION`] of the base).
+    pub fn compaction_due(&self) -> bool {
+        self.overlay
+            .as_ref()
+            .is_some_and(|o| o.compaction_due(&self.sections[Section::Numbers.index()]))
+    }
+
+    /// Streams every section's entries into `sink` in canonical order, and returns their
+    /// digest: compaction rewrites a list this way, and checks the digest against the
+    /// installed one.
+    pub fn write_into(
+        &self,
+        sink: &mut dyn crate::wire::EntrySink,
+    ) -> std::result::Result<crate::wire::ContentSummary, crate::wire::WireError> {
+        let mut digest = crate::wire::ContentDigest::new();
+        for section in Section::ALL {
+            let mut cursor = self.cursor(section);
+            while let Some((key, value)) = cursor.next_entry() {
+                digest.add(section, key, value);
+                sink.entry(section, key, value)?;
+            }
+        }
+        Ok(digest.finish())
+    }
+
+    /// The base numbers FST and the overlay over it, for the overlay writer.
+    pub(crate) fn numbers_layers(&self) -> (&Map<FstBytes>, Option<&overlay::Overlay>) {
+        (
+            &self.sections[Section::Numbers.index()],
+            self.overlay.as_ref(),
+        )
     }
 
     /// Recomputes every section's checksum over all of its bytes: finds a flipped byte
     /// that the cheap seal check at open cannot see. Reads the whole list.
     pub fn verify(&self) -> Result<()> {
-        for section in Section::ALL {
-            let map = &self.sections[section.index()];
+        for (file, map) in self.all_maps() {
             if map.as_fst().as_bytes().is_empty() {
                 continue;
             }
-            map.as_fst().verify().map_err(|_| {
-                Error::InvalidList(format!("{} fails its checksum", files::file_name(section)))
-            })?;
+            map.as_fst()
+                .verify()
+                .map_err(|_| Error::InvalidList(format!("{file} fails its checksum")))?;
         }
         if self.is_damaged() {
             return Err(Error::InvalidList(
@@ -173,16 +257,15 @@ impl ListSet {
 
     /// The bytes of every section, as mapped or held.
     pub fn byte_size(&self) -> u64 {
-        self.sections
-            .iter()
-            .map(|m| m.as_fst().as_bytes().len() as u64)
+        self.all_maps()
+            .map(|(_, m)| m.as_fst().as_bytes().len() as u64)
             .sum()
     }
 
     /// Whether a file behind this set was truncated under it (the SIGBUS guard absorbed
     /// a fault in one of its mappings): its contents can no longer be trusted.
     pub fn is_damaged(&self) -> bool {
-        self.sections.iter().any(|m| match m.as_fst().as_inner() {
+        self.all_maps().any(|(_, m)| match m.as_fst().as_inner() {
             FstBytes::Mapped(map) => map.faulted(),
             FstBytes::Owned(_) => false,
         })
@@ -197,16 +280,25 @@ impl ListSet {
 
     /// A copy of a set held in memory (a bundled list), or `None` for a mapped one.
     pub(crate) fn try_clone_owned(&self) -> Option<ListSet> {
-        let mut maps = Vec::with_capacity(5);
-        for map in &self.sections {
+        fn owned(map: &Map<FstBytes>) -> Option<Map<FstBytes>> {
             match map.as_fst().as_inner() {
-                FstBytes::Owned(bytes) => {
-                    maps.push(Map::new(FstBytes::Owned(bytes.clone())).ok()?);
-                }
-                FstBytes::Mapped(_) => return None,
+                FstBytes::Owned(bytes) => Map::new(FstBytes::Owned(bytes.clone())).ok(),
+                FstBytes::Mapped(_) => None,
             }
         }
-        ListSet::from_maps(&self.name, self.version, maps).ok()
+        let maps = self
+            .sections
+            .iter()
+            .map(owned)
+            .collect::<Option<Vec<_>>>()?;
+        let overlay = match &self.overlay {
+            Some(o) => Some(overlay::Overlay {
+                added: owned(&o.added)?,
+                removed: owned(&o.removed)?,
+            }),
+            None => None,
+        };
+        ListSet::from_maps(&self.name, self.version, maps, overlay).ok()
     }
 
     /// The refused installed list this set stands in for, if any.
@@ -226,7 +318,11 @@ impl ListSet {
 
     /// Entries in one section.
     pub fn len(&self, section: Section) -> usize {
-        self.sections[section.index()].len()
+        let map = &self.sections[section.index()];
+        match (&self.overlay, section) {
+            (Some(overlay), Section::Numbers) => overlay.len(map),
+            _ => map.len(),
+        }
     }
 
     /// Entries in every section, in [`Section::ALL`] order.
@@ -236,7 +332,11 @@ impl ListSet {
 
     /// The exact entry for E.164 digits (no `+`).
     pub fn number(&self, key: &str) -> Option<ListHit> {
-        let value = self.sections[Section::Numbers.index()].get(key)?;
+        let base = &self.sections[Section::Numbers.index()];
+        let value = match &self.overlay {
+            None => base.get(key)?,
+            Some(overlay) => overlay.get(base, key.as_bytes())?,
+        };
         Some(ListHit {
             key: key.to_owned(),
             meta: EntryMeta::unpack(value)?,
@@ -294,16 +394,24 @@ impl ListSet {
     /// Streams one section's entries in ascending key order, in constant memory: the
     /// base a delta applies to, and the source of the iOS export.
     pub fn cursor(&self, section: Section) -> Box<dyn SortedSource + '_> {
-        Box::new(FstCursor {
-            stream: self.sections[section.index()].into_stream(),
-        })
+        let map = &self.sections[section.index()];
+        match (&self.overlay, section) {
+            (Some(o), Section::Numbers) => Box::new(overlay::Layered::new(
+                map.stream(),
+                o.added.stream(),
+                o.removed.stream(),
+            )),
+            _ => Box::new(FstCursor {
+                stream: map.stream(),
+            }),
+        }
     }
 
     /// The exact numbers in ascending key order.
     pub fn numbers(&self) -> impl Iterator<Item = (String, EntryMeta)> + '_ {
-        let mut stream = self.sections[Section::Numbers.index()].into_stream();
+        let mut stream = self.cursor(Section::Numbers);
         std::iter::from_fn(move || loop {
-            let (key, value) = stream.next()?;
+            let (key, value) = stream.next_entry()?;
             if let Some(meta) = EntryMeta::unpack(value) {
                 return Some((String::from_utf8_lossy(key).into_owned(), meta));
             }
@@ -327,10 +435,9 @@ impl ListSet {
         &self,
         after: Option<u64>,
     ) -> impl Iterator<Item = (u64, EntryMeta)> + '_ {
-        let map = &self.sections[Section::Numbers.index()];
         let after_key = after.map(|n| n.to_string());
         let mut len = after_key.as_ref().map_or(1, String::len);
-        let mut stream: Option<fst::map::Stream<'_, DigitsOfLen>> = None;
+        let mut stream: Option<Box<dyn SortedSource + '_>> = None;
         let present = self.numeric_lengths();
         std::iter::from_fn(move || loop {
             // Each length's search walks most of the FST: walk only the lengths it holds.
@@ -341,13 +448,9 @@ impl ListSet {
                 return None;
             }
             let current = stream.get_or_insert_with(|| {
-                let search = map.search(DigitsOfLen(len));
-                match &after_key {
-                    Some(key) if key.len() == len => search.gt(key.as_bytes()).into_stream(),
-                    _ => search.into_stream(),
-                }
+                self.numbers_of_len(len, after_key.as_deref().filter(|k| k.len() == len))
             });
-            match current.next() {
+            match current.next_entry() {
                 Some((key, value)) => {
                     let number = std::str::from_utf8(key).ok().and_then(|k| k.parse().ok());
                     if let (Some(number), Some(meta)) = (number, EntryMeta::unpack(value)) {
@@ -364,15 +467,44 @@ impl ListSet {
 }
 
 impl ListSet {
+    /// The numbers section's keys of exactly `len` digits, after `after` when given, in
+    /// order, through the overlay when there is one.
+    fn numbers_of_len<'s>(&'s self, len: usize, after: Option<&str>) -> Box<dyn SortedSource + 's> {
+        let search = |map: &'s Map<FstBytes>| {
+            let search = map.search(DigitsOfLen(len));
+            match after {
+                Some(key) => search.gt(key.as_bytes()).into_stream(),
+                None => search.into_stream(),
+            }
+        };
+        let base = &self.sections[Section::Numbers.index()];
+        match &self.overlay {
+            None => Box::new(FstCursor {
+                stream: search(base),
+            }),
+            Some(o) => Box::new(overlay::Layered::new(
+                search(base),
+                search(&o.added),
+                search(&o.removed),
+            )),
+        }
+    }
+
     /// Which lengths of all-digit keys the numbers section holds: one pass over its keys,
     /// the first time an ordered export asks.
     fn numeric_lengths(&self) -> &[bool; MAX_NUMERIC_DIGITS + 1] {
         self.numeric_lengths.get_or_init(|| {
+            // The base's and the overlay's added keys: a length whose keys were all
+            // removed is only walked in vain.
             let mut present = [false; MAX_NUMERIC_DIGITS + 1];
-            let mut keys = self.sections[Section::Numbers.index()].keys();
-            while let Some(key) = keys.next() {
-                if key.len() <= MAX_NUMERIC_DIGITS && key.iter().all(u8::is_ascii_digit) {
-                    present[key.len()] = true;
+            let base = &self.sections[Section::Numbers.index()];
+            let added = self.overlay.as_ref().map(|o| &o.added);
+            for map in std::iter::once(base).chain(added) {
+                let mut keys = map.keys();
+                while let Some(key) = keys.next() {
+                    if key.len() <= MAX_NUMERIC_DIGITS && key.iter().all(u8::is_ascii_digit) {
+                        present[key.len()] = true;
+                    }
                 }
             }
             present
@@ -406,11 +538,11 @@ impl fst::Automaton for DigitsOfLen {
     }
 }
 
-struct FstCursor<'a> {
-    stream: fst::map::Stream<'a>,
+struct FstCursor<'a, A: fst::Automaton = fst::automaton::AlwaysMatch> {
+    stream: fst::map::Stream<'a, A>,
 }
 
-impl SortedSource for FstCursor<'_> {
+impl<A: fst::Automaton> SortedSource for FstCursor<'_, A> {
     fn next_entry(&mut self) -> Option<(&[u8], u64)> {
         self.stream.next()
     }
@@ -506,3 +638,6 @@ mod numeric_order_tests {
         assert!(ListSet::empty().numbers_ascending(None).next().is_none());
     }
 }
+
+#[cfg(test)]
+mod overlay_tests;

@@ -7,7 +7,9 @@
 //! 2. pick the cheapest verified path: the delta from the installed sequence number, or
 //!    the snapshot;
 //! 3. download with the signed length as a hard cap and check the signed hash;
-//! 4. stream the snapshot, or merge the delta with the installed FSTs, into new FST files;
+//! 4. stream the snapshot into new FST files, or merge the delta with the installed
+//!    FSTs: the small sections into new FST files, the numbers into an overlay over the
+//!    installed base ([`crate::lists::overlay`]), compacted when it grows ([`compact`]);
 //! 5. compare the content's count and SHA-256 with the manifest (a delta that misses falls
 //!    back to the snapshot);
 //! 6. install: fsync, rename, keep the replaced list as the export base, and one SQLite
@@ -16,6 +18,7 @@
 //!
 //! Any failure leaves the last verified list in use and is recorded for `status`.
 
+mod compact;
 mod fetch;
 #[cfg(feature = "net")]
 mod http;

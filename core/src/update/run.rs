@@ -9,8 +9,8 @@ use super::lock::{InstallLock, LOCK_FILE};
 use super::FetchError;
 use super::{InstallStep, ListSlot, UpdateError, UpdateReport, Via};
 use crate::export;
-use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
-use crate::lists::{open_installed, ListSet};
+use crate::lists::files::{file_name, sync_dir, DirSeal, FstDirWriter};
+use crate::lists::{open_installed, ListDirWriter, ListSet, OverlayDirWriter};
 use crate::store::{InstalledList, Store, TrustRecord};
 use crate::trust::{self, limits, BlobRef, ListEntry, Root, TrustError, TrustedState};
 use crate::wire::{delta, snapshot, ContentSummary, EntrySink, Section, SortedEntries, WireError};
@@ -41,7 +41,7 @@ enum Built {
 }
 
 impl Updater<'_> {
-    fn store(&self) -> MutexGuard<'_, Store> {
+    pub(super) fn store(&self) -> MutexGuard<'_, Store> {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -49,7 +49,7 @@ impl Updater<'_> {
 
     /// Marks the end of an install step: where a test may stop the install as a crash
     /// would (the `testing` feature); a no-op otherwise.
-    fn step(&self, step: InstallStep) -> Result<(), UpdateError> {
+    pub(super) fn step(&self, step: InstallStep) -> Result<(), UpdateError> {
         #[cfg(feature = "testing")]
         if self.crash_after == Some(step) {
             return Err(UpdateError::SimulatedCrash(step));
@@ -70,6 +70,14 @@ impl Updater<'_> {
         let mut ignored_root = None;
         let mut report = self.attempt(&WithDeadline::start(fetcher), &mut ignored_root)?;
         report.ignored_root = ignored_root;
+        if matches!(report.installed, Some(Via::Delta { .. }))
+            && self.lists.current().compaction_due()
+        {
+            // The update is done and in use; folding the overlay into a new base is extra
+            // work whose failure leaves the installed list as it is (the next update or
+            // `Engine::compact_lists` tries again).
+            let _ = self.compact_locked();
+        }
         Ok(report)
     }
 
@@ -230,9 +238,16 @@ impl Updater<'_> {
                 length: d.length,
                 sha256: d.sha256.clone(),
             };
+            // The installed numbers file the new list's overlay will stand on.
+            let base_file = previous
+                .as_ref()
+                .filter(|p| !p.dir.is_empty())
+                .zip(self.lists_dir.as_ref())
+                .map(|(p, dir)| dir.join(&p.dir).join(file_name(Section::Numbers)));
             let attempt = fetch_blob(fetcher, &blob, "delta").and_then(|bytes| {
                 downloaded += bytes.len() as u64;
-                self.build(entry, |sink| {
+                let overlay = base_file.as_deref().map(|file| (&*current, file));
+                self.build(entry, overlay, |sink| {
                     delta::apply(
                         bytes.as_slice(),
                         d.from,
@@ -257,7 +272,7 @@ impl Updater<'_> {
                 let bytes = fetch_blob(fetcher, &entry.snapshot, "snapshot")?;
                 downloaded += bytes.len() as u64;
                 (
-                    self.build(entry, |sink| {
+                    self.build(entry, None, |sink| {
                         snapshot::decode(bytes.as_slice(), entry.count, sink)
                     })?,
                     Via::Snapshot,
@@ -317,16 +332,30 @@ impl Updater<'_> {
     }
 
     /// Streams decoded entries into new FST files (or memory) and checks the digest.
+    /// With `overlay` (the list in use and its installed numbers file), a delta's numbers
+    /// are written as an overlay over that file instead of a new FST.
     fn build(
         &self,
         entry: &ListEntry,
+        overlay: Option<(&ListSet, &Path)>,
         decode: impl FnOnce(&mut dyn EntrySink) -> Result<ContentSummary, WireError>,
     ) -> Result<Built, UpdateError> {
         match &self.lists_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let tmp = dir.join(format!("tmp-{}-{}", std::process::id(), unique()));
-                let mut writer = FstDirWriter::create(&tmp).map_err(storage)?;
+                let overlaid = overlay.and_then(|(base, file)| {
+                    OverlayDirWriter::create(&tmp, base, file)
+                        .inspect_err(|_| {
+                            let _ = std::fs::remove_dir_all(&tmp);
+                        })
+                        .ok()
+                });
+                let mut writer = match overlaid {
+                    Some(writer) => ListDirWriter::Overlay(writer),
+                    // No installed file to stand on (or not the one in use): rebuild whole.
+                    None => ListDirWriter::Full(FstDirWriter::create(&tmp).map_err(storage)?),
+                };
                 let result = decode(&mut writer).and_then(|summary| check_digest(&summary, entry));
                 if let Err(err) = result {
                     drop(writer);
@@ -377,12 +406,7 @@ impl Updater<'_> {
                     .lists_dir
                     .as_deref()
                     .ok_or_else(|| UpdateError::Storage("no list directory".into()))?;
-                installed.dir = format!(
-                    "{}-{}-{}",
-                    safe_name(name),
-                    entry.seq,
-                    &entry.sha256[..entry.sha256.len().min(12)]
-                );
+                installed.dir = list_dir_name(name, entry.seq, &entry.sha256);
                 let target = lists_dir.join(&installed.dir);
                 if target.exists() {
                     // Left by an install that crashed before its commit: never the live one,
@@ -619,6 +643,16 @@ fn report(
     }
 }
 
+/// The directory an install of list `name` at `seq` with content `sha256` writes.
+pub(super) fn list_dir_name(name: &str, seq: u64, sha256: &str) -> String {
+    format!(
+        "{}-{}-{}",
+        safe_name(name),
+        seq,
+        &sha256[..sha256.len().min(12)]
+    )
+}
+
 fn safe_name(name: &str) -> String {
     name.chars()
         .map(|c| {
@@ -632,17 +666,17 @@ fn safe_name(name: &str) -> String {
         .collect()
 }
 
-fn unique() -> u128 {
+pub(super) fn unique() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0)
 }
 
-fn storage(err: crate::Error) -> UpdateError {
+pub(super) fn storage(err: crate::Error) -> UpdateError {
     UpdateError::Storage(err.to_string())
 }
 
-fn io(err: std::io::Error) -> UpdateError {
+pub(super) fn io(err: std::io::Error) -> UpdateError {
     UpdateError::Storage(err.to_string())
 }

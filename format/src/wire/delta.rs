@@ -16,8 +16,8 @@ use super::entries::SortedSource;
 use super::snapshot::{expect_magic, finish, put_entries, read_entries};
 use super::varint::{self, Reader};
 use super::{
-    max_decoded_len, Capped, ContentDigest, ContentSummary, EntrySink, Section, SortedEntries,
-    WireError,
+    max_decoded_len, Capped, Change, ContentDigest, ContentSummary, EntrySink, Section,
+    SortedEntries, WireError,
 };
 
 /// The magic bytes that open a delta.
@@ -154,6 +154,7 @@ pub fn apply(
             |key, value| {
                 merge.emit_old_before(&mut *old, Some(key), &mut digest, sink)?;
                 digest.add(section, key, value);
+                sink.change(section, Change::Added, key, value)?;
                 sink.entry(section, key, value)
             },
         )?;
@@ -198,12 +199,17 @@ fn read_removals<R: std::io::BufRead>(
 }
 
 /// Walks the old entries, skipping removed ones, interleaving them with additions.
+///
+/// Old entries are emitted straight from the base's cursor; only the one old entry that
+/// waits for the next addition is copied (into a buffer reused for the whole section).
 struct Merge<'r> {
     section: Section,
     removals: &'r [u64],
     next_removal: usize,
     old_seen: u64,
-    pending: Option<(Vec<u8>, u64)>,
+    pending_key: Vec<u8>,
+    pending_value: u64,
+    has_pending: bool,
     exhausted: bool,
 }
 
@@ -214,30 +220,15 @@ impl<'r> Merge<'r> {
             removals,
             next_removal: 0,
             old_seen: 0,
-            pending: None,
+            pending_key: Vec::with_capacity(32),
+            pending_value: 0,
+            has_pending: false,
             exhausted: false,
         }
     }
 
-    /// The next old entry that is kept, read into `pending`.
-    fn fill(&mut self, old: &mut dyn SortedSource) {
-        while self.pending.is_none() && !self.exhausted {
-            match old.next_entry() {
-                None => self.exhausted = true,
-                Some((key, value)) => {
-                    let index = self.old_seen;
-                    self.old_seen += 1;
-                    if self.removals.get(self.next_removal) == Some(&index) {
-                        self.next_removal += 1;
-                    } else {
-                        self.pending = Some((key.to_vec(), value));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Emits every kept old entry below `limit` (all of them when `None`).
+    /// Emits every kept old entry below `limit` (all of them when `None`); reports each
+    /// removed one on the way to `sink`.
     fn emit_old_before(
         &mut self,
         old: &mut dyn SortedSource,
@@ -245,22 +236,46 @@ impl<'r> Merge<'r> {
         digest: &mut ContentDigest,
         sink: &mut dyn EntrySink,
     ) -> Result<(), WireError> {
-        loop {
-            self.fill(old);
-            let Some((key, value)) = &self.pending else {
-                return Ok(());
-            };
+        let duplicate = WireError::Malformed("an addition duplicates a kept entry");
+        if self.has_pending {
+            let key = self.pending_key.as_slice();
             match limit {
-                Some(limit) if key.as_slice() == limit => {
-                    return Err(WireError::Malformed("an addition duplicates a kept entry"))
-                }
-                Some(limit) if key.as_slice() > limit => return Ok(()),
+                Some(limit) if key == limit => return Err(duplicate),
+                Some(limit) if key > limit => return Ok(()),
                 _ => {
-                    digest.add(self.section, key, *value);
-                    sink.entry(self.section, key, *value)?;
-                    self.pending = None;
+                    digest.add(self.section, key, self.pending_value);
+                    sink.entry(self.section, key, self.pending_value)?;
+                    self.has_pending = false;
                 }
             }
         }
+        while !self.exhausted {
+            let Some((key, value)) = old.next_entry() else {
+                self.exhausted = true;
+                break;
+            };
+            let index = self.old_seen;
+            self.old_seen += 1;
+            if self.removals.get(self.next_removal) == Some(&index) {
+                self.next_removal += 1;
+                sink.change(self.section, Change::Removed, key, value)?;
+                continue;
+            }
+            match limit {
+                Some(limit) if key == limit => return Err(duplicate),
+                Some(limit) if key > limit => {
+                    self.pending_key.clear();
+                    self.pending_key.extend_from_slice(key);
+                    self.pending_value = value;
+                    self.has_pending = true;
+                    return Ok(());
+                }
+                _ => {
+                    digest.add(self.section, key, value);
+                    sink.entry(self.section, key, value)?;
+                }
+            }
+        }
+        Ok(())
     }
 }

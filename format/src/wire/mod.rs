@@ -123,6 +123,33 @@ impl WireError {
 pub trait EntrySink {
     /// One entry; keys within a section arrive strictly increasing.
     fn entry(&mut self, section: Section, key: &[u8], value: u64) -> Result<(), WireError>;
+
+    /// One change a delta makes, besides the resulting entries: a base entry that goes
+    /// ([`Change::Removed`], with the value it had) or an entry that comes
+    /// ([`Change::Added`], reported just before its [`entry`](Self::entry) call). Within a
+    /// section each kind arrives in strictly increasing key order. A sink that keeps its
+    /// base and records only the changes (the phone's overlays) needs these; the default
+    /// ignores them. Snapshots report none.
+    fn change(
+        &mut self,
+        section: Section,
+        change: Change,
+        key: &[u8],
+        value: u64,
+    ) -> Result<(), WireError> {
+        let _ = (section, change, key, value);
+        Ok(())
+    }
+}
+
+/// What a delta does to one entry (see [`EntrySink::change`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// An entry of the base is not in the result.
+    Removed,
+    /// An entry of the result is not in the base (a changed value is a removal and an
+    /// addition of the same key).
+    Added,
 }
 
 /// A reader that fails, rather than ends, past `limit` bytes: a decompression bomb then
