@@ -1,0 +1,144 @@
+//! Faults of the phone's storage and of other processes: none loses data, each gets a
+//! clear error, and the next good run recovers. A full disk during an install (a small
+//! tmpfs filled up by the test), a read-only data directory (a tmpfs remounted read-only,
+//! or `chattr +i`, which binds root too), list files deleted under a running engine and
+//! before an open, SQLite locked by another process for longer than its busy timeout,
+//! and two processes updating the same data directory at once.
+//!
+//! Power lost at each install step is `crash.rs`.
+
+use std::path::{Path, PathBuf};
+
+use callguard_core::update::{UpdateReport, Via};
+use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
+use callguard_e2e::fs_faults::{Filler, Immutable, Tmpfs};
+use callguard_e2e::{number, TwoVersions, T0};
+
+/// v1 lists numbers 0..2,000; v2 numbers 1,000..41,000: an install big enough to fill a
+/// small disk at any of its steps.
+fn fixture() -> TwoVersions {
+    TwoVersions::new((0, 2_000), (1_000, 40_000))
+}
+
+/// Listed by v1 only, by v2 only.
+fn on_v1() -> String {
+    number(10)
+}
+fn on_v2() -> String {
+    number(30_000)
+}
+
+fn open(dir: &Path, root: &[u8]) -> Engine {
+    Engine::open(dir, config(root)).expect("open the engine")
+}
+
+fn config(root: &[u8]) -> EngineConfig {
+    EngineConfig::new("CN".parse().unwrap()).with_pinned_root(root.to_vec())
+}
+
+fn action(engine: &Engine, n: &str) -> Action {
+    engine.check_call(&CallInput::number(n)).unwrap().action
+}
+
+/// `engine` decides on a whole `seq`: its numbers blocked, the other version's allowed.
+fn assert_deciding_on(engine: &Engine, seq: u64, what: &str) {
+    let (listed, unlisted) = match seq {
+        1 => (on_v1(), on_v2()),
+        _ => (on_v2(), on_v1()),
+    };
+    let decision = engine.check_call(&CallInput::number(&listed)).unwrap();
+    assert_eq!(decision.action, Action::Block, "{what}: seq {seq} protects");
+    assert_eq!(decision.lists.get("default"), Some(&seq), "{what}");
+    assert_eq!(action(engine, &unlisted), Action::Allow, "{what}");
+    let counts = engine.lists().counts()[0];
+    let expected = if seq == 1 { 2_000 } else { 40_000 };
+    assert_eq!(counts, expected, "{what}: a whole list");
+}
+
+/// The list directories in `phone/lists`, sorted.
+fn list_dirs(phone: &Path) -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(phone.join("lists"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// How much room each full-disk case leaves: from none to more than the install needs,
+/// so that it fails writing the files, syncing them, in SQLite's WAL, or not at all.
+const FREE_KIB: [u64; 12] = [0, 4, 8, 32, 64, 128, 160, 192, 208, 224, 240, 4096];
+
+/// A phone on a 24 MiB tmpfs with v1 installed, then the disk filled to `free_kib` KiB
+/// from full, and the update to v2 tried: the tmpfs, the data directory, the engine, the
+/// filler and the update's result.
+fn update_on_a_full_disk(
+    f: &TwoVersions,
+    free_kib: u64,
+) -> (Tmpfs, PathBuf, Engine, Filler, Result<UpdateReport, Error>) {
+    let disk = Tmpfs::mount(24 << 20);
+    let phone = disk.path().join("phone");
+    let engine = open(&phone, &f.root);
+    engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+    let filler = disk.fill_leaving(free_kib << 10);
+    let result = engine.update_with_clock(&f.v2, T0 + 200);
+    (disk, phone, engine, filler, result)
+}
+
+#[test]
+fn a_full_disk_at_any_point_of_an_install_keeps_the_old_list_and_the_next_update_recovers() {
+    let f = fixture();
+    let mut failed = 0;
+    for free_kib in FREE_KIB {
+        let what = format!("{free_kib} KiB free");
+        let (_disk, phone, engine, filler, result) = update_on_a_full_disk(&f, free_kib);
+        let seq = match &result {
+            Ok(report) => report.seq,
+            Err(_) => {
+                failed += 1;
+                1
+            }
+        };
+        eprintln!("{what}: {result:?}");
+        assert_deciding_on(&engine, seq, &what);
+        // Decisions and their (dropped) history records go on while the disk is full.
+        let screened = engine.screen_call(&CallInput::number(on_v1())).unwrap();
+        assert_eq!(screened.action, if seq == 1 { Action::Block } else { Action::Allow });
+        drop(engine);
+        // An app restart on the still-full disk finds the same whole list.
+        let engine = open(&phone, &f.root);
+        assert_deciding_on(&engine, seq, &format!("{what}, reopened while full"));
+        drop(filler);
+        // The next update, with room, installs v2 whole; nothing half-written is left.
+        let report = engine.update_with_clock(&f.v2, T0 + 300).unwrap();
+        assert_eq!(report.seq, 2, "{what}");
+        assert_deciding_on(&engine, 2, &format!("{what}, after the next update"));
+        drop(engine);
+        let engine = open(&phone, &f.root);
+        assert_deciding_on(&engine, 2, &format!("{what}, reopened"));
+        let dirs = list_dirs(&phone);
+        assert_eq!(dirs.len(), 2, "{what}: leftover directories {dirs:?}");
+        assert_eq!(dirs[1], format!("{}.export-base", dirs[0]), "{what}");
+    }
+    assert!(failed >= 4, "the disk was full for most cases: {failed} failed");
+}
+
+/// Fails today where the disk fills while the FST files are written: the FST builder's
+/// I/O error reaches `WireError::Io` as "I/O error" alone (core/src/lists/files.rs maps
+/// `fst::Error::Io` with its `Display`, which drops the `io::Error`). Reported, not fixed
+/// here (that file is being rewritten elsewhere).
+#[test]
+fn a_full_disk_is_named_in_the_error() {
+    let f = fixture();
+    for free_kib in FREE_KIB {
+        let (_disk, _phone, engine, _filler, result) = update_on_a_full_disk(&f, free_kib);
+        let Err(error) = result else { continue };
+        let text = error.to_string();
+        assert!(
+            text.contains("No space left on device") || text.contains("disk is full"),
+            "{free_kib} KiB free: the error says the disk is full: {text:?} ({error:?})"
+        );
+    }
+}
