@@ -7,7 +7,9 @@
 //!
 //! Power lost at each install step is `crash.rs`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use callguard_core::update::{UpdateReport, Via};
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
@@ -105,7 +107,14 @@ fn a_full_disk_at_any_point_of_an_install_keeps_the_old_list_and_the_next_update
         assert_deciding_on(&engine, seq, &what);
         // Decisions and their (dropped) history records go on while the disk is full.
         let screened = engine.screen_call(&CallInput::number(on_v1())).unwrap();
-        assert_eq!(screened.action, if seq == 1 { Action::Block } else { Action::Allow });
+        assert_eq!(
+            screened.action,
+            if seq == 1 {
+                Action::Block
+            } else {
+                Action::Allow
+            }
+        );
         drop(engine);
         // An app restart on the still-full disk finds the same whole list.
         let engine = open(&phone, &f.root);
@@ -122,7 +131,10 @@ fn a_full_disk_at_any_point_of_an_install_keeps_the_old_list_and_the_next_update
         assert_eq!(dirs.len(), 2, "{what}: leftover directories {dirs:?}");
         assert_eq!(dirs[1], format!("{}.export-base", dirs[0]), "{what}");
     }
-    assert!(failed >= 4, "the disk was full for most cases: {failed} failed");
+    assert!(
+        failed >= 4,
+        "the disk was full for most cases: {failed} failed"
+    );
 }
 
 /// Fails today where the disk fills while the FST files are written: the FST builder's
@@ -141,4 +153,89 @@ fn a_full_disk_is_named_in_the_error() {
             "{free_kib} KiB free: the error says the disk is full: {text:?} ({error:?})"
         );
     }
+}
+
+/// Every file under `dir` with its size and modification time.
+fn listing(dir: &Path) -> BTreeMap<PathBuf, (u64, SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(at) = todo.pop() {
+        for entry in std::fs::read_dir(&at).unwrap().flatten() {
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                todo.push(entry.path());
+            }
+            let name = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            out.insert(name, (meta.len(), meta.modified().unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_read_only_data_directory_is_refused_at_open_with_a_clear_error_and_kept_as_it_was() {
+    let f = fixture();
+    let disk = Tmpfs::mount(24 << 20);
+    let phone = disk.path().join("phone");
+    {
+        let engine = open(&phone, &f.root);
+        engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+        engine.set_setting("overseas-calls", "block").unwrap();
+    }
+    let before = listing(&phone);
+    // Read-only for root too (permission bits would not stop it).
+    disk.remount_read_only();
+    match Engine::open(&phone, config(&f.root)) {
+        Err(Error::Storage(message)) => assert!(
+            message.starts_with("the data directory cannot be written")
+                && message.contains("Read-only file system"),
+            "{message}"
+        ),
+        other => panic!("expected the read-only error, got {:?}", other.map(|_| ())),
+    }
+    disk.remount_writable();
+    assert_eq!(listing(&phone), before, "nothing changed");
+    let engine = open(&phone, &f.root);
+    assert_deciding_on(&engine, 1, "writable again");
+    assert_eq!(
+        engine.settings().get("overseas-calls").as_deref(),
+        Some("block")
+    );
+    assert_eq!(engine.update_with_clock(&f.v2, T0 + 200).unwrap().seq, 2);
+    assert_deciding_on(&engine, 2, "updated");
+}
+
+#[test]
+fn a_list_directory_that_cannot_be_written_fails_the_update_clearly_and_the_next_one_installs() {
+    let f = fixture();
+    let phone = tempfile::tempdir().unwrap();
+    let engine = open(phone.path(), &f.root);
+    engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+    let lists = phone.path().join("lists");
+    let frozen = Immutable::set(&lists);
+    let result = engine.update_with_clock(&f.v2, T0 + 200);
+    let expected = "storage: I/O error: Operation not permitted (os error 1)";
+    match &result {
+        Err(Error::Update(error)) => assert_eq!(error.to_string(), expected),
+        other => panic!("expected a storage error, got {other:?}"),
+    }
+    assert_deciding_on(&engine, 1, "the update failed");
+    let attempt = engine.status().unwrap().update.last_attempt.unwrap();
+    assert!(!attempt.ok && attempt.message == expected, "{attempt:?}");
+    // Decisions go on, and so do writes that need no new file in the lists directory.
+    engine
+        .add_rule(callguard_core::RuleKind::Allow, &on_v1())
+        .unwrap();
+    assert_eq!(action(&engine, &on_v1()), Action::Allow);
+    drop(engine);
+    // A restart while it is still frozen finds the same list.
+    let engine = open(phone.path(), &f.root);
+    assert_eq!(engine.lists().version(), 1);
+    assert_eq!(engine.lists().counts()[0], 2_000);
+    drop(frozen);
+    let report = engine.update_with_clock(&f.v2, T0 + 300).unwrap();
+    assert_eq!((report.seq, report.installed), (2, Some(Via::Snapshot)));
+    assert_eq!(action(&engine, &on_v2()), Action::Block);
+    let dirs = list_dirs(phone.path());
+    assert_eq!(dirs.len(), 2, "leftover directories {dirs:?}");
 }

@@ -28,8 +28,10 @@ fn main() {
     conn.execute_batch(begin)
         .unwrap_or_else(|e| fail(&e.to_string()));
     // A write takes the lock for real (an exclusive lock in WAL mode is taken on write).
-    conn.execute_batch("CREATE TABLE IF NOT EXISTS fault_helper (x); INSERT INTO fault_helper VALUES (1)")
-        .unwrap_or_else(|e| fail(&e.to_string()));
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS fault_helper (x); INSERT INTO fault_helper VALUES (1)",
+    )
+    .unwrap_or_else(|e| fail(&e.to_string()));
     println!("held");
     let _ = std::io::stdout().flush();
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
