@@ -9,10 +9,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use callguard_core::update::{UpdateReport, Via};
-use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
+use callguard_core::{Action, CallInput, Engine, EngineConfig, Error, SmsInput};
+
+/// The engine's database in its data directory.
+const DATABASE_FILE: &str = "callguard.sqlite";
 use callguard_e2e::fs_faults::{Filler, Immutable, Tmpfs};
 use callguard_e2e::{number, TwoVersions, T0};
 
@@ -238,4 +241,248 @@ fn a_list_directory_that_cannot_be_written_fails_the_update_clearly_and_the_next
     assert_eq!(action(&engine, &on_v2()), Action::Block);
     let dirs = list_dirs(phone.path());
     assert_eq!(dirs.len(), 2, "leftover directories {dirs:?}");
+}
+
+/// The installed list's directory (not its export base).
+fn installed_dir(phone: &Path) -> PathBuf {
+    let dirs = list_dirs(phone);
+    let name = dirs
+        .iter()
+        .find(|d| !d.ends_with(".export-base"))
+        .expect("an installed list directory");
+    phone.join("lists").join(name)
+}
+
+#[test]
+fn a_list_deleted_under_a_running_engine_still_decides_and_the_next_update_installs_whole() {
+    let f = fixture();
+    for whole_lists_dir in [false, true] {
+        let what = if whole_lists_dir {
+            "lists/ removed"
+        } else {
+            "the list's directory removed"
+        };
+        let phone = tempfile::tempdir().unwrap();
+        let engine = open(phone.path(), &f.root);
+        engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+        let removed = if whole_lists_dir {
+            phone.path().join("lists")
+        } else {
+            installed_dir(phone.path())
+        };
+        std::fs::remove_dir_all(&removed).unwrap();
+        // The mapped files live on until unmapped: the list in use is whole.
+        assert_deciding_on(&engine, 1, what);
+        assert!(engine.verify_lists().unwrap(), "{what}");
+        let report = engine.update_with_clock(&f.v2, T0 + 200);
+        let report = report.unwrap();
+        assert_eq!(report.seq, 2, "{what}");
+        assert_deciding_on(&engine, 2, what);
+        drop(engine);
+        let engine = open(phone.path(), &f.root);
+        assert!(engine.has_installed_list().unwrap(), "{what}");
+        assert_deciding_on(&engine, 2, &format!("{what}, reopened"));
+    }
+}
+
+#[test]
+fn a_list_deleted_before_the_next_open_is_refused_and_the_next_update_reinstalls_it() {
+    let f = fixture();
+    for whole_lists_dir in [false, true] {
+        let what = if whole_lists_dir {
+            "lists/ removed"
+        } else {
+            "the list's directory removed"
+        };
+        let phone = tempfile::tempdir().unwrap();
+        drop({
+            let engine = open(phone.path(), &f.root);
+            engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+            engine
+        });
+        let removed = if whole_lists_dir {
+            phone.path().join("lists")
+        } else {
+            installed_dir(phone.path())
+        };
+        std::fs::remove_dir_all(&removed).unwrap();
+        let engine = open(phone.path(), &f.root);
+        assert!(!engine.has_installed_list().unwrap(), "{what}: refused");
+        let problem = engine
+            .status()
+            .unwrap()
+            .update
+            .list_problem
+            .unwrap_or_default();
+        assert!(problem.contains("refused"), "{what}: {problem}");
+        assert_eq!(
+            action(&engine, &on_v1()),
+            Action::Allow,
+            "{what}: no list until the update"
+        );
+        // The same version again: reinstalled from its snapshot, not "current".
+        let report = engine.update_with_clock(&f.v1, T0 + 20).unwrap();
+        assert_eq!(report.installed, Some(Via::Snapshot), "{what}");
+        assert_deciding_on(&engine, 1, what);
+        drop(engine);
+        let engine = open(phone.path(), &f.root);
+        assert_deciding_on(&engine, 1, &format!("{what}, reopened"));
+        assert_eq!(engine.update_with_clock(&f.v2, T0 + 200).unwrap().seq, 2);
+    }
+}
+
+/// Another process holding the engine's database locked until dropped.
+struct DbLock {
+    child: std::process::Child,
+}
+
+impl DbLock {
+    /// `mode` is `write` (other writers wait; WAL readers go on) or `exclusive` (readers
+    /// wait too).
+    fn hold(database: &Path, mode: &str) -> DbLock {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fault_helper"))
+            .arg("lock-db")
+            .arg(database)
+            .arg(mode)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn the fault helper");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "held", "the helper took the lock");
+        DbLock { child }
+    }
+}
+
+impl Drop for DbLock {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `f`, failing unless it returned within `bound`: a hang check, far above what it
+/// takes, far below what waiting on the lock would.
+fn within<T>(bound: Duration, what: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = f();
+    assert!(
+        started.elapsed() < bound,
+        "{what} took {:?}",
+        started.elapsed()
+    );
+    out
+}
+
+#[test]
+fn a_database_locked_by_another_process_never_holds_up_a_decision_and_loses_nothing() {
+    let f = fixture();
+    // Only a write lock can be taken while the engine is open: its WAL connection keeps
+    // a shared lock, so another process's `locking_mode = EXCLUSIVE` gets "database is
+    // locked" itself (tried: the helper exits with it). Readers are never locked out.
+    for mode in ["write"] {
+        let phone = tempfile::tempdir().unwrap();
+        let engine = open(phone.path(), &f.root);
+        engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+        // Repeated calls read the history at every call decision.
+        engine.set_setting("repeated-calls", "5").unwrap();
+        engine
+            .screen_call(&CallInput::number(number(5_000)))
+            .unwrap();
+        let recorded = engine.history(100).unwrap().len();
+        let lock = DbLock::hold(&phone.path().join(DATABASE_FILE), mode);
+        // 50 screened calls and SMS: each would wait 5 s (the busy timeout) if it waited.
+        within(Duration::from_secs(5), mode, || {
+            for i in 0..25 {
+                let call = engine.screen_call(&CallInput::number(on_v1())).unwrap();
+                assert_eq!(call.action, Action::Block, "{mode} {i}");
+                let sms = engine
+                    .screen_sms(&SmsInput::new(&on_v1(), "hello"))
+                    .unwrap();
+                assert_eq!(sms.action, Action::Block, "{mode} {i}");
+            }
+        });
+        // A settings change waits the busy timeout, then fails clearly: nothing changes.
+        let changed = within(Duration::from_secs(30), mode, || {
+            engine.set_setting("overseas-calls", "block")
+        });
+        match changed {
+            Err(Error::Storage(message)) => assert_eq!(message, "database is locked", "{mode}"),
+            other => panic!(
+                "{mode}: expected the locked error, got {:?}",
+                other.map(|_| ())
+            ),
+        }
+        assert_eq!(
+            engine.settings().get("overseas-calls").as_deref(),
+            Some("warn"),
+            "{mode}: the default"
+        );
+        // An update fails at its commit, keeping the list in use.
+        let update = within(Duration::from_secs(60), mode, || {
+            engine.update_with_clock(&f.v2, T0 + 200)
+        });
+        assert!(
+            matches!(&update, Err(e) if e.to_string().contains("database is locked")),
+            "{mode}: {update:?}"
+        );
+        assert_deciding_on(&engine, 1, mode);
+        drop(lock);
+
+        // Released: the dropped records are counted, nothing else was lost, and writes,
+        // updates and the history work again.
+        let status = engine.status().unwrap();
+        assert_eq!(status.history_dropped, 50, "{mode}");
+        assert_eq!(engine.history(100).unwrap().len(), recorded, "{mode}");
+        engine.set_setting("overseas-calls", "block").unwrap();
+        assert_eq!(
+            engine.update_with_clock(&f.v2, T0 + 300).unwrap().seq,
+            2,
+            "{mode}"
+        );
+        assert_deciding_on(&engine, 2, mode);
+        engine.screen_call(&CallInput::number(on_v2())).unwrap();
+        assert_eq!(engine.history(100).unwrap().len(), recorded + 1, "{mode}");
+        drop(engine);
+        let engine = open(phone.path(), &f.root);
+        assert_deciding_on(&engine, 2, &format!("{mode}, reopened"));
+        assert_eq!(
+            engine.settings().get("overseas-calls").as_deref(),
+            Some("block")
+        );
+        assert_eq!(
+            list_dirs(phone.path()).len(),
+            2,
+            "{mode}: {:?}",
+            list_dirs(phone.path())
+        );
+    }
+}
+
+#[test]
+fn a_database_held_exclusively_before_the_engine_opens_is_a_clear_error_and_opens_later() {
+    let f = fixture();
+    let phone = tempfile::tempdir().unwrap();
+    drop({
+        let engine = open(phone.path(), &f.root);
+        engine.update_with_clock(&f.v1, T0 + 10).unwrap();
+        engine
+    });
+    let lock = DbLock::hold(&phone.path().join(DATABASE_FILE), "exclusive");
+    // The busy timeout (5 s), then the error; the bound is generous.
+    let opened = within(Duration::from_secs(30), "open", || {
+        Engine::open(phone.path(), config(&f.root))
+    });
+    match opened {
+        Err(Error::Storage(message)) => assert_eq!(message, "database is locked"),
+        other => panic!("expected the locked error, got {:?}", other.map(|_| ())),
+    }
+    drop(lock);
+    let engine = open(phone.path(), &f.root);
+    assert_deciding_on(&engine, 1, "opened once released");
+    assert_eq!(engine.update_with_clock(&f.v2, T0 + 200).unwrap().seq, 2);
 }
