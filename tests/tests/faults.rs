@@ -486,3 +486,135 @@ fn a_database_held_exclusively_before_the_engine_opens_is_a_clear_error_and_open
     assert_deciding_on(&engine, 1, "opened once released");
     assert_eq!(engine.update_with_clock(&f.v2, T0 + 200).unwrap().seq, 2);
 }
+
+#[test]
+fn two_processes_updating_one_data_directory_at_once_both_end_on_a_whole_list() {
+    use callguard_e2e::{now, numbers, Answer, Loopback, Phone, Publisher};
+    let publisher = Publisher::new();
+    publisher.set_official();
+    publisher.set_numbers(&numbers(0, 2_000));
+    let t = now();
+    publisher.build(t, &[]);
+    let phone = Phone::new();
+    let plain = Loopback::start(&publisher.site(), |_| Answer::File);
+    assert_eq!(phone.update_ok(&plain.url, &publisher.root())["seq"], 1);
+    publisher.set_numbers(&numbers(1_000, 2_000));
+    publisher.build(t + 1, &[]);
+    // The list content comes slowly, so that the second update starts while the first
+    // holds the install lock.
+    let slow = Loopback::start(&publisher.site(), |path| {
+        if path.starts_with("blobs/") {
+            Answer::Drip {
+                every: Duration::from_millis(1),
+            }
+        } else {
+            Answer::File
+        }
+    });
+    let update = || {
+        phone
+            .callguard()
+            .args(["update", &slow.url, "--json", "--root"])
+            .arg(publisher.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn callguard update")
+    };
+    let first = update();
+    let started = Instant::now();
+    while !slow.requests().iter().any(|p| p.starts_with("blobs/")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first update downloads"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = update();
+    let reports: Vec<serde_json::Value> = [first, second]
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect();
+    // The first installs v2 by delta; the second waited for the install lock, then (its
+    // own list in memory being v1) installed v2 again from the snapshot: wasteful, not
+    // wrong. Either way each ends on v2.
+    assert_eq!(reports[0]["installed"]["kind"], "delta", "{}", reports[0]);
+    for report in &reports {
+        assert_eq!(report["seq"], 2, "{report}");
+    }
+    assert_whole_v2(&phone);
+
+    // A third update killed while it holds the lock mid-download: the next one recovers.
+    publisher.set_numbers(&numbers(1_500, 2_000));
+    publisher.build(t + 2, &[]);
+    let dripping = Loopback::start(&publisher.site(), |path| {
+        if path.starts_with("blobs/") {
+            Answer::Drip {
+                every: Duration::from_millis(50),
+            }
+        } else {
+            Answer::File
+        }
+    });
+    let mut killed = phone
+        .callguard()
+        .args(["update", &dripping.url, "--json", "--root"])
+        .arg(publisher.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !dripping.requests().iter().any(|p| p.starts_with("blobs/")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the update downloads"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    assert_eq!(
+        phone.check(&number(1_200))["lists"]["default"],
+        2,
+        "v2 still in use"
+    );
+    let report = phone.update_ok(&plain.url, &publisher.root());
+    assert_eq!(report["seq"], 3, "{report}");
+    assert_eq!(phone.check(&number(3_400))["action"], "block");
+    assert_eq!(phone.check(&number(1_200))["action"], "allow");
+    assert_eq!(
+        phone_list_dirs(&phone).len(),
+        2,
+        "{:?}",
+        phone_list_dirs(&phone)
+    );
+}
+
+fn phone_list_dirs(phone: &callguard_e2e::Phone) -> Vec<String> {
+    list_dirs(phone.dir.path())
+}
+
+/// The CLI's phone decides on a whole v2 (numbers 1,000..3,000), and recovery left one
+/// list directory and its export base.
+fn assert_whole_v2(phone: &callguard_e2e::Phone) {
+    assert_eq!(phone.check(&number(500))["action"], "allow");
+    assert_eq!(phone.check(&number(2_500))["action"], "block");
+    let status = phone.status();
+    assert_eq!(status["update"]["installed"]["seq"], 2, "{status}");
+    assert_eq!(status["list_entries"]["numbers"], 2_000, "{status}");
+    assert_eq!(
+        phone_list_dirs(phone).len(),
+        2,
+        "{:?}",
+        phone_list_dirs(phone)
+    );
+}
