@@ -13,6 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::Value;
 
 pub mod fs_faults;
+pub mod load;
 
 pub use callguard_testkit::{
     bin, now, number, numbers, payload, run_ok, shared_data, sign, Publisher, TwoVersions, T0,
