@@ -14,6 +14,8 @@ use serde_json::Value;
 
 pub mod fs_faults;
 pub mod load;
+pub mod nginx;
+pub mod proxy;
 
 pub use callguard_testkit::{
     bin, now, number, numbers, payload, run_ok, shared_data, sign, Publisher, TwoVersions, T0,
