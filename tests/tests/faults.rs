@@ -148,7 +148,7 @@ fn a_full_disk_at_any_point_of_an_install_keeps_the_old_list_and_the_next_update
 fn a_full_disk_is_named_in_the_error() {
     let f = fixture();
     for free_kib in FREE_KIB {
-        let (_disk, _phone, engine, _filler, result) = update_on_a_full_disk(&f, free_kib);
+        let (_disk, _phone, _engine, _filler, result) = update_on_a_full_disk(&f, free_kib);
         let Err(error) = result else { continue };
         let text = error.to_string();
         assert!(
@@ -384,7 +384,8 @@ fn a_database_locked_by_another_process_never_holds_up_a_decision_and_loses_noth
     // Only a write lock can be taken while the engine is open: its WAL connection keeps
     // a shared lock, so another process's `locking_mode = EXCLUSIVE` gets "database is
     // locked" itself (tried: the helper exits with it). Readers are never locked out.
-    for mode in ["write"] {
+    {
+        let mode = "write";
         let phone = tempfile::tempdir().unwrap();
         let engine = open(phone.path(), &f.root);
         engine.update_with_clock(&f.v1, T0 + 10).unwrap();
@@ -400,9 +401,7 @@ fn a_database_locked_by_another_process_never_holds_up_a_decision_and_loses_noth
             for i in 0..25 {
                 let call = engine.screen_call(&CallInput::number(on_v1())).unwrap();
                 assert_eq!(call.action, Action::Block, "{mode} {i}");
-                let sms = engine
-                    .screen_sms(&SmsInput::new(&on_v1(), "hello"))
-                    .unwrap();
+                let sms = engine.screen_sms(&SmsInput::new(on_v1(), "hello")).unwrap();
                 assert_eq!(sms.action, Action::Block, "{mode} {i}");
             }
         });
