@@ -24,6 +24,8 @@ need() {
 }
 
 echo "== Rust: unit, integration, CLI, end-to-end and FFI facade tests"
+# The web-server tests serve the site from Debian's nginx (tests/tests/web_server.rs).
+need nginx nginx
 cargo test --workspace --locked
 
 echo "== Kotlin on the JVM: generated bindings, JUnit 5 through JNA (bindings/kotlin)"

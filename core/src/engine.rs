@@ -228,9 +228,10 @@ impl Engine {
     pub fn open(data_dir: &Path, config: EngineConfig) -> Result<Engine> {
         std::fs::create_dir_all(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
-        let store = Store::open(&path)?;
+        let store = Store::open(&path).map_err(|err| unwritable(data_dir).unwrap_or(err))?;
         let lists_dir = data_dir.join(LISTS_DIR);
-        std::fs::create_dir_all(&lists_dir)?;
+        std::fs::create_dir_all(&lists_dir)
+            .map_err(|err| unwritable(data_dir).unwrap_or(err.into()))?;
         // Finish or undo an install that a crash interrupted, then map the committed list
         // if its files are still the ones that were installed.
         let recovered = update::recover(&store, &lists_dir, config.list_name.as_deref())?;
@@ -1023,6 +1024,28 @@ fn update_status(
             )
         }),
     })
+}
+
+/// The clear error for a data directory that cannot be written (a read-only mount, an
+/// immutable directory), when that is why opening failed: SQLite alone says only
+/// "unable to open database file". `None` when the directory takes a new file, so the
+/// original error stands. The probe file is removed at once.
+fn unwritable(data_dir: &Path) -> Option<crate::Error> {
+    let probe = data_dir.join(".callguard-write-probe");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(err) => Some(crate::Error::Storage(format!(
+            "the data directory cannot be written ({err}): the engine needs it writable; nothing in it was changed"
+        ))),
+    }
 }
 
 /// Takes a mutex whose holder may have panicked: the values behind these are replaced

@@ -12,6 +12,11 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
+pub mod fs_faults;
+pub mod load;
+pub mod nginx;
+pub mod proxy;
+
 pub use callguard_testkit::{
     bin, now, number, numbers, payload, run_ok, shared_data, sign, Publisher, TwoVersions, T0,
 };
