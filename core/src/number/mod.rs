@@ -135,7 +135,7 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
 
 /// [`parse`] without the fast path: libphonenumber's full parser for every input. The
 /// equivalence tests and the benchmarks compare the two.
-#[cfg(any(test, feature = "testing"))]
+#[cfg(any(test, feature = "testing", feature = "fuzzing"))]
 pub fn parse_full(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     parse_with_full_parser(input, home)
 }
