@@ -87,8 +87,9 @@ fn demo_site_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/site")
 }
 
-/// An engine deciding on the verified demo list, home region CN, opened once.
-fn demo_engine() -> Option<&'static Engine> {
+/// An engine deciding on the verified demo list, home region CN, opened once (the CLI's
+/// `check batch` target decides on it too).
+pub fn demo_engine() -> Option<&'static Engine> {
     static ENGINE: OnceLock<Option<Engine>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
