@@ -48,8 +48,9 @@ need npm npm
 need python3 python3
 bindings/swift/check/check.sh
 
-echo "== Fuzzing: a 10 s smoke pass of every fuzz target on nightly (fuzz/run.sh)"
-# The saved corpus and regressions already ran on stable above (callguard-format's tests).
+echo "== Fuzzing: a 5 s smoke pass of every fuzz target on nightly (fuzz/run.sh)"
+# The saved corpus and regressions already ran on stable above (the `fuzz::tests` of
+# callguard-format, -core, -cli and -sources).
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     FUZZ_SMOKE=1 fuzz/run.sh
 else

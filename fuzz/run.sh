@@ -4,13 +4,14 @@
 #
 #   fuzz/run.sh                 # 60 s per target
 #   FUZZ_SECONDS=600 fuzz/run.sh root timestamp
-#   FUZZ_SMOKE=1 fuzz/run.sh    # ./test.sh's short pass: 10 s per target, no ASan, and
+#   FUZZ_SMOKE=1 fuzz/run.sh    # ./test.sh's short pass: 5 s per target, no ASan, and
 #                               # new inputs go to a temporary folder, not the corpus
 #
 # The same flags as `cargo fuzz run` (cargo-fuzz is not needed). A crash, a hang over 1 s
 # (-timeout=1) or an allocation over 2 GB stops the run with the input saved in
 # fuzz/artifacts/<target>/: copy it to fuzz/regressions/<target>/, where the stable test
-# (`cargo test -p callguard-format fuzz`) runs it at every ./test.sh, and fix the bug.
+# (`cargo test --workspace fuzz`: each crate's `fuzz::tests`) runs it at every ./test.sh,
+# and fix the bug. One build serves every target.
 # Prints the executions per target at the end.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +19,7 @@ cd "$here"
 seconds="${FUZZ_SECONDS:-60}"
 sanitizer="-Zsanitizer=address"
 if [[ -n "${FUZZ_SMOKE:-}" ]]; then
-    seconds=10
+    seconds=5
     sanitizer=""
 fi
 targets=("$@")

@@ -47,6 +47,8 @@ mod decide;
 mod engine;
 mod error;
 pub mod export;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzz;
 mod lines;
 mod lists;
 pub mod number;

@@ -123,35 +123,46 @@ pub const TARGETS: [(&str, fn(&[u8])); 5] = [
     ("manifest", manifest),
 ];
 
+/// Every input saved for `target`: its corpus (`fuzz/corpus/<target>/`) and the crashes
+/// kept as regressions (`fuzz/regressions/<target>/`). The stable tests of every crate
+/// with fuzz targets read them through this one function.
+pub fn saved_inputs(target: &str) -> std::io::Result<Vec<Vec<u8>>> {
+    let fuzz_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    let mut inputs = Vec::new();
+    for kind in ["corpus", "regressions"] {
+        let dir = fuzz_dir.join(kind).join(target);
+        if !dir.is_dir() {
+            continue;
+        }
+        let mut paths: Vec<_> = std::fs::read_dir(dir)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()?;
+        paths.sort();
+        for path in paths {
+            inputs.push(std::fs::read(path)?);
+        }
+    }
+    Ok(inputs)
+}
+
+/// Runs every saved input of every target through its body, as the stable tests do;
+/// panics (failing the test) if a target has no saved input, since it would pass
+/// without testing anything, or if a body panics.
+pub fn run_saved_inputs(targets: &[(&str, fn(&[u8]))]) {
+    for (name, body) in targets {
+        let inputs = saved_inputs(name).expect("the saved fuzz inputs are readable");
+        assert!(!inputs.is_empty(), "fuzz/corpus/{name} holds no input");
+        for input in inputs {
+            body(&input);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
-    fn fuzz_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
-    }
-
-    /// Every saved input of `target`: its corpus and the crashes kept as regressions.
-    fn inputs(target: &str) -> Vec<Vec<u8>> {
-        ["corpus", "regressions"]
-            .iter()
-            .map(|kind| fuzz_dir().join(kind).join(target))
-            .filter(|dir| dir.is_dir())
-            .flat_map(|dir| std::fs::read_dir(dir).expect("a readable folder"))
-            .map(|entry| std::fs::read(entry.expect("an entry").path()).expect("a readable input"))
-            .collect()
-    }
-
     #[test]
     fn every_saved_input_of_every_target_runs_clean() {
-        for (name, body) in super::TARGETS {
-            let inputs = inputs(name);
-            // A target with no saved input would pass without testing anything.
-            assert!(!inputs.is_empty(), "fuzz/corpus/{name} holds no input");
-            for input in inputs {
-                body(&input);
-            }
-        }
+        super::run_saved_inputs(&super::TARGETS);
     }
 
     #[test]

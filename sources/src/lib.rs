@@ -10,5 +10,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzz;
 pub mod labelled;
 pub mod lists;

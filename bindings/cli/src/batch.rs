@@ -7,11 +7,11 @@
 
 use std::io::{self, BufRead, Write};
 
-use callguard_core::{number, CallInput, Engine, Region, SmsInput};
+use callguard_core::{number, Engine, Region};
 use callguard_core::{BoundedLines, Line};
 
 use crate::output;
-use crate::request::{self, Request};
+use crate::request;
 
 /// Longest line read; a longer one is skipped unread and answered with an error. A
 /// request is a number and at most one SMS, far shorter.
@@ -40,24 +40,7 @@ fn for_each_line(
 /// `callguard check batch`.
 pub fn check(engine: &Engine, input: impl BufRead, out: &mut dyn Write) -> io::Result<()> {
     for_each_line(input, out, |line, out| {
-        let result = line.and_then(|text| {
-            let request = request::parse(text).map_err(|e| format!("bad request: {e}"))?;
-            let decision = match request {
-                Request::Call {
-                    number,
-                    contact,
-                    verification,
-                    presentation,
-                } => engine.check_call(&CallInput {
-                    number: Some(number),
-                    presentation,
-                    verification,
-                    is_contact: contact,
-                }),
-                Request::Sms { from, text } => engine.check_sms(&SmsInput::new(from, text)),
-            };
-            decision.map_err(|e| e.to_string())
-        });
+        let result = line.and_then(|text| request::decide(engine, text));
         match result {
             Ok(decision) => output::json(out, &decision),
             Err(message) => output::json(out, &serde_json::json!({ "error": message })),

@@ -9,7 +9,6 @@ mod batch;
 mod demo;
 mod eval;
 mod output;
-mod request;
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::io::{self, Write};
@@ -19,6 +18,7 @@ use std::process::ExitCode;
 use args::{
     Check, Cli, Command, PresentationArg, RuleKindArg, RulesCmd, SettingsCmd, VerificationArg,
 };
+use callguard_cli::request;
 use callguard_core::update::FileMap;
 use callguard_core::{
     number, CallInput, Engine, EngineConfig, Presentation, Region, RuleKind, SmsInput, Verification,

@@ -5,7 +5,7 @@
 //! `unknown field "13800138000"`), and a request holds phone numbers and message text.
 //! The messages of [`RequestError`] name the field and what it must be, never the value.
 
-use callguard_core::{Presentation, Verification};
+use callguard_core::{CallInput, Decision, Engine, Presentation, SmsInput, Verification};
 use serde_json::{Map, Value};
 
 /// A request: `{"kind":"call","number":..}` or `{"kind":"sms","from":..,"text":..}`.
@@ -118,6 +118,27 @@ pub fn parse(line: &str) -> Result<Request, RequestError> {
         }
         _ => Err(RequestError::Kind),
     }
+}
+
+/// One line of `check batch`, read and decided: the decision, or the error line's
+/// message (which never quotes the line). A plain function so that the fuzz target and
+/// the tests run exactly what the batch runs.
+pub fn decide(engine: &Engine, line: &str) -> Result<Decision, String> {
+    let decision = match parse(line).map_err(|e| format!("bad request: {e}"))? {
+        Request::Call {
+            number,
+            contact,
+            verification,
+            presentation,
+        } => engine.check_call(&CallInput {
+            number: Some(number),
+            presentation,
+            verification,
+            is_contact: contact,
+        }),
+        Request::Sms { from, text } => engine.check_sms(&SmsInput::new(from, text)),
+    };
+    decision.map_err(|e| e.to_string())
 }
 
 fn field(field: &'static str, expected: &'static str) -> RequestError {

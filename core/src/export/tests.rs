@@ -281,6 +281,11 @@ proptest! {
         let view = RuleView::new(&index, cn()).capped(cap.unwrap_or(u32::MAX));
         let before = all(&base, &view, 1000);
         let after_all = all(&current, &view, 1000);
+        // The Call Directory takes numbers strictly ascending, across pages: the export
+        // read in pages of `limit` is the one-page export, and ascends strictly.
+        prop_assert_eq!(&all(&current, &view, limit), &after_all);
+        prop_assert!(before.windows(2).all(|w| w[0].number < w[1].number));
+        prop_assert!(after_all.windows(2).all(|w| w[0].number < w[1].number));
         let mut changes = Vec::new();
         let mut after = None;
         loop {

@@ -135,7 +135,7 @@ pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
 
 /// [`parse`] without the fast path: libphonenumber's full parser for every input. The
 /// equivalence tests and the benchmarks compare the two.
-#[cfg(any(test, feature = "testing"))]
+#[cfg(any(test, feature = "testing", feature = "fuzzing"))]
 pub fn parse_full(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     parse_with_full_parser(input, home)
 }
@@ -151,7 +151,58 @@ fn parse_with_full_parser(input: &str, home: Region) -> Result<PhoneNumber, Numb
     let parsed = PHONE_NUMBER_UTIL
         .parse_and_keep_raw_input(input, Some(library_region))
         .map_err(map_parse_error)?;
-    classify_parsed(&parsed, home)
+    let number = classify_parsed(&parsed, home)?;
+    settle(number, &parsed, home)
+}
+
+/// Most re-parses [`settle`] makes. Each one that changes the number strips at least a
+/// digit, so 17 digits settle within 17; a run of leading zeros (`00 000000000100` in DZ)
+/// takes several, most numbers none.
+const MAX_SETTLE_STEPS: usize = 17;
+
+/// Makes the E.164 output a fixed point: the number its own E.164 form parses to.
+///
+/// libphonenumber's answer is not always one. In KH, `002 3435 678` keeps its national
+/// `0` as a leading zero (`+855023435678`), whose own parse strips it (`+85523435678`,
+/// the key of `023 435 678`): found by the `number_normalize` fuzz target. A list key
+/// must not depend on how often a number was normalised, so the E.164 form is parsed
+/// again until it stays put; the written form stays the input's. Strict E.164 that the
+/// fast path takes is a fixed point by construction (its output is its input), so the
+/// check is the fast path's own, and only when that cannot confirm does the full parser
+/// run again (short numbers, leading zeros, national prefixes).
+fn settle(
+    mut number: PhoneNumber,
+    parsed: &rlibphonenumber::PhoneNumber,
+    home: Region,
+) -> Result<PhoneNumber, NumberError> {
+    if let Some(again) = fast::parse_strict_e164(&number.e164) {
+        if again.country_code == parsed.country_code
+            && again.national_number == parsed.national_number
+        {
+            return Ok(number);
+        }
+    }
+    let library_region = home.to_library().ok_or(NumberError::NotANumber)?;
+    for _ in 0..MAX_SETTLE_STEPS {
+        // libphonenumber accepts some national inputs whose E.164 form it then refuses
+        // (`01272700000000` in CN gives `+861272700000000`, "not a number"); such a
+        // number stays as it is, accepted as before.
+        let Ok(again) = PHONE_NUMBER_UTIL
+            .parse_and_keep_raw_input(&number.e164, Some(library_region))
+            .map_err(map_parse_error)
+            .and_then(|parsed| classify_parsed(&parsed, home))
+        else {
+            break;
+        };
+        if again.e164 == number.e164 {
+            break;
+        }
+        number = PhoneNumber {
+            form: number.form,
+            ..again
+        };
+    }
+    Ok(number)
 }
 
 /// What the engine needs from libphonenumber's parsed number, whichever path parsed it.
