@@ -206,5 +206,47 @@ fn index_build(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, scaling, index_build);
+/// The model alone on a 160-character message, read by the phone's code: the unwanted
+/// head only, against both heads (the fraud head is read in the same pass over the
+/// features), so the fraud head's cost shows as a ratio.
+fn model_heads(c: &mut Criterion) {
+    let mut rng = StdRng::seed_from_u64(11);
+    let buckets = 1u32 << 18;
+    let mut weights: Vec<(u32, i64)> = (0..MODEL_WEIGHTS)
+        .map(|_| (rng.random_range(0..buckets), rng.random_range(-3000..3000)))
+        .collect();
+    weights.sort_unstable();
+    weights.dedup_by_key(|w| w.0);
+    let one = ModelParams {
+        buckets,
+        scale: 1000,
+        bias: 0,
+        threshold: 500,
+        weights: weights.clone(),
+        fraud: None,
+    };
+    let two = ModelParams {
+        fraud: Some(HeadParams {
+            bias: -1000,
+            threshold: 900,
+            weights: weights.iter().map(|(b, w)| (*b, -w)).collect(),
+        }),
+        ..one.clone()
+    };
+    let text = callguard_core::sms::model_input(&message().text, "CN".parse().expect("region"));
+    let (one, two) = (
+        one.validate().expect("one head"),
+        two.validate().expect("two heads"),
+    );
+    let mut group = c.benchmark_group("sms_model_read_160_chars");
+    group.bench_function("unwanted_head_only", |b| {
+        b.iter(|| black_box(one.read(black_box(&text))))
+    });
+    group.bench_function("unwanted_and_fraud_heads", |b| {
+        b.iter(|| black_box(two.read(black_box(&text))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, scaling, index_build, model_heads);
 criterion_main!(benches);

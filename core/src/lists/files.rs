@@ -258,7 +258,9 @@ impl EntrySink for FstDirWriter {
             .ok_or(WireError::Malformed("section already finished"))?;
         builder.insert(key, value).map_err(|e| match e {
             fst::Error::Fst(_) => WireError::Malformed("keys out of order"),
-            other => WireError::Io(other.to_string()),
+            // fst's own text for an I/O error is only "I/O error": name the cause
+            // (a full disk, a read-only file system).
+            fst::Error::Io(err) => WireError::Io(err.to_string()),
         })
     }
 }

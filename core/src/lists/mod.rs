@@ -555,7 +555,12 @@ fn empty_map() -> Map<FstBytes> {
 }
 
 pub(crate) fn fst_error(err: fst::Error) -> Error {
-    Error::InvalidList(format!("index: {err}"))
+    match err {
+        // An I/O error while writing an index is the disk's, not the list's: keep the
+        // cause (fst's own text is only "I/O error").
+        fst::Error::Io(err) => Error::Io(err),
+        other => Error::InvalidList(format!("index: {other}")),
+    }
 }
 
 /// Names and versions of the lists in a set, for [`Decision::lists`](crate::Decision).
