@@ -24,6 +24,16 @@ fn word(rng: &mut StdRng, len: usize) -> String {
         .collect()
 }
 
+/// [`MODEL_WEIGHTS`] random weights (fewer where buckets repeat), ascending by bucket.
+fn random_weights(rng: &mut StdRng, buckets: u32) -> Vec<(u32, i64)> {
+    let mut weights: Vec<(u32, i64)> = (0..MODEL_WEIGHTS)
+        .map(|_| (rng.random_range(0..buckets), rng.random_range(-3000..3000)))
+        .collect();
+    weights.sort_unstable();
+    weights.dedup_by_key(|w| w.0);
+    weights
+}
+
 /// 100k phrase rules (half Chinese, half English), 1M domains and a model, all random;
 /// `use_model` switches the model on or off in the engine.
 fn big_engine(use_model: bool) -> Engine {
@@ -59,11 +69,7 @@ fn big_engine(use_model: bool) -> Engine {
     b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
         .expect("rule");
     let buckets = 1u32 << 18;
-    let mut weights: Vec<(u32, i64)> = (0..MODEL_WEIGHTS)
-        .map(|_| (rng.random_range(0..buckets), rng.random_range(-3000..3000)))
-        .collect();
-    weights.sort_unstable();
-    weights.dedup_by_key(|w| w.0);
+    let weights = random_weights(&mut rng, buckets);
     b.add_sms_model(&ModelParams {
         buckets,
         scale: 1000,
@@ -212,11 +218,7 @@ fn index_build(c: &mut Criterion) {
 fn model_heads(c: &mut Criterion) {
     let mut rng = StdRng::seed_from_u64(11);
     let buckets = 1u32 << 18;
-    let mut weights: Vec<(u32, i64)> = (0..MODEL_WEIGHTS)
-        .map(|_| (rng.random_range(0..buckets), rng.random_range(-3000..3000)))
-        .collect();
-    weights.sort_unstable();
-    weights.dedup_by_key(|w| w.0);
+    let weights = random_weights(&mut rng, buckets);
     let one = ModelParams {
         buckets,
         scale: 1000,
