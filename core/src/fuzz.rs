@@ -62,6 +62,19 @@ fn warm_up(regions: &[Region]) {
     }
 }
 
+/// Pays the once-per-process costs (every region's patterns, and the demo engine when
+/// `with_demo_engine`) before the fuzzer times the first input: the targets' `init`.
+pub fn prepare(with_demo_engine: bool) {
+    // Under the fuzzer, `home_regions` warms up as it first lists them.
+    let regions = home_regions();
+    if !cfg!(fuzzing) {
+        warm_up(regions);
+    }
+    if with_demo_engine {
+        let _ = demo_engine();
+    }
+}
+
 /// The home region at the start of `data`, and the rest: two letters naming a region
 /// (`CN…`, readable seeds), or else one byte picking one of [`home_regions`].
 fn split_home(data: &[u8]) -> Option<(Region, &[u8])> {
