@@ -480,18 +480,7 @@ impl Engine {
     ) -> Result<UpdateReport> {
         self.writable("an update")?;
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let updater = Updater {
-            store: &self.store,
-            lists: &self.lists,
-            lists_dir: self.lists_dir.clone(),
-            pinned_root: self.config.pinned_root.as_deref(),
-            list_name: self.config.list_name.as_deref(),
-            #[cfg(feature = "testing")]
-            crash_after: *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()),
-            now,
-            check_expiry,
-        };
-        let result = updater.run(fetcher);
+        let result = self.updater(now, check_expiry).run(fetcher);
         if matches!(&result, Ok(report) if report.installed.is_some()) {
             *lock(&self.refused) = None;
         }
@@ -529,7 +518,13 @@ impl Engine {
     pub fn compact_lists(&self) -> Result<bool> {
         self.writable("compacting the lists")?;
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let updater = Updater {
+        Ok(self.updater(self.config.clock.now_secs(), true).compact()?)
+    }
+
+    /// The install machinery over this engine's store, lists and configuration, for an
+    /// update or a compaction (the caller holds `update_lock`).
+    fn updater(&self, now: u64, check_expiry: bool) -> Updater<'_> {
+        Updater {
             store: &self.store,
             lists: &self.lists,
             lists_dir: self.lists_dir.clone(),
@@ -537,10 +532,9 @@ impl Engine {
             list_name: self.config.list_name.as_deref(),
             #[cfg(feature = "testing")]
             crash_after: *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()),
-            now: self.config.clock.now_secs(),
-            check_expiry: true,
-        };
-        Ok(updater.compact()?)
+            now,
+            check_expiry,
+        }
     }
 
     /// Stops the next installs right after `step`, as a crash there would (the `testing`
