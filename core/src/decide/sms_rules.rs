@@ -116,10 +116,7 @@ fn number_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings)
 /// `sms_phrase` and `sms_model`: the phrase rules' leading fraud category (lifted by a
 /// confident model), advertising, and the model's own `spam` label.
 fn text_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings) {
-    let unwanted = found
-        .model
-        .filter(|m| m.probability >= m.threshold)
-        .map(|m| m.probability);
+    let unwanted = found.model.and_then(|m| m.unwanted_found());
     let scores = &found.scores;
     let fraud = scores.iter().find(|s| !is_marketing(s.category));
     let mut flagged =

@@ -200,35 +200,6 @@ pub struct LinkFinding {
     pub suspicion: Option<Suspicion>,
 }
 
-/// The statistical model's reading of a message.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ModelScore {
-    /// The probability that the message is unwanted.
-    pub probability: f32,
-    /// The list's labelling threshold for that probability.
-    pub threshold: f32,
-    /// The fraud head's probability, when the model has one.
-    pub fraud: Option<f32>,
-    /// The fraud head's threshold (1.0, never reached, without a fraud head).
-    pub fraud_threshold: f32,
-}
-
-impl ModelScore {
-    fn from_reading(reading: ModelReading) -> ModelScore {
-        ModelScore {
-            probability: reading.unwanted,
-            threshold: reading.unwanted_threshold,
-            fraud: reading.fraud.map(|(p, _)| p),
-            fraud_threshold: reading.fraud.map_or(1.0, |(_, t)| t),
-        }
-    }
-
-    /// The fraud head's probability when it finds the message fraud.
-    pub fn fraud_found(&self) -> Option<f32> {
-        self.fraud.filter(|p| *p >= self.fraud_threshold)
-    }
-}
-
 /// Everything the analysis found in one message, for [`decide`](crate::decide) to weigh.
 #[derive(Debug, Clone)]
 pub struct SmsFindings {
@@ -242,7 +213,7 @@ pub struct SmsFindings {
     /// The phrase rules' scores per category, highest first.
     pub scores: Vec<CategoryScore>,
     /// The model's reading, when the list has a usable model and it was asked for.
-    pub model: Option<ModelScore>,
+    pub model: Option<ModelReading>,
 }
 
 /// Finds the links, written numbers, phrase scores and (when `with_model`) the model's
@@ -262,7 +233,7 @@ pub fn find(
         .model
         .as_ref()
         .filter(|_| with_model)
-        .map(|m| ModelScore::from_reading(m.read(&scan.mark(normalized.clone(), false))));
+        .map(|m| m.read(&scan.mark(normalized.clone(), false)));
     let scores = index.phrases.score(&scan.mark(normalized, true));
     let links = found
         .into_iter()

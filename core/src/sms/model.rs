@@ -87,6 +87,18 @@ pub struct ModelReading {
     pub fraud: Option<(f32, f32)>,
 }
 
+impl ModelReading {
+    /// The unwanted head's probability when it finds the message unwanted.
+    pub fn unwanted_found(&self) -> Option<f32> {
+        Some(self.unwanted).filter(|p| *p >= self.unwanted_threshold)
+    }
+
+    /// The fraud head's probability when it finds the message fraud.
+    pub fn fraud_found(&self) -> Option<f32> {
+        self.fraud.filter(|(p, t)| p >= t).map(|(p, _)| p)
+    }
+}
+
 /// Why a model's entries were not usable (a publisher-side check; the engine just
 /// ignores such a model).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
