@@ -184,15 +184,18 @@ fn part_of(normalized: &str, options: &TrainOptions) -> Part {
 
 /// One message as the model sees it: feature buckets with their input values.
 struct Example {
+    /// The text as the model reads it (normalised, with the scan's markers), so that
+    /// every measure runs the phone's own [`SmsModel::read`](callguard_core::sms::SmsModel).
+    text: String,
     features: Vec<(u32, f32)>,
     class: Class,
     /// The input file it came from, by position.
     source: usize,
 }
 
-fn example(prepared: &str, class: Class, source: usize, buckets: u32) -> Example {
+fn example(prepared: String, class: Class, source: usize, buckets: u32) -> Example {
     let mut raw = Vec::new();
-    for_each_feature(prepared, buckets, |b| raw.push(b));
+    for_each_feature(&prepared, buckets, |b| raw.push(b));
     let norm = (raw.len().max(1) as f32).sqrt();
     raw.sort_unstable();
     let mut features: Vec<(u32, f32)> = Vec::with_capacity(raw.len());
@@ -203,6 +206,7 @@ fn example(prepared: &str, class: Class, source: usize, buckets: u32) -> Example
         }
     }
     Example {
+        text: prepared,
         features,
         class,
         source,
@@ -293,28 +297,18 @@ fn fraud_head<E: Borrow<Example>>(training: &[E], options: &TrainOptions) -> Hea
     }
 }
 
-/// A head's probability for an example, computed as the phone computes it: quantised
-/// weights over the same normalised feature counts.
-fn head_probability(bias: i64, dense: &[i64], example: &Example) -> f32 {
-    let sum: f32 = example
-        .features
-        .iter()
-        .map(|(b, x)| dense[*b as usize] as f32 * x)
-        .sum();
-    let z = (bias as f32 + sum) / SCALE as f32;
-    1.0 / (1.0 + (-z).exp())
-}
-
 /// Cross-source calibration: for each input file with ordinary messages or
 /// advertising, the threshold that keeps them within budget under a fraud head trained
-/// on every other file. Files are read in `sources` positions; a file with no normal
-/// or advertising messages (or whose removal leaves no fraud to learn) gives none.
+/// on every other file, read by the phone's code as part of `model`. Files are read in
+/// `sources` positions; a file with no normal or advertising messages (or whose removal
+/// leaves no fraud to learn) gives none.
 fn unseen_thresholds(
+    model: &ModelParams,
     training: &[Example],
     validation: &[Example],
     sources: usize,
     options: &TrainOptions,
-) -> Vec<u64> {
+) -> Result<Vec<u64>> {
     let mut thresholds = vec![0; sources];
     for (source, threshold) in thresholds.iter_mut().enumerate() {
         let others: Vec<&Example> = training.iter().filter(|e| e.source != source).collect();
@@ -328,22 +322,23 @@ fn unseen_thresholds(
         if !has_fraud || own().all(|e| e.class == Class::Fraud) {
             continue;
         }
-        let head = fraud_head(&others, options);
-        let mut dense = vec![0i64; options.buckets as usize];
-        for (b, w) in &head.weights {
-            dense[*b as usize] = *w;
+        let without = ModelParams {
+            fraud: Some(fraud_head(&others, options)),
+            ..model.clone()
         }
+        .validate()
+        .map_err(|e| Error::Train(e.to_string()))?;
         let read = |class: Class| -> Vec<f32> {
             own()
                 .filter(|e| e.class == class)
-                .map(|e| head_probability(head.bias, &dense, e))
+                .filter_map(|e| without.read(&e.text).fraud.map(|(p, _)| p))
                 .collect()
         };
         let (mut normal, mut spam) = (read(Class::Normal), read(Class::Spam));
         *threshold = choose_threshold(&mut normal, options.max_unseen_false_fraud)
             .max(choose_threshold(&mut spam, options.max_unseen_spam_fraud));
     }
-    thresholds
+    Ok(thresholds)
 }
 
 /// Trains on one input file's samples; see [`train_sets`].
@@ -406,8 +401,8 @@ pub fn train_sets<'a>(
         let prepared = model_input(&sample.text, options.region);
         match part_of(&normalized, options) {
             Part::HeldOut => held_out.push(sample),
-            Part::Validation => validation.push((prepared, class, source)),
-            Part::Training => training.push(example(&prepared, class, source, options.buckets)),
+            Part::Validation => validation.push(example(prepared, class, source, options.buckets)),
+            Part::Training => training.push(example(prepared, class, source, options.buckets)),
         }
     }
     report.held_out = held_out.len();
@@ -436,7 +431,7 @@ pub fn train_sets<'a>(
     let model = params.validate().map_err(|e| Error::Train(e.to_string()))?;
     let read: Vec<(ModelReading, Class)> = validation
         .iter()
-        .map(|(text, class, _)| (model.read(text), *class))
+        .map(|e| (model.read(&e.text), e.class))
         .collect();
     let unwanted_of = |want: bool| -> Vec<f32> {
         read.iter()
@@ -451,6 +446,11 @@ pub fn train_sets<'a>(
     report.threshold_per_mille = params.threshold;
     report.validation_recall = share_at_or_over(&positives, t);
     report.validation_false_label = share_at_or_over(&normal, t);
+    let unseen = if params.fraud.is_some() && sets.len() > 1 {
+        unseen_thresholds(&params, &training, &validation, sets.len(), options)?
+    } else {
+        Vec::new()
+    };
     if let Some(head) = params.fraud.as_mut() {
         let fraud_of = |class: Class| -> Vec<f32> {
             read.iter()
@@ -465,15 +465,6 @@ pub fn train_sets<'a>(
         );
         let validation_threshold = choose_threshold(&mut normal, options.max_false_fraud)
             .max(choose_threshold(&mut spam, options.max_spam_fraud));
-        let validation_examples: Vec<Example> = validation
-            .iter()
-            .map(|(text, class, source)| example(text, *class, *source, options.buckets))
-            .collect();
-        let unseen = if sets.len() > 1 {
-            unseen_thresholds(&training, &validation_examples, sets.len(), options)
-        } else {
-            Vec::new()
-        };
         head.threshold = unseen.iter().copied().fold(validation_threshold, u64::max);
         let t = head.threshold as f32 / 1000.0;
         report.fraud = Some(FraudHeadReport {
