@@ -21,19 +21,13 @@ use crate::{Engine, EngineConfig, SmsInput};
 /// Every region libphonenumber has metadata for, sorted: the home regions a phone may be
 /// set to. Under the fuzzer, warms libphonenumber up first ([`warm_up`]).
 fn home_regions() -> &'static [Region] {
-    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
-    REGIONS.get_or_init(|| {
-        let mut regions: Vec<Region> = PHONE_NUMBER_UTIL
-            .get_supported_regions()
-            .filter_map(|r| r.to_string().parse().ok())
-            .collect();
-        regions.sort();
-        // Only where one input's time counts: the fuzz build (`--cfg fuzzing`).
-        if cfg!(fuzzing) {
-            warm_up(&regions);
-        }
-        regions
-    })
+    static WARM: std::sync::Once = std::sync::Once::new();
+    let regions = Region::all();
+    // Only where one input's time counts: the fuzz build (`--cfg fuzzing`).
+    if cfg!(fuzzing) {
+        WARM.call_once(|| warm_up(regions));
+    }
+    regions
 }
 
 /// Parses an example number of every region, in E.164 and national form, and asks its

@@ -39,6 +39,20 @@ impl Region {
         Region::from_library(region)
     }
 
+    /// Every region the phone-number metadata knows, sorted: the home regions a phone
+    /// may be set to, for a settings picker or a test that covers each one.
+    pub fn all() -> &'static [Region] {
+        static REGIONS: std::sync::OnceLock<Vec<Region>> = std::sync::OnceLock::new();
+        REGIONS.get_or_init(|| {
+            let mut regions: Vec<Region> = PHONE_NUMBER_UTIL
+                .get_supported_regions()
+                .filter_map(Region::from_library)
+                .collect();
+            regions.sort();
+            regions
+        })
+    }
+
     pub(crate) fn from_library(region: rlibphonenumber::Region) -> Option<Region> {
         region.to_string().parse().ok()
     }

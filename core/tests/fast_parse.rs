@@ -29,21 +29,6 @@ const TYPES: [PhoneNumberType; 10] = [
     PhoneNumberType::VoiceMail,
 ];
 
-/// Every region libphonenumber has metadata for, as Callguard regions, in a fixed order.
-fn all_regions() -> &'static [Region] {
-    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
-    REGIONS.get_or_init(load_regions)
-}
-
-fn load_regions() -> Vec<Region> {
-    let mut regions: Vec<Region> = PHONE_NUMBER_UTIL
-        .get_supported_regions()
-        .filter_map(|r| r.to_string().parse().ok())
-        .collect();
-    regions.sort();
-    regions
-}
-
 /// Every example number of every region and non-geographic code, in E.164.
 fn example_numbers() -> &'static [String] {
     static NUMBERS: OnceLock<Vec<String>> = OnceLock::new();
@@ -145,7 +130,7 @@ fn every_shared_phone_case_gives_the_same_answer_through_both_paths() {
 
 #[test]
 fn every_example_number_of_every_region_gives_the_same_answer() {
-    let homes = all_regions();
+    let homes = Region::all();
     assert!(
         homes.len() >= 200,
         "libphonenumber lists {} regions",
@@ -180,7 +165,7 @@ proptest! {
         tail in "[0-9]{0,8}",
     ) {
         let examples = example_numbers();
-        let homes = all_regions();
+        let homes = Region::all();
         let example = &examples[pick.index(examples.len())];
         let home = homes[home_pick.index(homes.len())];
         let cut = example.len().saturating_sub(keep).max(2);
@@ -194,7 +179,7 @@ proptest! {
         digits in "[0-9]{0,18}",
         home_pick in any::<prop::sample::Index>(),
     ) {
-        let homes = all_regions();
+        let homes = Region::all();
         let home = homes[home_pick.index(homes.len())];
         let input = format!("+{digits}");
         prop_assert_eq!(number::parse(&input, home), number::parse_full(&input, home), "{:?} in {}", input, home);

@@ -14,19 +14,6 @@ use callguard_core::Region;
 use proptest::prelude::*;
 use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType, PHONE_NUMBER_UTIL};
 
-/// Every region libphonenumber has metadata for, sorted.
-fn all_regions() -> &'static [Region] {
-    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
-    REGIONS.get_or_init(|| {
-        let mut regions: Vec<Region> = PHONE_NUMBER_UTIL
-            .get_supported_regions()
-            .filter_map(|r| r.to_string().parse().ok())
-            .collect();
-        regions.sort();
-        regions
-    })
-}
-
 /// Every region's fixed-line and mobile example numbers, written in every format.
 fn written_examples() -> &'static [String] {
     static WRITTEN: OnceLock<Vec<String>> = OnceLock::new();
@@ -87,7 +74,7 @@ proptest! {
         tail in "[0-9]{0,6}",
     ) {
         let written = written_examples();
-        let homes = all_regions();
+        let homes = Region::all();
         let example = &written[pick.index(written.len())];
         let home = homes[home_pick.index(homes.len())];
         let cut = example.len().saturating_sub(keep);
@@ -103,7 +90,7 @@ proptest! {
         prefix in prop::sample::select(vec!["", "+", "00", "0", "011", "8"]),
         home_pick in any::<prop::sample::Index>(),
     ) {
-        let homes = all_regions();
+        let homes = Region::all();
         let home = homes[home_pick.index(homes.len())];
         check(&format!("{prefix}{digits}"), home)?;
     }
@@ -113,7 +100,7 @@ proptest! {
 /// few other regions, hardly any output is refused when given back.
 #[test]
 fn outputs_libphonenumber_refuses_when_given_back_are_rare() {
-    let homes = all_regions();
+    let homes = Region::all();
     let (mut normalised, mut refused) = (0usize, 0usize);
     for (i, input) in written_examples().iter().enumerate() {
         for step in [0, 1, 37] {
