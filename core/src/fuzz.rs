@@ -267,7 +267,7 @@ fn set_one(home: Region, change: impl FnOnce(&mut Settings) -> crate::Result<()>
 }
 
 /// Every target of this crate, by the name of its folders under `fuzz/`.
-pub const TARGETS: [(&str, fn(&[u8])); 3] = [
+pub const TARGETS: [callguard_format::fuzz::Target; 3] = [
     ("number_normalize", number_normalize),
     ("sms_check", sms_check),
     ("settings_rules", settings_rules),

@@ -114,8 +114,11 @@ pub fn manifest(data: &[u8]) {
     let _ = trust::verify_manifest(&state, &timestamp, data, |_| Some(0), 1_800_000_000);
 }
 
+/// A fuzz target: the name of its folders under `fuzz/`, and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// Every target of this crate, by the name of its folders under `fuzz/`.
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [
+pub const TARGETS: [Target; 5] = [
     ("snapshot_decode", snapshot_decode),
     ("delta_apply", delta_apply),
     ("root", root),
@@ -148,7 +151,7 @@ pub fn saved_inputs(target: &str) -> std::io::Result<Vec<Vec<u8>>> {
 /// Runs every saved input of every target through its body, as the stable tests do;
 /// panics (failing the test) if a target has no saved input, since it would pass
 /// without testing anything, or if a body panics.
-pub fn run_saved_inputs(targets: &[(&str, fn(&[u8]))]) {
+pub fn run_saved_inputs(targets: &[Target]) {
     for (name, body) in targets {
         let inputs = saved_inputs(name).expect("the saved fuzz inputs are readable");
         assert!(!inputs.is_empty(), "fuzz/corpus/{name} holds no input");

@@ -63,7 +63,7 @@ pub fn source_files(data: &[u8]) {
 }
 
 /// Every target of this crate, by the name of its folders under `fuzz/`.
-pub const TARGETS: [(&str, fn(&[u8])); 1] = [("source_files", source_files)];
+pub const TARGETS: [callguard_format::fuzz::Target; 1] = [("source_files", source_files)];
 
 #[cfg(test)]
 mod tests {

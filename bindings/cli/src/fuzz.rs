@@ -41,7 +41,7 @@ pub fn check_batch_line(data: &[u8]) {
 }
 
 /// Every target of this crate, by the name of its folders under `fuzz/`.
-pub const TARGETS: [(&str, fn(&[u8])); 1] = [("check_batch_line", check_batch_line)];
+pub const TARGETS: [callguard_format::fuzz::Target; 1] = [("check_batch_line", check_batch_line)];
 
 #[cfg(test)]
 mod tests {
