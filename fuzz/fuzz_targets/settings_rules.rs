@@ -1,3 +1,5 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| callguard_core::fuzz::settings_rules(data));
+libfuzzer_sys::fuzz_target!(
+    init: callguard_core::fuzz::prepare(false),
+    |data: &[u8]| callguard_core::fuzz::settings_rules(data));
