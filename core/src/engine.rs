@@ -283,6 +283,22 @@ impl Engine {
         Ok(())
     }
 
+    /// Whether the list in use is the committed one, mapped (not the bundled list
+    /// standing in for it): then nothing installed is refused, whichever process
+    /// installed it.
+    fn uses_installed(&self) -> bool {
+        let current = self.lists.current();
+        let Ok(installed) = self
+            .store()
+            .installed_list(self.config.list_name.as_deref())
+        else {
+            return false;
+        };
+        installed.as_ref().is_some_and(|i| !i.dir.is_empty())
+            && current.stands_in_for().is_none()
+            && !update::installed_changed(installed.as_ref(), &current)
+    }
+
     /// Fails with [`crate::Error::ReadOnly`] on an engine opened read-only.
     fn writable(&self, what: &'static str) -> Result<()> {
         if self.read_only {
@@ -481,7 +497,7 @@ impl Engine {
         self.writable("an update")?;
         let _one_at_a_time = self.update_lock.lock().unwrap_or_else(|p| p.into_inner());
         let result = self.updater(now, check_expiry).run(fetcher);
-        if matches!(&result, Ok(report) if report.installed.is_some()) {
+        if matches!(&result, Ok(report) if report.installed.is_some()) || self.uses_installed() {
             *lock(&self.refused) = None;
         }
         let message = match &result {

@@ -143,10 +143,9 @@ fn a_full_disk_at_any_point_of_an_install_keeps_the_old_list_and_the_next_update
     );
 }
 
-/// Fails today where the disk fills while the FST files are written: the FST builder's
-/// I/O error reaches `WireError::Io` as "I/O error" alone (core/src/lists/files.rs maps
-/// `fst::Error::Io` with its `Display`, which drops the `io::Error`). Reported, not fixed
-/// here (that file is being rewritten elsewhere).
+/// Wherever the disk fills (SQLite's commit, a staging file, the FST builder), the error
+/// says so: the FST builder's own text for an I/O error is only "I/O error", so
+/// `core/src/lists` keeps the `io::Error` underneath it.
 #[test]
 fn a_full_disk_is_named_in_the_error() {
     let f = fixture();
@@ -545,13 +544,20 @@ fn two_processes_updating_one_data_directory_at_once_both_end_on_a_whole_list() 
             serde_json::from_slice(&out.stdout).unwrap()
         })
         .collect();
-    // The first installs v2 by delta; the second waited for the install lock, then (its
-    // own list in memory being v1) installed v2 again from the snapshot: wasteful, not
-    // wrong. Either way each ends on v2.
+    // The first installs v2 by delta; the second waited for the install lock, then
+    // mapped the v2 the first had installed (its own list in memory was v1) and found
+    // it current: nothing downloaded or installed twice.
     assert_eq!(reports[0]["installed"]["kind"], "delta", "{}", reports[0]);
+    assert!(reports[1]["installed"].is_null(), "{}", reports[1]);
     for report in &reports {
         assert_eq!(report["seq"], 2, "{report}");
     }
+    let downloads = slow
+        .requests()
+        .iter()
+        .filter(|p| p.starts_with("blobs/"))
+        .count();
+    assert_eq!(downloads, 1, "one list download in all: {:?}", slow.requests());
     assert_whole_v2(&phone);
 
     // A third update killed while it holds the lock mid-download: the next one recovers.

@@ -67,6 +67,9 @@ impl Updater<'_> {
             Some(dir) => Some(InstallLock::acquire(dir).map_err(io)?),
             None => None,
         };
+        if let Some(dir) = &self.lists_dir {
+            self.adopt_installed(dir);
+        }
         let mut ignored_root = None;
         let mut report = self.attempt(&WithDeadline::start(fetcher), &mut ignored_root)?;
         report.ignored_root = ignored_root;
@@ -79,6 +82,30 @@ impl Updater<'_> {
             let _ = self.compact_locked();
         }
         Ok(report)
+    }
+
+    /// Maps the list another process installed while this engine was using an older one
+    /// (the install lock is held, so it stays put): the update then starts from what is
+    /// installed, and finds it current or applies a delta to it, instead of installing
+    /// the same version again from the snapshot. A list that does not map is left to the
+    /// update as before (it reinstalls it).
+    fn adopt_installed(&self, lists_dir: &Path) {
+        let current = self.lists.current();
+        let installed = match self.store().installed_list(self.list_name) {
+            Ok(installed) => installed,
+            Err(_) => return,
+        };
+        if !installed_changed(installed.as_ref(), &current) {
+            return;
+        }
+        let store = self.store();
+        if let Ok(Recovered {
+            lists: Some(lists),
+            refused: None,
+        }) = map_installed(&store, lists_dir, self.list_name, 1)
+        {
+            self.lists.install(lists);
+        }
     }
 
     fn attempt(
