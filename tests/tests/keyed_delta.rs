@@ -183,3 +183,51 @@ fn a_delta_that_adds_a_present_number_is_refused() {
     let _ = only_deltas(&s, Some(vec![blob]), |_| {});
     assert_refused_and_v1_stays(s);
 }
+
+/// The install steps through the keyed path: with the snapshot off the site, a crash
+/// after any step leaves v1 or v2, whole, after a restart (the crash tests' deltas are
+/// indexed: their lists change too much for a keyed delta to be the smaller one).
+#[test]
+fn a_crash_after_any_step_of_a_keyed_install_leaves_a_whole_list() {
+    use callguard_core::update::InstallStep;
+    for step in [
+        InstallStep::FilesWritten,
+        InstallStep::FilesSynced,
+        InstallStep::Renamed,
+        InstallStep::ExportBaseStaged,
+        InstallStep::Committed,
+        InstallStep::Swapped,
+        InstallStep::OldRemoved,
+    ] {
+        let mut s = scene();
+        let v2_counts = content(&s, 2).each_ref().map(|e| e.len() as u64);
+        let _ = only_deltas(&s, None, |_| {});
+        s.engine.simulate_crash_after(Some(step));
+        match s.update() {
+            Err(Error::Update(UpdateError::SimulatedCrash(at))) => assert_eq!(at, step),
+            other => panic!("{step:?}: expected the simulated crash, got {other:?}"),
+        }
+        s.reopen();
+        let committed = matches!(
+            step,
+            InstallStep::Committed | InstallStep::Swapped | InstallStep::OldRemoved
+        );
+        let lists = s.engine.lists();
+        assert_eq!(lists.version(), if committed { 2 } else { 1 }, "{step:?}");
+        if committed {
+            assert_eq!(lists.counts(), v2_counts, "{step:?}: whole");
+        }
+        let on_v2 = s.engine.check_call(&CallInput::number(on_v2())).unwrap();
+        let expected = if committed {
+            Action::Block
+        } else {
+            Action::Allow
+        };
+        assert_eq!(on_v2.action, expected, "{step:?}");
+        // An update after the restart completes, by the keyed delta or as current.
+        s.engine.simulate_crash_after(None);
+        let report = s.update().unwrap();
+        assert_eq!(report.seq, 2, "{step:?}");
+        assert_eq!(s.engine.lists().counts(), v2_counts, "{step:?}");
+    }
+}
