@@ -743,6 +743,7 @@ impl Installed {
             files: callguard_core::testing::DirSeal::read(&list_dir)
                 .expect("seal the list files")
                 .to_text(),
+            lthash16: String::new(),
         };
         let mut store = Store::open(&data_dir.path().join(DATABASE_FILE)).expect("open the store");
         store

@@ -1,26 +1,34 @@
-//! Delta apply with the numbers overlay (issue 14, part 1): what an update costs the phone
-//! now that a delta no longer rebuilds the numbers FST, against the alternatives measured
-//! in the same run.
+//! Delta apply with the numbers overlay and the multiset digest (issue 14, part 1): what
+//! an update costs the phone now that a keyed delta is checked from its changes alone,
+//! against the alternatives measured in the same run.
 //!
 //! For each size in `CALLGUARD_BENCH_SIZES` (default `1000000,10000000`) of distinct
 //! random Chinese mobiles (`861[3-9]` + 9 digits, seeded), and each change of 0.1%, 1% and
-//! 10% (that many entries removed and as many new numbers added, delta at zstd 19), three
+//! 10% (that many entries removed and as many new numbers added, deltas at zstd 19), three
 //! phone paths run interleaved, 3 times each, on a list installed the way an install
 //! leaves it (FST files synced in a directory, opened sealed):
 //!
-//! - **overlay** (what the updater does now): map the installed list sealed, verify its
-//!   checksums, `delta::apply` into an `OverlayDirWriter` (small sections whole, numbers as
-//!   an overlay over the hard-linked base), compare the digest with the signed one,
+//! - **keyed** (what the updater does now, `CGDELT02` and a signed LtHash16): map the
+//!   installed list sealed, verify its checksums, `delta::apply_changes` into an
+//!   `OverlayDirWriter` (numbers: each removal and addition looked up, only the changes
+//!   written; small sections whole), check the counts and `H(M) + change = H(N)`,
 //!   `finish()` (fsync), rename into place, sync the directory, seal and map the result;
-//! - **rebuild** (what the updater did before): the same, into a `FstDirWriter` that
-//!   rebuilds the numbers FST whole;
+//! - **overlay** (what the updater did before, `CGDELT01`): the same, but `delta::apply`
+//!   streams the whole old list (base and overlay merged) to find the removals by index
+//!   and to compute the SHA-256 of the result;
 //! - **snapshot**: the new full snapshot decoded into a `FstDirWriter` with the same tail
 //!   (digest check, fsync, rename, seal, map), reading no old list: the install of a
 //!   phone that has no list.
 //!
-//! The digest and count of each result are checked against `snapshot::encode` of the new
-//! version before anything is timed. Not included: the TUF metadata checks and the SQLite
-//! commit (milliseconds, the same for all three).
+//! The checksum verification of the base (`ListSet::verify`, a full read of its files)
+//! is also timed on its own inside the keyed path, since it is now most of what is left.
+//! The publisher's LtHash16 of each version is computed from scratch
+//! (`LtHash16::of_sections`) and the result of each path is checked against the new
+//! version (counts, SHA-256 or LtHash16) before anything is timed. Not included: the TUF
+//! metadata checks and the SQLite commit (milliseconds, the same for all three).
+//!
+//! `CALLGUARD_OVERLAY_CHECKS=0` skips the `check_call` and compaction measurements below
+//! (they do not depend on how a delta was checked).
 //!
 //! Then, at the 1% change: `check_call` on an engine whose list has that overlay, against
 //! the same list compacted (no overlay), over the same probes (half listed numbers, a
@@ -44,7 +52,9 @@ use callguard_core::testing::{file_name, DirSeal, FstDirWriter, OverlayDirWriter
 use callguard_core::{
     Action, CallInput, Category, Engine, EngineConfig, EntryMeta, ListSet, ListSetBuilder,
 };
-use callguard_format::wire::{delta, snapshot, ContentSummary, EntrySink, Section, SortedEntries};
+use callguard_format::wire::{
+    delta, snapshot, ContentSummary, EntrySink, LtHash16, Section, SortedEntries,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tempfile::TempDir;
@@ -135,22 +145,28 @@ fn install_tail(
 }
 
 enum Path3 {
+    Keyed,
     Overlay,
-    Rebuild,
     Snapshot,
 }
 
 struct Case<'a> {
     base_dir: &'a Path,
-    delta: &'a [u8],
+    /// `CGDELT02`, keyed removals.
+    keyed: &'a [u8],
+    /// `CGDELT01`, indexed removals.
+    indexed: &'a [u8],
     snapshot: &'a [u8],
     signed: ContentSummary,
+    /// The signed LtHash16 of the base and of the new version.
+    lthash: (&'a LtHash16, &'a LtHash16),
     scratch: &'a Path,
 }
 
 impl Case<'_> {
-    /// One whole phone path into a fresh directory; returns the installed result.
-    fn install(&self, path: &Path3, n: usize) -> ListSet {
+    /// One whole phone path into a fresh directory; returns the installed result and, for
+    /// the delta paths, how long the base's checksum verification took.
+    fn install(&self, path: &Path3, n: usize) -> (ListSet, Option<Duration>) {
         let tmp = self.scratch.join(format!("tmp-{n}"));
         let into = self.scratch.join(format!("list-{n}"));
         let count = self.signed.count;
@@ -158,45 +174,41 @@ impl Case<'_> {
             // A phone installing the snapshot reads no old list.
             let mut writer = FstDirWriter::create(&tmp).expect("writer");
             let summary = snapshot::decode(self.snapshot, count, &mut writer).expect("decode");
-            return install_tail(
+            let set = install_tail(
                 summary,
                 &self.signed,
                 || writer.finish().expect("finish"),
                 &into,
             );
+            return (set, None);
         }
         // A delta's base is mapped sealed and checked in full first, as the updater does.
         let base = open_installed(self.base_dir);
-        base.verify().expect("the base verifies");
-        let apply = |sink: &mut dyn EntrySink| {
-            delta::apply(
-                self.delta,
-                1,
-                2,
-                delta::Base {
-                    counts: base.counts(),
-                    open: Box::new(|section| base.cursor(section)),
-                },
-                count,
-                sink,
-            )
-            .expect("apply")
+        let (_, verify) = timed(|| base.verify().expect("the base verifies"));
+        let cursor = || delta::Base {
+            counts: base.counts(),
+            open: Box::new(|section| base.cursor(section)),
         };
-        match path {
-            Path3::Overlay => {
-                let file = self.base_dir.join(file_name(Section::Numbers));
-                let mut writer = OverlayDirWriter::create(&tmp, &base, &file).expect("writer");
-                let summary = apply(&mut writer);
+        let file = self.base_dir.join(file_name(Section::Numbers));
+        let mut writer = OverlayDirWriter::create(&tmp, &base, &file).expect("writer");
+        let set = match path {
+            Path3::Keyed => {
+                let lookup = |section: Section, key: &[u8]| base.get(section, key);
+                let applied =
+                    delta::apply_changes(self.keyed, 1, 2, cursor(), &lookup, count, &mut writer)
+                        .expect("apply by changes");
+                assert_eq!(applied.per_section, self.signed.per_section);
+                assert_eq!(&applied.lthash_from(self.lthash.0), self.lthash.1, "H(N)");
                 install_tail(
-                    summary,
+                    self.signed,
                     &self.signed,
                     || writer.finish().expect("finish"),
                     &into,
                 )
             }
-            Path3::Rebuild => {
-                let mut writer = FstDirWriter::create(&tmp).expect("writer");
-                let summary = apply(&mut writer);
+            Path3::Overlay => {
+                let summary =
+                    delta::apply(self.indexed, 1, 2, cursor(), count, &mut writer).expect("apply");
                 install_tail(
                     summary,
                     &self.signed,
@@ -205,7 +217,8 @@ impl Case<'_> {
                 )
             }
             Path3::Snapshot => unreachable!("handled above"),
-        }
+        };
+        (set, Some(verify))
     }
 }
 
@@ -224,6 +237,11 @@ fn run(size: usize, value: u64) {
     let scratch = TempDir::new().expect("scratch dir");
     let base_dir = scratch.path().join("base");
     install_whole(&base_dir, &old_sections);
+    let (old_lthash, took) = timed(|| LtHash16::of_sections(&old_sections));
+    eprintln!(
+        "{tag} publisher: LtHash16 of {size} entries from scratch in {}",
+        ms(took)
+    );
 
     for (parts, name) in CHANGES {
         let changed = (size as u64 * parts / 10_000) as usize;
@@ -248,48 +266,61 @@ fn run(size: usize, value: u64) {
         let (snapshot_bytes, signed) = snapshot::encode(&new_sections, 19).expect("snapshot");
         let (delta_bytes, stats) =
             delta::encode(1, 2, &old_sections, &new_sections, 19).expect("delta");
+        let (indexed_bytes, _) =
+            delta::encode_indexed(1, 2, &old_sections, &new_sections, 19).expect("delta");
+        let new_lthash = LtHash16::of_sections(&new_sections);
         let work = scratch.path().join(format!("work-{parts}"));
         std::fs::create_dir(&work).expect("work dir");
         let case = Case {
             base_dir: &base_dir,
-            delta: &delta_bytes,
+            keyed: &delta_bytes,
+            indexed: &indexed_bytes,
             snapshot: &snapshot_bytes,
             signed,
+            lthash: (&old_lthash, &new_lthash),
             scratch: &work,
         };
         eprintln!(
-            "{tag} {name}: {} removed + {} added, delta {} B, snapshot {} B",
+            "{tag} {name}: {} removed + {} added, keyed delta {} B, indexed delta {} B, snapshot {} B",
             stats.removed,
             stats.added,
             delta_bytes.len(),
+            indexed_bytes.len(),
             snapshot_bytes.len()
         );
-        let (mut overlay, mut rebuild, mut full) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut keyed, mut overlay, mut full) = (Vec::new(), Vec::new(), Vec::new());
+        let mut verifies = Vec::new();
         let mut n = 0;
         for _ in 0..RUNS {
             for (path, times) in [
+                (Path3::Keyed, &mut keyed),
                 (Path3::Overlay, &mut overlay),
-                (Path3::Rebuild, &mut rebuild),
                 (Path3::Snapshot, &mut full),
             ] {
                 n += 1;
-                let (set, took) = timed(|| case.install(&path, n));
+                let ((set, verify), took) = timed(|| case.install(&path, n));
                 assert_eq!(set.counts(), signed.per_section, "the installed counts");
+                if let (Path3::Keyed, Some(v)) = (&path, verify) {
+                    verifies.push(v);
+                }
                 times.push(took);
                 drop(set);
                 let _ = std::fs::remove_dir_all(work.join(format!("list-{n}")));
             }
         }
-        let (o, r, s) = (median(overlay), median(rebuild), median(full));
+        let (k, o, s) = (median(keyed), median(overlay), median(full));
+        let v = median(verifies);
         eprintln!(
-            "OVERLAY {tag} apply {name}: overlay {} | rebuild {} | snapshot {} | rebuild/overlay {:.2}x, snapshot/overlay {:.2}x",
+            "OVERLAY {tag} apply {name}: keyed {} (of which base checksum {}) | overlay {} | snapshot {} | overlay/keyed {:.2}x, snapshot/keyed {:.2}x",
+            ms(k),
+            ms(v),
             ms(o),
-            ms(r),
             ms(s),
-            r.as_secs_f64() / o.as_secs_f64(),
-            s.as_secs_f64() / o.as_secs_f64()
+            o.as_secs_f64() / k.as_secs_f64(),
+            s.as_secs_f64() / k.as_secs_f64()
         );
-        if parts == 100 {
+        let checks = std::env::var("CALLGUARD_OVERLAY_CHECKS").map_or(true, |v| v != "0");
+        if parts == 100 && checks {
             check_and_compact(&tag, &case, &new, &removed, size);
         }
     }
@@ -298,7 +329,7 @@ fn run(size: usize, value: u64) {
 /// `check_call` through a 1% overlay against none, and compaction against a snapshot
 /// install.
 fn check_and_compact(tag: &str, case: &Case<'_>, new: &[u64], removed: &HashSet<u64>, size: usize) {
-    let overlaid = case.install(&Path3::Overlay, 1_000);
+    let (overlaid, _) = case.install(&Path3::Keyed, 1_000);
     assert!(overlaid.has_overlay());
     let compacted_dir = case.scratch.join("compacted");
     let mut compact_runs = Vec::new();

@@ -4,7 +4,9 @@
 
 use callguard_format::sms_key::unzigzag;
 use callguard_format::trust::{self, DeltaRef, ListEntry};
-use callguard_format::wire::{delta, snapshot, EntrySink, Section, SortedEntries, WireError};
+use callguard_format::wire::{
+    delta, snapshot, EntrySink, LtHash16, Section, SortedEntries, WireError,
+};
 use callguard_format::{EntryMeta, SmsKey, SmsKeyKind};
 
 use crate::site::Site;
@@ -28,6 +30,10 @@ struct Discard;
 
 impl EntrySink for Discard {
     fn entry(&mut self, _: Section, _: &[u8], _: u64) -> Result<(), WireError> {
+        Ok(())
+    }
+
+    fn unstreamed(&mut self, _: Section, _: u64) -> Result<(), WireError> {
         Ok(())
     }
 }
@@ -71,14 +77,71 @@ pub fn load_snapshot(site: &Site, entry: &ListEntry) -> Result<Sections> {
     decode_snapshot(&bytes, entry)
 }
 
-/// Applies a delta of `entry` to `base` (the content of seq `delta.from`) and checks that
-/// the result is exactly `entry`'s content: its count and digest.
+/// Fails unless the multiset digest of `sections`, computed from scratch, is the one
+/// `entry` signs (when it signs one): what a phone that checks deltas by their changes
+/// relies on, and cannot recompute itself.
+pub fn check_lthash(sections: &Sections, entry: &ListEntry) -> Result<()> {
+    let Some(signed) = &entry.lthash16 else {
+        return Ok(());
+    };
+    if &LtHash16::of_sections(sections).to_hex() != signed {
+        return Err(Error::Verify(format!(
+            "{}: the content does not match seq {}'s signed lthash16",
+            entry.snapshot.path, entry.seq
+        )));
+    }
+    Ok(())
+}
+
+/// The value of `key` in one sorted section, by binary search.
+fn find(entries: &SortedEntries, key: &[u8]) -> Option<u64> {
+    let (mut low, mut high) = (0, entries.len());
+    while low < high {
+        let mid = low + (high - low) / 2;
+        let (k, v) = entries.get(mid)?;
+        match k.cmp(key) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => return Some(v),
+        }
+    }
+    None
+}
+
+/// Applies a delta of `entry` to `base` (the content of seq `delta.from`, whose entry is
+/// `base_entry`) and checks that the result is exactly `entry`'s content: its count and
+/// digest. When both entries sign a multiset digest, the delta is also applied the way
+/// a phone does it (by lookups, from its changes alone), and must give `entry`'s.
 pub fn check_delta(
     bytes: &[u8],
     delta: &DeltaRef,
     base: &Sections,
+    base_entry: &ListEntry,
     entry: &ListEntry,
 ) -> Result<()> {
+    if let (Some(from), Some(to)) = (base_entry.lthash(), entry.lthash()) {
+        let cursor = delta::Base {
+            counts: std::array::from_fn(|i| base[i].len() as u64),
+            open: Box::new(move |section| Box::new(base[section.index()].cursor())),
+        };
+        let lookup = |section: Section, key: &[u8]| find(&base[section.index()], key);
+        let applied = delta::apply_changes(
+            bytes,
+            delta.from,
+            entry.seq,
+            cursor,
+            &lookup,
+            entry.count,
+            &mut Discard,
+        )
+        .map_err(|e| Error::wire(&delta.path, e))?;
+        if applied.per_section != entry.sections.as_array() || applied.lthash_from(&from) != to {
+            return Err(Error::Verify(format!(
+                "{}: seq {} plus this delta does not give seq {}'s signed lthash16",
+                delta.path, delta.from, entry.seq
+            )));
+        }
+    }
     check_blob(bytes, delta.length, &delta.sha256, &delta.path)?;
     let base_cursor = delta::Base {
         counts: std::array::from_fn(|i| base[i].len() as u64),

@@ -16,7 +16,7 @@ use callguard_core::Region;
 use callguard_format::trust::{
     self, BlobRef, DeltaRef, ListEntry, Manifest, ManifestRef, Role, SectionCounts, Timestamp,
 };
-use callguard_format::wire::{delta, snapshot, ContentSummary, Section};
+use callguard_format::wire::{delta, snapshot, ContentSummary, LtHash16, Section};
 use callguard_sources::lists::SourceProblem;
 
 use crate::content::{self, Sections};
@@ -171,7 +171,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     progress.spinner("compressing the snapshot");
     let (snapshot_bytes, summary) = snapshot::encode(&sources.sections, options.level)
         .map_err(|e| Error::wire("snapshot", e))?;
-    let next = match previous.unchanged_entry(&summary) {
+    progress.spinner("hashing the multiset digest");
+    let lthash = LtHash16::of_sections(&sources.sections).to_hex();
+    let mut next = match previous.unchanged_entry(&summary) {
         Some(entry) => Next::unchanged(&site, entry, snapshot_bytes),
         None => Next::changed(
             &site,
@@ -182,6 +184,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             &progress,
         )?,
     };
+    // Signed beside the SHA-256 of the same content; an unchanged list published before
+    // the field gets it too.
+    next.entry.lthash16 = Some(lthash);
     let (manifest, manifest_bytes) = sign_manifest(&keys, &previous, &next.entry, options)?;
     let manifest_rel = site::manifest_path(manifest.version);
     site.check_immutable(&manifest_rel, &manifest_bytes)?;
@@ -272,6 +277,7 @@ impl Next {
                 seq,
                 count: summary.count,
                 sha256: summary.sha256_hex(),
+                lthash16: None,
                 sections: SectionCounts::from_array(summary.per_section),
                 snapshot: blob_ref(&snapshot_bytes, BlobKind::Snapshot),
                 deltas: Vec::new(),
@@ -283,7 +289,14 @@ impl Next {
         let bases = previous.delta_bases(seq, options.deltas);
         progress.steps("making deltas", bases.len() as u64);
         for base in bases {
-            let made = make_delta(site, base, seq, sections, options.level);
+            let made = make_delta(
+                site,
+                base,
+                seq,
+                sections,
+                options.level,
+                snapshot_bytes.len(),
+            );
             match made {
                 Ok((reference, bytes)) if bytes.len() < snapshot_bytes.len() => {
                     next.blobs.push((reference.path.clone(), bytes));
@@ -420,17 +433,29 @@ fn blob_ref(bytes: &[u8], kind: BlobKind) -> BlobRef {
     }
 }
 
-/// A delta from `base` (decoded from its snapshot on the site) to `sections` at `seq`.
+/// A delta from `base` (decoded from its snapshot on the site) to `sections` at `seq`:
+/// keyed (`CGDELT02`, which a phone checks from its changes alone) when that is smaller
+/// than the snapshot of `snapshot_len` bytes, else indexed (`CGDELT01`, smaller when most
+/// of the list changes, since removed keys cost more than their indices; a phone applies
+/// it by streaming the old list, which such a change costs anyway).
 fn make_delta(
     site: &Site,
     base: &ListEntry,
     seq: u64,
     sections: &Sections,
     level: i32,
+    snapshot_len: usize,
 ) -> Result<(DeltaRef, Vec<u8>)> {
     let old = content::load_snapshot(site, base)?;
-    let (bytes, _) = delta::encode(base.seq, seq, &old, sections, level)
-        .map_err(|e| Error::wire(format!("delta from seq {}", base.seq), e))?;
+    let wire = |e| Error::wire(format!("delta from seq {}", base.seq), e);
+    let (mut bytes, _) = delta::encode(base.seq, seq, &old, sections, level).map_err(wire)?;
+    if bytes.len() >= snapshot_len {
+        let (indexed, _) =
+            delta::encode_indexed(base.seq, seq, &old, sections, level).map_err(wire)?;
+        if indexed.len() < bytes.len() {
+            bytes = indexed;
+        }
+    }
     let blob = blob_ref(&bytes, BlobKind::Delta);
     let reference = DeltaRef {
         from: base.seq,

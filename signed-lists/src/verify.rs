@@ -125,7 +125,9 @@ pub fn verify(options: &VerifyOptions) -> Result<VerifyReport> {
     let mut lists = Vec::new();
     for (name, entry) in &manifest.lists {
         let snapshot = site.read_required(&entry.snapshot.path, entry.snapshot.length)?;
-        content::decode_snapshot(&snapshot, entry)?;
+        let sections = content::decode_snapshot(&snapshot, entry)?;
+        content::check_lthash(&sections, entry)?;
+        drop(sections);
         let history = site.list_history(name)?;
         let mut deltas = Vec::new();
         for delta in &entry.deltas {
@@ -142,7 +144,7 @@ pub fn verify(options: &VerifyOptions) -> Result<VerifyReport> {
             match base {
                 Some(base) => {
                     let old = content::load_snapshot(&site, base)?;
-                    content::check_delta(&bytes, delta, &old, entry)?;
+                    content::check_delta(&bytes, delta, &old, base, entry)?;
                 }
                 None => content::check_blob(&bytes, delta.length, &delta.sha256, &delta.path)?,
             }

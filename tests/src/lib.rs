@@ -322,14 +322,28 @@ impl Scene {
     }
 
     pub fn with_keygen(prepare: impl FnOnce(Publisher) -> Publisher) -> Scene {
-        let publisher = prepare(Publisher::new());
+        Scene::build(
+            prepare(Publisher::new()),
+            &numbers(0, 100),
+            &numbers(100, 100),
+        )
+    }
+
+    /// A scene whose v1 and v2 hold `v1` and `v2`: with a small change, the publisher's
+    /// delta from v1 is keyed (one that replaces every number is not). [`on_v1`] must be
+    /// on v1 only and [`on_v2`] on v2 only.
+    pub fn with_numbers(v1: &[String], v2: &[String]) -> Scene {
+        Scene::build(Publisher::new(), v1, v2)
+    }
+
+    fn build(publisher: Publisher, v1_numbers: &[String], v2_numbers: &[String]) -> Scene {
         publisher.set_official();
-        publisher.set_numbers(&numbers(0, 100));
+        publisher.set_numbers(v1_numbers);
         publisher.build(T0, &[]);
         let v1 = callguard_core::update::FileMap::from_dir(&publisher.site()).expect("site");
         let phone = tempfile::tempdir().expect("tempdir");
         let engine = phone_at_v1(&publisher, &v1, phone.path());
-        publisher.set_numbers(&numbers(100, 100));
+        publisher.set_numbers(v2_numbers);
         publisher.build(T0 + 3600, &[]);
         Scene {
             publisher,

@@ -170,5 +170,6 @@ fn read_meta(dir: &Path) -> Result<InstalledList> {
         manifest_version: 0,
         installed_at: 0,
         files,
+        lthash16: String::new(),
     })
 }

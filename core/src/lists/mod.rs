@@ -330,6 +330,16 @@ impl ListSet {
         Section::ALL.map(|s| self.len(s) as u64)
     }
 
+    /// The raw value of `key` in `section` (the numbers overlay included): what a delta
+    /// applied by its changes looks its removals and additions up in.
+    pub fn get(&self, section: Section, key: &[u8]) -> Option<u64> {
+        let map = &self.sections[section.index()];
+        match (&self.overlay, section) {
+            (Some(overlay), Section::Numbers) => overlay.get(map, key),
+            _ => map.get(key),
+        }
+    }
+
     /// The exact entry for E.164 digits (no `+`).
     pub fn number(&self, key: &str) -> Option<ListHit> {
         let base = &self.sections[Section::Numbers.index()];

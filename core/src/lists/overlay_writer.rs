@@ -59,6 +59,13 @@ impl EntrySink for ListDirWriter<'_> {
             ListDirWriter::Overlay(writer) => writer.change(section, change, key, value),
         }
     }
+
+    fn unstreamed(&mut self, section: Section, count: u64) -> Result<(), WireError> {
+        match self {
+            ListDirWriter::Full(writer) => writer.unstreamed(section, count),
+            ListDirWriter::Overlay(writer) => writer.unstreamed(section, count),
+        }
+    }
 }
 
 /// Writes a delta's result as the small sections in full plus a numbers overlay over
@@ -157,6 +164,18 @@ impl EntrySink for OverlayDirWriter<'_> {
             (Section::Numbers, Change::Removed) => self.removals.push(key, value),
             (Section::Numbers, Change::Added) => self.additions.push(key, value),
             _ => Ok(()),
+        }
+    }
+
+    /// The numbers of a delta applied by its changes: the overlay must then hold `count`
+    /// numbers, checked at [`finish`](OverlayDirWriter::finish) as for streamed ones.
+    fn unstreamed(&mut self, section: Section, count: u64) -> Result<(), WireError> {
+        match section {
+            Section::Numbers if self.streamed_numbers == 0 => {
+                self.streamed_numbers = count;
+                Ok(())
+            }
+            _ => Err(WireError::NeedsEntries),
         }
     }
 }

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The newest schema this build knows.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 const MIGRATIONS: [&str; LATEST as usize] = [
     // 1: settings, user rules, decision history.
@@ -65,6 +65,9 @@ const MIGRATIONS: [&str; LATEST as usize] = [
      );",
     // 5: find a caller's last call quickly, for the repeated-calls window.
     "CREATE INDEX history_subject ON history (channel, subject, at_ms);",
+    // 6: the installed list's signed LtHash16 multiset digest, which a keyed delta is
+    // checked against from its changes alone; empty when unknown.
+    "ALTER TABLE installed_list ADD COLUMN lthash16 TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The schema version in the file's header (`user_version`).

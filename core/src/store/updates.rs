@@ -31,6 +31,11 @@ pub struct InstalledList {
     /// opens; empty for a list installed before seals were recorded.
     #[serde(skip)]
     pub files: String,
+    /// The signed LtHash16 multiset digest of its content (4096 hex digits), taken from
+    /// the manifest once the content was proven to be the signed one; empty when the
+    /// manifest had none (a delta onto it is then checked by streaming and SHA-256).
+    #[serde(skip)]
+    pub lthash16: String,
 }
 
 /// Trusted metadata state.
@@ -101,7 +106,7 @@ impl Store {
 
     /// The installed list called `name`, or the only one when `name` is `None`.
     pub fn installed_list(&self, name: Option<&str>) -> Result<Option<InstalledList>> {
-        let sql = "SELECT name, seq, count, sha256, dir, manifest_version, installed_at, files FROM installed_list";
+        let sql = "SELECT name, seq, count, sha256, dir, manifest_version, installed_at, files, lthash16 FROM installed_list";
         let map = |row: &rusqlite::Row<'_>| {
             Ok(InstalledList {
                 name: row.get(0)?,
@@ -112,6 +117,7 @@ impl Store {
                 manifest_version: row.get::<_, i64>(5)? as u64,
                 installed_at: row.get::<_, i64>(6)? as u64,
                 files: row.get(7)?,
+                lthash16: row.get(8)?,
             })
         };
         let found = match name {
@@ -165,11 +171,11 @@ impl Store {
         }
         if let Some(list) = installed {
             tx.execute(
-                "INSERT INTO installed_list (name, seq, count, sha256, dir, manifest_version, installed_at, files)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO installed_list (name, seq, count, sha256, dir, manifest_version, installed_at, files, lthash16)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, count = excluded.count, sha256 = excluded.sha256,
                    dir = excluded.dir, manifest_version = excluded.manifest_version, installed_at = excluded.installed_at,
-                   files = excluded.files",
+                   files = excluded.files, lthash16 = excluded.lthash16",
                 params![
                     list.name,
                     list.seq as i64,
@@ -178,7 +184,8 @@ impl Store {
                     list.dir,
                     list.manifest_version as i64,
                     list.installed_at as i64,
-                    list.files
+                    list.files,
+                    list.lthash16
                 ],
             )?;
         }

@@ -7,11 +7,15 @@
 //! 2. pick the cheapest verified path: the delta from the installed sequence number, or
 //!    the snapshot;
 //! 3. download with the signed length as a hard cap and check the signed hash;
-//! 4. stream the snapshot into new FST files, or merge the delta with the installed
-//!    FSTs: the small sections into new FST files, the numbers into an overlay over the
-//!    installed base ([`crate::lists::overlay`]), compacted when it grows ([`compact`]);
-//! 5. compare the content's count and SHA-256 with the manifest (a delta that misses falls
-//!    back to the snapshot);
+//! 4. stream the snapshot into new FST files, or apply the delta to the installed FSTs:
+//!    the small sections into new FST files, the numbers into an overlay over the
+//!    installed base ([`crate::lists::overlay`]), compacted when it grows ([`compact`]).
+//!    A keyed delta onto a list whose signed multiset digest is stored is applied from
+//!    its changes alone (each looked up in the installed list); otherwise the installed
+//!    list is streamed and merged;
+//! 5. compare the content's counts and SHA-256 with the manifest, or, for a delta applied
+//!    from its changes, `H(M) − Σ h(removed) + Σ h(added)` with the signed LtHash16 (a
+//!    delta that misses falls back to the snapshot);
 //! 6. install: fsync, rename, keep the replaced list as the export base, and one SQLite
 //!    transaction (the commit point);
 //! 7. swap the new lists in; running checks finish on the old ones.

@@ -13,7 +13,9 @@ use crate::lists::files::{file_name, sync_dir, DirSeal, FstDirWriter};
 use crate::lists::{open_installed, ListDirWriter, ListSet, OverlayDirWriter};
 use crate::store::{InstalledList, Store, TrustRecord};
 use crate::trust::{self, limits, BlobRef, ListEntry, Root, TrustError, TrustedState};
-use crate::wire::{delta, snapshot, ContentSummary, EntrySink, Section, SortedEntries, WireError};
+use crate::wire::{
+    delta, snapshot, ContentSummary, EntrySink, LtHash16, Section, SortedEntries, WireError,
+};
 
 /// A device clock this far behind the latest time seen is reported as stepped back.
 const CLOCK_SLACK_SECS: u64 = 300;
@@ -271,19 +273,43 @@ impl Updater<'_> {
                 .filter(|p| !p.dir.is_empty())
                 .zip(self.lists_dir.as_ref())
                 .map(|(p, dir)| dir.join(&p.dir).join(file_name(Section::Numbers)));
+            // With the installed list's signed multiset digest and the new one, a keyed
+            // delta is checked from its changes alone (lookups, no stream of the list).
+            let digests = previous
+                .as_ref()
+                .and_then(|p| LtHash16::from_hex(&p.lthash16).ok())
+                .zip(entry.lthash());
             let attempt = fetch_blob(fetcher, &blob, "delta").and_then(|bytes| {
                 downloaded += bytes.len() as u64;
                 let overlay = base_file.as_deref().map(|file| (&*current, file));
-                self.build(entry, overlay, |sink| {
-                    delta::apply(
-                        bytes.as_slice(),
-                        d.from,
-                        entry.seq,
-                        base(&current),
-                        entry.count,
-                        sink,
-                    )
-                })
+                match &digests {
+                    Some((from, to)) if bytes.starts_with(delta::MAGIC) && overlay.is_some() => {
+                        self.build(overlay, |sink| {
+                            let lookup = |section: Section, key: &[u8]| current.get(section, key);
+                            let applied = delta::apply_changes(
+                                bytes.as_slice(),
+                                d.from,
+                                entry.seq,
+                                base(&current),
+                                &lookup,
+                                entry.count,
+                                sink,
+                            )?;
+                            check_changes(&applied, from, to, entry)
+                        })
+                    }
+                    _ => self.build(overlay, |sink| {
+                        let summary = delta::apply(
+                            bytes.as_slice(),
+                            d.from,
+                            entry.seq,
+                            base(&current),
+                            entry.count,
+                            sink,
+                        )?;
+                        check_digest(&summary, entry)
+                    }),
+                }
             });
             match attempt {
                 Ok(b) => built = Some((b, Via::Delta { from: d.from })),
@@ -299,8 +325,9 @@ impl Updater<'_> {
                 let bytes = fetch_blob(fetcher, &entry.snapshot, "snapshot")?;
                 downloaded += bytes.len() as u64;
                 (
-                    self.build(entry, None, |sink| {
-                        snapshot::decode(bytes.as_slice(), entry.count, sink)
+                    self.build(None, |sink| {
+                        let summary = snapshot::decode(bytes.as_slice(), entry.count, sink)?;
+                        check_digest(&summary, entry)
                     })?,
                     Via::Snapshot,
                 )
@@ -358,14 +385,14 @@ impl Updater<'_> {
             .ok_or_else(|| UpdateError::NoList(self.list_name.unwrap_or("default").to_owned()))
     }
 
-    /// Streams decoded entries into new FST files (or memory) and checks the digest.
-    /// With `overlay` (the list in use and its installed numbers file), a delta's numbers
-    /// are written as an overlay over that file instead of a new FST.
+    /// Streams decoded entries into new FST files (or memory); `decode` also checks the
+    /// result against the signed digests, and nothing is kept unless it passes. With
+    /// `overlay` (the list in use and its installed numbers file), a delta's numbers are
+    /// written as an overlay over that file instead of a new FST.
     fn build(
         &self,
-        entry: &ListEntry,
         overlay: Option<(&ListSet, &Path)>,
-        decode: impl FnOnce(&mut dyn EntrySink) -> Result<ContentSummary, WireError>,
+        decode: impl FnOnce(&mut dyn EntrySink) -> Result<(), WireError>,
     ) -> Result<Built, UpdateError> {
         match &self.lists_dir {
             Some(dir) => {
@@ -383,8 +410,7 @@ impl Updater<'_> {
                     // No installed file to stand on (or not the one in use): rebuild whole.
                     None => ListDirWriter::Full(FstDirWriter::create(&tmp).map_err(storage)?),
                 };
-                let result = decode(&mut writer).and_then(|summary| check_digest(&summary, entry));
-                if let Err(err) = result {
+                if let Err(err) = decode(&mut writer) {
                     drop(writer);
                     let _ = std::fs::remove_dir_all(&tmp);
                     return Err(err.into());
@@ -396,8 +422,7 @@ impl Updater<'_> {
             }
             None => {
                 let mut sink = MemorySink::default();
-                let summary = decode(&mut sink)?;
-                check_digest(&summary, entry)?;
+                decode(&mut sink)?;
                 Ok(Built::Memory(Box::new(sink.0)))
             }
         }
@@ -423,6 +448,9 @@ impl Updater<'_> {
             manifest_version,
             installed_at: now,
             files: String::new(),
+            // The content was proven to be `entry`'s (by its SHA-256, or by the multiset
+            // digest of a keyed delta), so its signed multiset digest is that of the list.
+            lthash16: entry.lthash16.clone().unwrap_or_default(),
         };
         let set = match built {
             Built::Memory(sections) => {
@@ -618,6 +646,24 @@ fn check_digest(summary: &ContentSummary, entry: &ListEntry) -> Result<(), WireE
     if summary.count != entry.count
         || summary.sha256_hex() != entry.sha256
         || summary.per_section != entry.sections.as_array()
+    {
+        return Err(WireError::DigestMismatch);
+    }
+    Ok(())
+}
+
+/// A keyed delta applied by its changes gives the signed version when its counts are the
+/// signed ones and `H(M) − Σ h(removed) + Σ h(added)` is the signed `H(N)`; every removal
+/// was found in the installed list and every addition was absent (checked by the apply).
+fn check_changes(
+    applied: &delta::Applied,
+    from: &LtHash16,
+    to: &LtHash16,
+    entry: &ListEntry,
+) -> Result<(), WireError> {
+    if applied.count() != entry.count
+        || applied.per_section != entry.sections.as_array()
+        || &applied.lthash_from(from) != to
     {
         return Err(WireError::DigestMismatch);
     }

@@ -138,6 +138,12 @@ pub struct ListEntry {
     pub count: u64,
     /// SHA-256 of the canonical content, lower-case hex.
     pub sha256: String,
+    /// The LtHash16 multiset digest of the same content
+    /// ([`LtHash16`](crate::wire::LtHash16), 4096 lower-case hex digits): what lets a
+    /// phone check a keyed delta from its changes alone. Absent from manifests published
+    /// before it; a manifest that has it is refused when it is not well formed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lthash16: Option<String>,
     /// Entries per section.
     pub sections: SectionCounts,
     /// The full snapshot.
@@ -156,6 +162,16 @@ pub struct SectionCounts {
     pub official: u64,
     pub domains: u64,
     pub sms_rules: u64,
+}
+
+impl ListEntry {
+    /// The signed multiset digest, if the manifest has one (its form was checked by
+    /// `verify_manifest`; a malformed one reads as none).
+    pub fn lthash(&self) -> Option<crate::wire::LtHash16> {
+        self.lthash16
+            .as_deref()
+            .and_then(|text| crate::wire::LtHash16::from_hex(text).ok())
+    }
 }
 
 impl SectionCounts {

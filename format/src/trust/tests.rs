@@ -100,6 +100,7 @@ fn manifest(version: u64, seq: u64) -> Manifest {
         seq,
         count: 0,
         sha256: "00".into(),
+        lthash16: None,
         sections: SectionCounts::default(),
         snapshot: blob,
         deltas: vec![],

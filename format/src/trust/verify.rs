@@ -132,6 +132,14 @@ pub fn verify_manifest(
         for delta in &list.deltas {
             check_path(&delta.path, "manifest")?;
         }
+        if let Some(text) = &list.lthash16 {
+            crate::wire::LtHash16::from_hex(text).map_err(|_| {
+                TrustError::malformed(
+                    "manifest",
+                    format_args!("list {name}: lthash16 is not 4096 lower-case hex digits"),
+                )
+            })?;
+        }
         if list.sections.as_array().iter().sum::<u64>() != list.count {
             return Err(TrustError::malformed(
                 "manifest",

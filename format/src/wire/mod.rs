@@ -7,8 +7,10 @@
 //! phone are only a local cache of this content; they never travel and are never signed.
 //!
 //! - [`snapshot`]: every entry of every section, key-coded ([`keys`]) and zstd-compressed.
-//! - [`delta`]: from version M to N, the removals as indices into M's sorted entries and
-//!   the additions, compressed the same way.
+//! - [`delta`]: from version M to N, the removed keys (or, in the older layout, indices
+//!   into M's sorted entries) and the additions, compressed the same way.
+//! - [`lthash`]: the multiset digest signed beside the SHA-256, which a keyed delta is
+//!   checked against from its changes alone.
 //!
 //! Both decode as a stream into an [`EntrySink`], so a 10M-entry list never has to sit in
 //! memory on the phone. Every length and count is checked, decompression is capped, and
@@ -19,6 +21,7 @@ pub mod delta;
 mod digest;
 mod entries;
 pub(crate) mod keys;
+pub mod lthash;
 pub mod snapshot;
 mod varint;
 
@@ -26,6 +29,7 @@ use std::io;
 
 pub use digest::{ContentDigest, ContentSummary};
 pub use entries::{SortedEntries, SortedIter, SortedSource};
+pub use lthash::LtHash16;
 
 /// The longest key in any section, in bytes.
 pub const MAX_KEY_LEN: usize = 255;
@@ -99,6 +103,10 @@ pub enum WireError {
     /// Reading or writing failed.
     #[error("I/O error: {0}")]
     Io(String),
+    /// A sink that writes every entry was given a section by its count alone (a delta
+    /// applied by its changes): it must be applied by streaming instead.
+    #[error("this sink needs every entry: apply the delta by streaming")]
+    NeedsEntries,
 }
 
 /// The error a capped reader wraps in its `io::Error`; recognised by its type (never by
@@ -139,6 +147,16 @@ pub trait EntrySink {
     ) -> Result<(), WireError> {
         let _ = (section, change, key, value);
         Ok(())
+    }
+
+    /// A section whose entries are not streamed: the delta was applied by its changes
+    /// alone (`delta::apply_changes`), and the result has `count` entries. Only a sink
+    /// that keeps its base and records the changes can take this; the default refuses
+    /// with [`WireError::NeedsEntries`], so a sink that writes whole sections never
+    /// writes one empty.
+    fn unstreamed(&mut self, section: Section, count: u64) -> Result<(), WireError> {
+        let _ = (section, count);
+        Err(WireError::NeedsEntries)
     }
 }
 
@@ -198,3 +216,5 @@ pub fn max_decoded_len(count: u64, sections: usize) -> u64 {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_keyed;
