@@ -557,7 +557,12 @@ fn two_processes_updating_one_data_directory_at_once_both_end_on_a_whole_list() 
         .iter()
         .filter(|p| p.starts_with("blobs/"))
         .count();
-    assert_eq!(downloads, 1, "one list download in all: {:?}", slow.requests());
+    assert_eq!(
+        downloads,
+        1,
+        "one list download in all: {:?}",
+        slow.requests()
+    );
     assert_whole_v2(&phone);
 
     // A third update killed while it holds the lock mid-download: the next one recovers.
