@@ -14,16 +14,6 @@ use callguard_core::update::{FileMap, InstallStep, UpdateError, Via};
 use callguard_core::{Action, CallInput, Engine, EngineConfig, Error};
 use callguard_e2e::{number, numbers, Publisher, T0};
 
-const STEPS: [InstallStep; 7] = [
-    InstallStep::FilesWritten,
-    InstallStep::FilesSynced,
-    InstallStep::Renamed,
-    InstallStep::ExportBaseStaged,
-    InstallStep::Committed,
-    InstallStep::Swapped,
-    InstallStep::OldRemoved,
-];
-
 fn open(dir: &std::path::Path, root: &[u8]) -> Engine {
     Engine::open(
         dir,
@@ -84,7 +74,7 @@ fn a_crash_after_any_install_step_leaves_a_whole_list() {
     let v2 = FileMap::from_dir(&publisher.site()).unwrap();
     let root = std::fs::read(publisher.root()).unwrap();
 
-    for step in STEPS {
+    for step in InstallStep::ALL {
         let phone = tempfile::tempdir().unwrap();
         let (export0, export1) = {
             let engine = open(phone.path(), &root);
@@ -210,7 +200,7 @@ fn a_crash_after_any_compaction_step_leaves_a_whole_list() {
     let v2 = FileMap::from_dir(&publisher.site()).unwrap();
     let root = std::fs::read(publisher.root()).unwrap();
 
-    for step in STEPS {
+    for step in InstallStep::ALL {
         let phone = tempfile::tempdir().unwrap();
         let (export0, export1) = {
             let engine = open(phone.path(), &root);

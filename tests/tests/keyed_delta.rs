@@ -190,15 +190,7 @@ fn a_delta_that_adds_a_present_number_is_refused() {
 #[test]
 fn a_crash_after_any_step_of_a_keyed_install_leaves_a_whole_list() {
     use callguard_core::update::InstallStep;
-    for step in [
-        InstallStep::FilesWritten,
-        InstallStep::FilesSynced,
-        InstallStep::Renamed,
-        InstallStep::ExportBaseStaged,
-        InstallStep::Committed,
-        InstallStep::Swapped,
-        InstallStep::OldRemoved,
-    ] {
+    for step in InstallStep::ALL {
         let mut s = scene();
         let v2_counts = content(&s, 2).each_ref().map(|e| e.len() as u64);
         let _ = only_deltas(&s, None, |_| {});

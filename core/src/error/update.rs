@@ -52,6 +52,20 @@ pub enum InstallStep {
     OldRemoved,
 }
 
+impl InstallStep {
+    /// Every step, in install order: the crash tests stop after each, so a step added
+    /// here is covered by them at once.
+    pub const ALL: [InstallStep; 7] = [
+        InstallStep::FilesWritten,
+        InstallStep::FilesSynced,
+        InstallStep::Renamed,
+        InstallStep::ExportBaseStaged,
+        InstallStep::Committed,
+        InstallStep::Swapped,
+        InstallStep::OldRemoved,
+    ];
+}
+
 /// Why an update failed. The last verified list stays in use in every case.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
