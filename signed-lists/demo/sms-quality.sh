@@ -96,7 +96,8 @@ python3 "$summary" "cross-dataset: model trained without the set, all of the set
 # The synthetic sets written blind (eval/README.md), which carry fraud labels by category.
 for set in "$demo/eval/synthetic-zh.jsonl:CN" "$demo/eval/synthetic-en.jsonl:US" \
     "$demo/eval/synthetic2-zh.jsonl:CN" "$demo/eval/synthetic2-en-us.jsonl:US" \
-    "$demo/eval/synthetic2-en-gb.jsonl:GB"; do
+    "$demo/eval/synthetic2-en-gb.jsonl:GB" "$demo/eval/synthetic3-zh-dev.jsonl:CN" \
+    "$demo/eval/synthetic3-zh-test.jsonl:CN"; do
     file="${set%:*}"
     eval_json "$out/data" "${set##*:}" "$file" "$reports/$(basename "$file" .jsonl).json"
 done

@@ -28,22 +28,91 @@ fn action(region: &str, from: &str, text: &str) -> String {
     decision["action"].as_str().expect("an action").to_owned()
 }
 
-fn flagged(region: &str, text: &str) -> bool {
-    action(region, "+10000", text) != "allow"
+/// Judges every case of one region in a single `eval-sms` run (one process compiles the
+/// list once) and returns the messages it got wrong: `fraud` cases that were allowed, `ham`
+/// cases that were warned about or blocked. It fails if any case was skipped.
+fn misjudged(region: &str, label: &str, from: &str, texts: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("cases.jsonl");
+    let lines: Vec<String> = texts
+        .iter()
+        .map(|text| serde_json::json!({"label": label, "from": from, "text": text}).to_string())
+        .collect();
+    std::fs::write(&file, lines.join("\n")).expect("write cases");
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("callguard"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["--region", region, "eval-sms", "--json", "--errors"])
+        .arg(&file)
+        .env_remove("CALLGUARD_DATA_DIR")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (summary, errors) = stdout.split_once('\n').expect("a summary line");
+    let summary: Value = serde_json::from_str(summary).expect("json summary");
+    assert_eq!(summary["messages"], texts.len(), "every case is judged");
+    assert_eq!(summary["skipped_lines"], 0);
+    errors
+        .lines()
+        .filter(|line| line.starts_with(&format!("{label}\t")))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Groups (region, text) cases by region and judges each group in one run.
+fn misjudged_by_region(label: &str, from: &str, cases: &[(&str, &str)]) -> Vec<String> {
+    let mut regions: Vec<&str> = cases.iter().map(|(region, _)| *region).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    regions
+        .into_iter()
+        .flat_map(|region| {
+            let texts: Vec<&str> = cases
+                .iter()
+                .filter(|(r, _)| *r == region)
+                .map(|(_, text)| *text)
+                .collect();
+            misjudged(region, label, from, &texts)
+                .into_iter()
+                .map(move |line| format!("{region}: {line}"))
+        })
+        .collect()
 }
 
 #[test]
 fn intent_warns_in_every_language_of_the_shared_sets() {
-    for (region, text) in [
+    let cases = [
         ("CN", "我换号了，这是我新号，急用钱，先转账五千到这张卡上"),
         ("US", "Hi mom, I changed my number. Can you send money to my bank for an urgent bill?"),
         ("US", "Your account is locked due to unusual activity. Unlock it now: http://secure-check.top/a"),
         ("KR", "엄마 나 폰 액정이 깨져서 수리 맡겼어. 급하게 계좌 비밀번호 좀 보내줘"),
         ("ID", "Mama ini nomor baru aku, tolong kirim pulsa dulu ya"),
         ("TH", "สล็อตเว็บตรง เครดิตฟรี สมัครใหม่ http://example-bet.xyz/a"),
-    ] {
-        assert!(flagged(region, text), "not flagged in {region}: {text}");
-    }
+        // Round 3: the ask behind the claim.
+        ("CN", "这个月房租打到我爱人卡上，原来那张卡挂失了"),
+        ("CN", "我是银保监会工作人员，你的贷款资料有误，需要配合核查，按要求分三笔转账"),
+        ("CN", "您在平台的订单异常，需要办理退款，请联系客服处理"),
+        ("US", "Send the rent to my wife's account this time, my usual account is frozen"),
+        ("US", "Your card has been locked. Update your security details at http://card-verify.top/u"),
+        ("US", "E-ZPass: you have an unpaid toll of $4.15. Avoid a late fee: http://ezpass-pay.top/x"),
+        ("GB", "HMRC: you are due a tax refund of 264.50. Claim here http://hmrc-refund.top/c"),
+        // Round 4: the same moves in more of the words people use.
+        ("CN", "爸，我手机坏了借朋友的手机发的，先给我转三千，别跟妈说"),
+        ("CN", "你好，这里是公安局刑警队，你的身份信息涉嫌一起洗钱案，请加微信配合做笔录"),
+        ("CN", "闲鱼平台：您的店铺未缴纳保证金，资金已冻结，暂时无法提现"),
+        ("CN", "网贷逾期可申请停息挂账，减免利息，专业律师协助，回1了解"),
+        ("CN", "请把您刚收到的验证码回复给我，用于核对身份"),
+        ("US", "Your computer is infected with a virus. Call our support technician at 888-555-0199 now"),
+        ("US", "We will mail you a check; deposit it, keep $300 and buy gift cards with the rest"),
+        ("US", "DMV final notice: your driver's license will be suspended. Pay at http://dmv-pay.top/n"),
+    ];
+    let missed = misjudged_by_region("fraud", "+10000", &cases);
+    assert!(missed.is_empty(), "not flagged:\n{}", missed.join("\n"));
 }
 
 #[test]
@@ -59,7 +128,7 @@ fn traditional_chinese_is_judged_as_simplified() {
 
 #[test]
 fn real_kinds_of_notices_stay_clean() {
-    for (region, text) in [
+    let cases = [
         // A courier's "delivered" notice with its tracking link.
         (
             "TH",
@@ -79,11 +148,51 @@ fn real_kinds_of_notices_stay_clean() {
             "CN",
             "尊敬的客户，您的信用卡额度已经上调至50000元，回复#ED随时查询可用额度",
         ),
-    ] {
-        assert_eq!(
-            action(region, "10086", text),
-            "allow",
-            "flagged in {region}: {text}"
-        );
-    }
+        // Found while writing the payee-change, regulator and customer-service rules:
+        // a video site confirming a membership bought, with its service number;
+        (
+            "CN",
+            "【某视频】您已成功开通高级VIP会员包年服务，如有问题请拨打客服电话4000000000",
+        ),
+        // a travel site's change of flight handled by its agent;
+        (
+            "CN",
+            "【某旅行】您的机票订单已申请改签，代理商将为您操作改签，如有疑问请致电客服",
+        ),
+        // a bank relaying the central bank's notice of a clearing-system pause;
+        (
+            "CN",
+            "尊敬的客户：根据中国人民银行通知，国庆期间将停止运行跨行清算系统，届时暂停办理跨行转账业务",
+        ),
+        // a friend's new number, to be saved;
+        ("CN", "这是我新号，存一下哈"),
+        // an exchange's verification code;
+        ("TH", "Your Crypto.com verification code is: 123456"),
+        // a chat that happens to ask "is this the ...".
+        ("GB", "Is this the first time you use these words?"),
+        // Found while writing round 4: an insurer paying a claim to the reader's own account;
+        (
+            "CN",
+            "【某保险】您的理赔申请已审核通过，理赔款将转入您尾号8888的账户",
+        ),
+        // an insurer's claim notice that names the police and its WeChat account;
+        (
+            "CN",
+            "【某保险】您的车险报案已受理，理赔需提供派出所证明，可添加微信公众号查询进度",
+        ),
+        // a colleague's request to come to the office;
+        ("CN", "明天上午来我办公室一趟，带上合同"),
+        // an anti-fraud warning that names the scam's moves;
+        (
+            "CN",
+            "【反诈中心】提醒：冒充客服要求注销账户的都是骗局，请勿转账，有疑问拨打96110",
+        ),
+        // a bank's purchase alert that points to the number on the card.
+        (
+            "US",
+            "Bank: a $52.10 purchase at GROCER was approved. Not you? Call the number on the back of your card.",
+        ),
+    ];
+    let flagged = misjudged_by_region("ham", "10086", &cases);
+    assert!(flagged.is_empty(), "flagged:\n{}", flagged.join("\n"));
 }

@@ -209,7 +209,7 @@ fn fraud_signal(
         category: Some(top.category),
         code: ReasonCode::SmsPhrase,
         detail: format!(
-            "phrases of a {} (score {rules_score}{via}): {}",
+            "phrases of {} (score {rules_score}{via}): {}",
             top.category.describe(),
             top.phrases.join(", ")
         ),

@@ -161,6 +161,28 @@ pub fn mixes_scripts(host: &str) -> bool {
     })
 }
 
+/// Words that smishing domains put beside a brand or an errand (`usps-redeliver.top`,
+/// `ezpass-pay.com`, `icbc-verify.top`). A company's own domain is its name; a lure
+/// domain describes the action it wants, so it is compounded with hyphens.
+const LURE_WORDS: [&str; 30] = [
+    "verify", "verif", "secure", "update", "login", "signin", "account", "support",
+    "service", "redeliver", "delivery", "track", "toll", "pay", "refund", "claim",
+    "reward", "prize", "bonus", "gift", "wallet", "gov", "official", "help", "center",
+    "centre", "notice", "alert", "billing", "invoice",
+];
+
+/// Whether a registrable domain's own label is a hyphenated compound with an action or
+/// errand word in it, the shape of a lure domain. Hyphenated company names
+/// (`sf-express.com`, `t-mobile.com`) carry no such word; a brand's own domains are
+/// excluded before this is asked.
+pub fn is_lure_domain(registrable: &str) -> bool {
+    let label = registrable.split('.').next().unwrap_or("");
+    label.contains('-')
+        && label
+            .split('-')
+            .any(|part| LURE_WORDS.iter().any(|word| part.contains(word)))
+}
+
 /// Well-known URL shorteners: the real destination cannot be checked offline.
 pub fn is_shortener(registrable: &str) -> bool {
     const SHORTENERS: [&str; 18] = [
@@ -223,6 +245,16 @@ mod tests {
             hosts("Card ending 5521. Reply YES or NO. To opt out reply STOP.").is_empty(),
             "full stops are not dots of a host"
         );
+    }
+
+    #[test]
+    fn lure_domains_are_hyphenated_compounds_with_an_errand_word() {
+        for lure in ["usps-redeliver.top", "ezpass-pay.com", "icbc-verify.top", "chase-securelogin.net"] {
+            assert!(is_lure_domain(lure), "{lure}");
+        }
+        for plain in ["sf-express.com", "t-mobile.com", "usps.com", "paypal.com", "verify.top", "my-shop.com"] {
+            assert!(!is_lure_domain(plain), "{plain}");
+        }
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! logged; only the decision is.
 //!
 //! Phrase rules can also require what the scan found: the markers [`MARKER_LINK`],
-//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_NUMBER`], [`MARKER_PREMIUM`] and
-//! [`MARKER_EMAIL_SENDER`] are appended to the normalised text, so `[link]&点击&领取`
+//! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_LURE_LINK`], [`MARKER_NUMBER`],
+//! [`MARKER_PREMIUM`] and [`MARKER_EMAIL_SENDER`] are appended to the normalised text, so `[link]&点击&领取`
 //! needs a link and both words.
 
 pub(crate) mod brands;
@@ -44,6 +44,10 @@ pub const MARKER_LINK: &str = "[link]";
 pub const MARKER_SHORT_LINK: &str = "[shortlink]";
 /// Appended when a link's host is an IP address.
 pub const MARKER_IP_LINK: &str = "[iplink]";
+/// Appended, for the phrase rules only, when a link that is not a listed brand's own goes
+/// to a lure domain: a hyphenated compound with an errand word (`usps-redeliver.top`,
+/// [`links::is_lure_domain`]). Companies text their own names; smishing names the errand.
+pub const MARKER_LURE_LINK: &str = "[lurelink]";
 /// Appended when the text gives a phone number (7 digits or more).
 pub const MARKER_NUMBER: &str = "[number]";
 /// Appended, for the phrase rules only, when the sender is an e-mail address: banks,
@@ -99,6 +103,8 @@ struct Scan {
     any_link: bool,
     shortened: bool,
     ip_link: bool,
+    /// A link that is not a listed brand's own, to a lure domain.
+    lure_link: bool,
     number: bool,
     premium: bool,
     email_sender: bool,
@@ -118,6 +124,10 @@ impl Scan {
                 .iter()
                 .any(|l| l.registrable.as_deref().is_some_and(links::is_shortener)),
             ip_link: found.iter().any(|l| l.is_ip),
+            lure_link: found.iter().any(|l| {
+                !brands::is_own_domain(brands, l)
+                    && l.registrable.as_deref().is_some_and(links::is_lure_domain)
+            }),
             number: !written.is_empty(),
             premium: written.iter().any(number::is_premium_rate),
             email_sender: is_email_address(sender),
@@ -140,6 +150,7 @@ impl Scan {
             (self.number, MARKER_NUMBER),
             (self.premium, MARKER_PREMIUM),
             (for_rules && self.email_sender, MARKER_EMAIL_SENDER),
+            (for_rules && self.lure_link, MARKER_LURE_LINK),
         ] {
             if present {
                 text.push(' ');
