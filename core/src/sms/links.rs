@@ -165,10 +165,36 @@ pub fn mixes_scripts(host: &str) -> bool {
 /// `ezpass-pay.com`, `icbc-verify.top`). A company's own domain is its name; a lure
 /// domain describes the action it wants, so it is compounded with hyphens.
 const LURE_WORDS: [&str; 30] = [
-    "verify", "verif", "secure", "update", "login", "signin", "account", "support",
-    "service", "redeliver", "delivery", "track", "toll", "pay", "refund", "claim",
-    "reward", "prize", "bonus", "gift", "wallet", "gov", "official", "help", "center",
-    "centre", "notice", "alert", "billing", "invoice",
+    "verify",
+    "verif",
+    "secure",
+    "update",
+    "login",
+    "signin",
+    "account",
+    "support",
+    "service",
+    "redeliver",
+    "delivery",
+    "track",
+    "toll",
+    "pay",
+    "refund",
+    "claim",
+    "reward",
+    "prize",
+    "bonus",
+    "gift",
+    "wallet",
+    "gov",
+    "official",
+    "help",
+    "center",
+    "centre",
+    "notice",
+    "alert",
+    "billing",
+    "invoice",
 ];
 
 /// Whether a registrable domain's own label is a hyphenated compound with an action or
@@ -249,10 +275,22 @@ mod tests {
 
     #[test]
     fn lure_domains_are_hyphenated_compounds_with_an_errand_word() {
-        for lure in ["usps-redeliver.top", "ezpass-pay.com", "icbc-verify.top", "chase-securelogin.net"] {
+        for lure in [
+            "usps-redeliver.top",
+            "ezpass-pay.com",
+            "icbc-verify.top",
+            "chase-securelogin.net",
+        ] {
             assert!(is_lure_domain(lure), "{lure}");
         }
-        for plain in ["sf-express.com", "t-mobile.com", "usps.com", "paypal.com", "verify.top", "my-shop.com"] {
+        for plain in [
+            "sf-express.com",
+            "t-mobile.com",
+            "usps.com",
+            "paypal.com",
+            "verify.top",
+            "my-shop.com",
+        ] {
             assert!(!is_lure_domain(plain), "{plain}");
         }
     }
