@@ -129,7 +129,9 @@ impl fmt::Display for PhoneNumber {
 /// generic front end and gives the same answer; everything else goes to the full parser.
 pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     match fast::parse_strict_e164(input) {
-        Some(parsed) => classify_parsed(&parsed, home, types::region_and_validity),
+        // Strict E.164 that the fast path takes is its own E.164 form: a calling code and
+        // a national number without a leading zero, which is what libphonenumber formats.
+        Some(parsed) => classify_parsed(&parsed, home, types::region_and_validity, Some(input)),
         None => parse_with_full_parser(input, home, types::region_and_validity),
     }
 }
@@ -164,7 +166,7 @@ fn parse_with_full_parser(
     let parsed = PHONE_NUMBER_UTIL
         .parse_and_keep_raw_input(input, Some(library_region))
         .map_err(map_parse_error)?;
-    let number = classify_parsed(&parsed, home, validity)?;
+    let number = classify_parsed(&parsed, home, validity, None)?;
     settle(number, &parsed, home, validity)
 }
 
@@ -204,7 +206,7 @@ fn settle(
         let Ok(again) = PHONE_NUMBER_UTIL
             .parse_and_keep_raw_input(&number.e164, Some(library_region))
             .map_err(map_parse_error)
-            .and_then(|parsed| classify_parsed(&parsed, home, validity))
+            .and_then(|parsed| classify_parsed(&parsed, home, validity, None))
         else {
             break;
         };
@@ -224,6 +226,7 @@ fn classify_parsed(
     parsed: &rlibphonenumber::PhoneNumber,
     home: Region,
     validity: Validity,
+    e164: Option<&str>,
 ) -> Result<PhoneNumber, NumberError> {
     let calling_code =
         u16::try_from(parsed.country_code).map_err(|_| NumberError::UnknownCountryCode)?;
@@ -233,7 +236,10 @@ fn classify_parsed(
         }
         _ => WrittenForm::International,
     };
-    let e164 = e164_of(parsed)?;
+    let e164 = match e164 {
+        Some(e164) => e164.to_owned(),
+        None => e164_of(parsed)?,
+    };
     let national = rlibphonenumber::get_national_significant_number_owned(parsed);
     // libphonenumber's is_valid_number is exactly this pair (get_region_for_number, then
     // is_valid_number_for_region), with each region's type patterns matched in one pass.
