@@ -228,7 +228,10 @@ fn shared_calling_codes_give_each_number_its_own_region() {
             checked += 1;
         }
     }
-    assert!(checked >= 100, "only {checked} valid numbers of shared codes");
+    assert!(
+        checked >= 100,
+        "only {checked} valid numbers of shared codes"
+    );
 }
 
 proptest! {

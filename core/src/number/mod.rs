@@ -146,10 +146,7 @@ pub fn parse_full(input: &str, home: Region) -> Result<PhoneNumber, NumberError>
 
 /// How a parsed number's region and validity are found: [`types::region_and_validity`],
 /// or libphonenumber's own functions ([`types::library`]) for the reference path.
-type Validity = fn(
-    &rlibphonenumber::PhoneNumber,
-    &str,
-) -> (Option<rlibphonenumber::Region>, bool);
+type Validity = fn(&rlibphonenumber::PhoneNumber, &str) -> (Option<rlibphonenumber::Region>, bool);
 
 fn parse_with_full_parser(
     input: &str,

@@ -185,8 +185,7 @@ const SLOTS: usize = 26 * 26;
 
 /// The compiled patterns of `region`, built at its first use in the process.
 fn patterns_for(region: LibraryRegion) -> Option<&'static RegionPatterns> {
-    static PATTERNS: [OnceLock<Option<RegionPatterns>>; SLOTS] =
-        [const { OnceLock::new() }; SLOTS];
+    static PATTERNS: [OnceLock<Option<RegionPatterns>>; SLOTS] = [const { OnceLock::new() }; SLOTS];
     let [high, low] = (region as u16).to_be_bytes();
     if !high.is_ascii_uppercase() || !low.is_ascii_uppercase() {
         return None;
