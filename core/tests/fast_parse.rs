@@ -4,6 +4,11 @@
 //! case in ../shared/data/phone (as written, and rewritten as strict E.164 and seen from
 //! several home regions), over every region's example numbers, and over random valid and
 //! invalid numbers of every region.
+//!
+//! `number::parse` also finds a number's region and validity with each region's type
+//! patterns compiled as one set (`number::types`), on both its paths; `parse_full` uses
+//! libphonenumber's own functions, so these tests compare that too, for strict E.164 and
+//! for every other form (national, spaced, `00`).
 
 mod common;
 
@@ -150,6 +155,83 @@ fn every_example_number_of_every_region_gives_the_same_answer() {
         }
     }
     assert_same(&inputs);
+}
+
+/// A small deterministic generator: the same numbers on every run, no seed to keep.
+struct Digits(u64);
+
+impl Digits {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn digits(&mut self, len: usize) -> String {
+        (0..len)
+            .map(|_| char::from(b'0' + (self.next() % 10) as u8))
+            .collect()
+    }
+}
+
+#[test]
+fn random_numbers_of_every_length_of_every_region_give_the_same_answer() {
+    let homes = Region::all();
+    let mut rng = Digits(0xCA11_0003);
+    let mut inputs = Vec::new();
+    for (i, region) in homes.iter().enumerate() {
+        let code = region.calling_code();
+        let other = homes[(i * 7 + 3) % homes.len()];
+        // Keep each region's own leading digits (from its example numbers) for half the
+        // inputs, so that many are valid; the other half are random, mostly invalid.
+        let prefix: String = example_numbers()
+            .iter()
+            .filter(|e| e.starts_with(&format!("+{code}")))
+            .nth(i % 3)
+            .map(|e| e[1 + code.to_string().len()..].chars().take(3).collect())
+            .unwrap_or_default();
+        for len in 4usize..=13 {
+            for lead in [prefix.as_str(), ""] {
+                let rest = len.saturating_sub(lead.len());
+                let national = format!("{lead}{}", rng.digits(rest));
+                let e164 = format!("+{code}{national}");
+                inputs.push((e164.clone(), *region));
+                inputs.push((e164, other));
+                // National and spaced forms take the full parser, with the sets too.
+                inputs.push((national.clone(), *region));
+                inputs.push((format!("0{national}"), *region));
+                inputs.push((format!("+{code} {national}"), other));
+            }
+        }
+    }
+    assert!(inputs.len() >= 20_000, "only {} inputs", inputs.len());
+    assert_same(&inputs);
+}
+
+/// The set path was built for regions that share a calling code too: +1 (25 regions),
+/// +7, +44, +47, +61, +262, +590: valid numbers of each such region must get their
+/// own region, as libphonenumber's region-by-region search gives.
+#[test]
+fn shared_calling_codes_give_each_number_its_own_region() {
+    let home = region("CN");
+    let mut checked = 0;
+    for example in example_numbers() {
+        let parsed = number::parse(example, home).expect("an example number parses");
+        let full = number::parse_full(example, home).expect("an example number parses");
+        assert_eq!(parsed, full, "{example}");
+        let shared = PHONE_NUMBER_UTIL
+            .get_regions_for_country_calling_code(i32::from(parsed.calling_code()))
+            .is_some_and(|regions| regions.len() > 1);
+        if shared && parsed.is_valid() {
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 100,
+        "only {checked} valid numbers of shared codes"
+    );
 }
 
 proptest! {

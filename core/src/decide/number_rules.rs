@@ -49,7 +49,7 @@ pub(crate) fn user_rules(verdict: &mut Verdict, ctx: &Context<'_>, number: &Phon
                 category: None,
                 code,
                 detail: format!("your rule: {} {}", kind.as_str(), rule.target),
-                what: format!("your {} rule", kind.as_str()),
+                what: format!("your {} rule", kind.as_str()).into(),
             });
         }
     }
@@ -98,17 +98,17 @@ pub(crate) fn spoofed_official(
 /// Rule 5: the list's exact numbers, then its prefix ranges.
 pub(crate) fn list_entries(verdict: &mut Verdict, ctx: &Context<'_>, number: &PhoneNumber) {
     let name = ctx.lists.name();
-    if let Some(hit) = ctx.lists.number(number.key()) {
+    if let Some(meta) = ctx.lists.number_meta(number.key()) {
         verdict.add(Match {
             tier: Tier::List,
-            action: hit.meta.action,
-            category: Some(hit.meta.category),
+            action: meta.action,
+            category: Some(meta.category),
             code: ReasonCode::ListNumber,
             detail: format!(
                 "number on list {name} as {} (confidence {})",
-                hit.meta.category, hit.meta.confidence
+                meta.category, meta.confidence
             ),
-            what: verdict::list_entry_what(hit.meta).into(),
+            what: verdict::list_entry_what(meta).into(),
         });
     }
     if let Some(hit) = ctx.lists.prefix(number.key()) {
@@ -158,7 +158,7 @@ pub(crate) fn overseas(
         category: None,
         code,
         detail: format!("overseas {kind} from {from}; your setting is {policy}"),
-        what: format!("overseas {kind} from {from}"),
+        what: format!("overseas {kind} from {from}").into(),
     });
 }
 
@@ -168,7 +168,7 @@ pub(crate) fn policy_signal(
     policy: Policy,
     code: ReasonCode,
     detail: &str,
-    what: &str,
+    what: &'static str,
 ) {
     if policy == Action::Allow {
         return;

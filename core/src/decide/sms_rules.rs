@@ -64,7 +64,7 @@ fn link_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &[LinkFinding])
                 category: Some(meta.category),
                 code: ReasonCode::SmsDomain,
                 detail: format!("link to {domain}, on list {name} as {}", meta.category),
-                what: format!("link to a {} site", meta.category.describe()),
+                what: format!("link to a {} site", meta.category.describe()).into(),
             });
             continue;
         }
@@ -107,7 +107,7 @@ fn number_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings)
                     "the text gives a number on list {name} as {}",
                     hit.meta.category
                 ),
-                what: format!("number of a {}", hit.meta.category.describe()),
+                what: format!("number of a {}", hit.meta.category.describe()).into(),
             });
         }
     }

@@ -5,6 +5,8 @@
 //! them, list entries and the user's policies combine, and the strongest action wins.
 //! Every match is reported; the deciding one comes first.
 
+use std::borrow::Cow;
+
 use crate::lists::{self, EntryMeta, ListSet};
 use crate::vocabulary::{Action, Category, Decision, Reason, ReasonCode};
 
@@ -33,8 +35,9 @@ pub(crate) struct Match {
     pub category: Option<Category>,
     pub code: ReasonCode,
     pub detail: String,
-    /// A few words for the label: "overseas call from KH".
-    pub what: String,
+    /// A few words for the label: "overseas call from KH". Most are fixed words
+    /// (a category's description), borrowed rather than copied on every call.
+    pub what: Cow<'static, str>,
 }
 
 #[derive(Debug, Default)]

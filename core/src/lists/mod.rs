@@ -342,15 +342,21 @@ impl ListSet {
 
     /// The exact entry for E.164 digits (no `+`).
     pub fn number(&self, key: &str) -> Option<ListHit> {
+        Some(ListHit {
+            key: key.to_owned(),
+            meta: self.number_meta(key)?,
+        })
+    }
+
+    /// [`number`](Self::number) without the copy of the key: what `check_call` needs,
+    /// on every call.
+    pub(crate) fn number_meta(&self, key: &str) -> Option<EntryMeta> {
         let base = &self.sections[Section::Numbers.index()];
         let value = match &self.overlay {
             None => base.get(key)?,
             Some(overlay) => overlay.get(base, key.as_bytes())?,
         };
-        Some(ListHit {
-            key: key.to_owned(),
-            meta: EntryMeta::unpack(value)?,
-        })
+        EntryMeta::unpack(value)
     }
 
     /// The longest prefix pattern that covers E.164 digits (no `+`).

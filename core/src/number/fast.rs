@@ -38,13 +38,19 @@ pub(super) fn parse_strict_e164(input: &str) -> Option<LibraryNumber> {
     }
     let region = util.get_region_for_country_code(calling_code)?;
     let metadata = util.get_metadata_for_region_or_calling_code(calling_code, region)?;
-    let (stripped, carrier) = util
-        .maybe_strip_national_prefix_and_carrier_code(metadata, &national)
-        .ok()?;
-    // Something to strip: whether the full parser keeps the stripped form depends on
-    // possible lengths, and it may record a carrier code. Leave that to it.
-    if stripped != national || carrier.is_some() {
-        return None;
+    // libphonenumber's strip step changes nothing unless the region's national-prefix
+    // pattern matches at the start (it reads that match's groups): one match decides
+    // the common case, and only a match runs the step itself.
+    let prefix = metadata.national_prefix_for_parsing().anchor_start().ok()?;
+    if prefix.is_some_and(|prefix| prefix.is_match(&national)) {
+        let (stripped, carrier) = util
+            .maybe_strip_national_prefix_and_carrier_code(metadata, &national)
+            .ok()?;
+        // Something to strip: whether the full parser keeps the stripped form depends on
+        // possible lengths, and it may record a carrier code. Leave that to it.
+        if stripped != national || carrier.is_some() {
+            return None;
+        }
     }
     let national_number = national.parse::<u64>().ok()?;
     Some(LibraryNumber {

@@ -14,6 +14,7 @@
 
 mod classify;
 mod fast;
+mod types;
 
 use std::fmt;
 
@@ -128,19 +129,30 @@ impl fmt::Display for PhoneNumber {
 /// generic front end and gives the same answer; everything else goes to the full parser.
 pub fn parse(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
     match fast::parse_strict_e164(input) {
-        Some(parsed) => classify_parsed(&parsed, home),
-        None => parse_with_full_parser(input, home),
+        // Strict E.164 that the fast path takes is its own E.164 form: a calling code and
+        // a national number without a leading zero, which is what libphonenumber formats.
+        Some(parsed) => classify_parsed(&parsed, home, types::region_and_validity, Some(input)),
+        None => parse_with_full_parser(input, home, types::region_and_validity),
     }
 }
 
-/// [`parse`] without the fast path: libphonenumber's full parser for every input. The
-/// equivalence tests and the benchmarks compare the two.
+/// [`parse`] without the fast paths: libphonenumber's full parser for every input, and
+/// its own region and validity functions, one regex per number type. The equivalence
+/// tests and the benchmarks compare the two.
 #[cfg(any(test, feature = "testing", feature = "fuzzing"))]
 pub fn parse_full(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
-    parse_with_full_parser(input, home)
+    parse_with_full_parser(input, home, |parsed, _| types::library(parsed))
 }
 
-fn parse_with_full_parser(input: &str, home: Region) -> Result<PhoneNumber, NumberError> {
+/// How a parsed number's region and validity are found: [`types::region_and_validity`],
+/// or libphonenumber's own functions ([`types::library`]) for the reference path.
+type Validity = fn(&rlibphonenumber::PhoneNumber, &str) -> (Option<rlibphonenumber::Region>, bool);
+
+fn parse_with_full_parser(
+    input: &str,
+    home: Region,
+    validity: Validity,
+) -> Result<PhoneNumber, NumberError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(NumberError::TooLong);
     }
@@ -151,8 +163,8 @@ fn parse_with_full_parser(input: &str, home: Region) -> Result<PhoneNumber, Numb
     let parsed = PHONE_NUMBER_UTIL
         .parse_and_keep_raw_input(input, Some(library_region))
         .map_err(map_parse_error)?;
-    let number = classify_parsed(&parsed, home)?;
-    settle(number, &parsed, home)
+    let number = classify_parsed(&parsed, home, validity, None)?;
+    settle(number, &parsed, home, validity)
 }
 
 /// Most re-parses [`settle`] makes. Each one that changes the number strips at least a
@@ -174,6 +186,7 @@ fn settle(
     mut number: PhoneNumber,
     parsed: &rlibphonenumber::PhoneNumber,
     home: Region,
+    validity: Validity,
 ) -> Result<PhoneNumber, NumberError> {
     if let Some(again) = fast::parse_strict_e164(&number.e164) {
         if again.country_code == parsed.country_code
@@ -190,7 +203,7 @@ fn settle(
         let Ok(again) = PHONE_NUMBER_UTIL
             .parse_and_keep_raw_input(&number.e164, Some(library_region))
             .map_err(map_parse_error)
-            .and_then(|parsed| classify_parsed(&parsed, home))
+            .and_then(|parsed| classify_parsed(&parsed, home, validity, None))
         else {
             break;
         };
@@ -209,6 +222,8 @@ fn settle(
 fn classify_parsed(
     parsed: &rlibphonenumber::PhoneNumber,
     home: Region,
+    validity: Validity,
+    e164: Option<&str>,
 ) -> Result<PhoneNumber, NumberError> {
     let calling_code =
         u16::try_from(parsed.country_code).map_err(|_| NumberError::UnknownCountryCode)?;
@@ -218,13 +233,14 @@ fn classify_parsed(
         }
         _ => WrittenForm::International,
     };
-    let e164 = e164_of(parsed)?;
+    let e164 = match e164 {
+        Some(e164) => e164.to_owned(),
+        None => e164_of(parsed)?,
+    };
     let national = rlibphonenumber::get_national_significant_number_owned(parsed);
-    // libphonenumber's is_valid_number is exactly this pair; calling it as well as
-    // get_region_for_number would match the region's patterns twice (+1 has 25 regions).
-    let library_region = PHONE_NUMBER_UTIL.get_region_for_number(parsed);
-    let valid =
-        library_region.is_some_and(|r| PHONE_NUMBER_UTIL.is_valid_number_for_region(parsed, r));
+    // libphonenumber's is_valid_number is exactly this pair (get_region_for_number, then
+    // is_valid_number_for_region), with each region's type patterns matched in one pass.
+    let (library_region, valid) = validity(parsed, &national);
     let number_region =
         library_region.and_then(|r| Region::from_library_with_code(r, calling_code));
     let (kind, region) = classify::classify(home, calling_code, number_region, valid);
