@@ -14,8 +14,9 @@ import java.nio.file.Files
  * lowering the CallInput record, JNA's native call, lifting the Decision record.
  */
 object CheckCallBenchmark {
-    private const val BATCH = 20_000
-    private const val BATCHES = 25
+    // Overridable for quick runs: -Dcallguard.bench.batch=2000 -Dcallguard.bench.batches=11
+    private val BATCH = Integer.getInteger("callguard.bench.batch", 20_000)
+    private val BATCHES = Integer.getInteger("callguard.bench.batches", 25)
 
     private fun median(xs: List<Double>) = xs.sorted().let { (it[it.size / 2] + it[(it.size - 1) / 2]) / 2 }
 
@@ -34,25 +35,37 @@ object CheckCallBenchmark {
             "unlisted mobile" to Support.call("+86 139 1234 5678"),
         )
         println("checkCall through the Kotlin bindings (JNA) vs the same call inside Rust, same process")
-        println("demo list, ${BATCHES} batches of ${BATCH} calls per case; medians of the per-batch means")
-        println(String.format("%-18s %12s %12s %8s %12s", "case", "JVM ns/call", "Rust ns/call", "ratio", "overhead ns"))
+        println("demo list, ${BATCHES} batches of ${BATCH} calls per case and path; medians of the per-batch means")
+        println("pooled: the generated code reusing a per-thread RustCallStatus (build-tools/patch_call_status.py);")
+        println("fresh: UniFFI's own code, a new status per call; batches of the two alternate")
+        println(String.format("%-18s %10s %10s %8s %10s %8s", "case", "fresh ns", "pooled ns", "speedup", "Rust ns", "pooled/Rust"))
         for ((name, input) in cases) {
             // Warm up both paths: JIT, JNA's method tables, the allocator.
-            repeat(5) { repeat(BATCH) { engine.checkCall(input) }; engine.measureCheckCall(input, BATCH.toUInt()) }
-            val jvm = ArrayList<Double>()
+            for (pooled in listOf(false, true)) {
+                UniffiCallStatusPool.enabled = pooled
+                repeat(3) { repeat(BATCH) { engine.checkCall(input) } }
+            }
+            engine.measureCheckCall(input, BATCH.toUInt())
+            val fresh = ArrayList<Double>()
+            val pooled = ArrayList<Double>()
             val rust = ArrayList<Double>()
             var sink = 0
             repeat(BATCHES) {
-                val t0 = System.nanoTime()
-                for (i in 0 until BATCH) sink += engine.checkCall(input).reasons.size
-                jvm.add((System.nanoTime() - t0).toDouble() / BATCH)
+                for ((on, times) in listOf(false to fresh, true to pooled)) {
+                    UniffiCallStatusPool.enabled = on
+                    val t0 = System.nanoTime()
+                    for (i in 0 until BATCH) sink += engine.checkCall(input).reasons.size
+                    times.add((System.nanoTime() - t0).toDouble() / BATCH)
+                }
                 rust.add(engine.measureCheckCall(input, BATCH.toUInt()).toDouble() / BATCH)
             }
-            val j = median(jvm)
+            val f = median(fresh)
+            val p = median(pooled)
             val r = median(rust)
-            println(String.format("%-18s %12.0f %12.0f %7.2fx %12.0f", name, j, r, j / r, j - r))
+            println(String.format("%-18s %10.0f %10.0f %7.2fx %10.0f %7.1fx", name, f, p, f / p, r, p / r))
             if (sink == 42) println()
         }
+        UniffiCallStatusPool.enabled = true
         // Where the time goes: a crossing that lowers the CallInput record but lifts only a
         // u64 (measureCheckCall with 0 iterations), and one with no argument that lifts a
         // short String (exportVersion).
@@ -61,15 +74,20 @@ object CheckCallBenchmark {
             "record in, u64 out" to { engine.measureCheckCall(input, 0u) },
             "nothing in, String out" to { engine.exportVersion() },
         )) {
-            repeat(5) { repeat(BATCH) { call() } }
-            val times = ArrayList<Double>()
+            val fresh = ArrayList<Double>()
+            val pooled = ArrayList<Double>()
+            for (on in listOf(false, true)) { UniffiCallStatusPool.enabled = on; repeat(3) { repeat(BATCH) { call() } } }
             repeat(BATCHES) {
-                val t0 = System.nanoTime()
-                for (i in 0 until BATCH) call()
-                times.add((System.nanoTime() - t0).toDouble() / BATCH)
+                for ((on, times) in listOf(false to fresh, true to pooled)) {
+                    UniffiCallStatusPool.enabled = on
+                    val t0 = System.nanoTime()
+                    for (i in 0 until BATCH) call()
+                    times.add((System.nanoTime() - t0).toDouble() / BATCH)
+                }
             }
-            println(String.format("%-24s %8.0f ns/call", name, median(times)))
+            println(String.format("%-24s fresh %8.0f ns/call, pooled %8.0f ns/call", name, median(fresh), median(pooled)))
         }
+        UniffiCallStatusPool.enabled = true
         engine.close()
         dir.deleteRecursively()
     }
