@@ -9,6 +9,12 @@ every call goes through (`uniffiRustCallWithError`) with a per-thread stack of s
 reset before each use; nested calls (lowering an argument, freeing an error buffer) take
 the next slot, so a status is never shared by two calls in flight.
 
+It also frees the JNA `Memory` behind a by-value `RustBuffer` as soon as `RustBuffer.free`
+has handed the buffer back to Rust (JNA allocated that `Memory` when the buffer came back
+from a call, and would otherwise keep it in its map until a GC and its cleaner thread),
+so JNA's tracking map stays short. Only a buffer's own memory is closed, never a status's
+nested `error_buf`, which shares the status's memory.
+
 It edits text it expects to find exactly once and fails the build (exit 1) when the
 generated code no longer has that shape, e.g. after a UniFFI upgrade: then re-check the
 template (uniffi_bindgen's kotlin/templates/Helpers.kt) and update or drop this step.
@@ -86,6 +92,51 @@ internal class UniffiCallStatusPool private constructor() {
 """
 
 
+FREE_OLD = """        internal fun free(buf: RustBuffer.ByValue) = uniffiRustCall() { status ->
+            UniffiLib.{name}(buf, status)
+        }
+"""
+
+FREE_NEW = """        internal fun free(buf: RustBuffer.ByValue) {
+            uniffiRustCall() { status ->
+                UniffiLib.{name}(buf, status)
+            }
+            uniffiCloseOwnMemory(buf)
+        }
+"""
+
+CLOSE_FN = """
+/**
+ * Frees the JNA memory a structure allocated for itself (JNA's private
+ * `Structure.AutoAllocated`), once nothing reads the structure again; memory it shares
+ * (a status's nested `error_buf`) is left alone.
+ */
+internal fun uniffiCloseOwnMemory(s: Structure) {
+    if (!UniffiCallStatusPool.enabled) return
+    val memory = s.pointer
+    if (memory is com.sun.jna.Memory && memory.javaClass.name == "com.sun.jna.Structure\$AutoAllocated") {
+        memory.close()
+    }
+}
+"""
+
+
+def patch_free(text: str, path: str):
+    """The RustBuffer.free change, or None (with a message) if the shape differs."""
+    import re
+
+    names = re.findall(r"UniffiLib\.(ffi_\w+_rustbuffer_free)\(buf, status\)", text)
+    if len(names) != 1:
+        print(f"patch_call_status: expected one rustbuffer_free call in {path}, found {len(names)}: "
+              "the generated code changed shape; update this step", file=sys.stderr)
+        return None
+    old = FREE_OLD.replace("{name}", names[0])
+    if text.count(old) != 1:
+        print(f"patch_call_status: RustBuffer.free in {path} changed shape; update this step", file=sys.stderr)
+        return None
+    return text.replace(old, FREE_NEW.replace("{name}", names[0]))
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -113,8 +164,11 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
+    text = patch_free(text, path)
+    if text is None:
+        return 1
     with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(OLD, NEW))
+        f.write(text.replace(OLD, NEW + CLOSE_FN))
     print(f"patch_call_status: {path} patched")
     return 0
 

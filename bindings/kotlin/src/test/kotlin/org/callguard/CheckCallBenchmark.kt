@@ -17,6 +17,12 @@ object CheckCallBenchmark {
     // Overridable for quick runs: -Dcallguard.bench.batch=2000 -Dcallguard.bench.batches=11
     private val BATCH = Integer.getInteger("callguard.bench.batch", 20_000)
     private val BATCHES = Integer.getInteger("callguard.bench.batches", 25)
+    // -Dcallguard.bench.only=fresh|pooled: one path per process, so neither pays for the
+    // JNA map entries the other leaves behind (the run script starts one process of each).
+    private val ONLY = System.getProperty("callguard.bench.only")
+    private fun paths(fresh: ArrayList<Double>, pooled: ArrayList<Double>) =
+        listOf(false to fresh, true to pooled).filter { (on, _) -> ONLY == null || (ONLY == "pooled") == on }
+    private fun median0(xs: List<Double>) = if (xs.isEmpty()) Double.NaN else median(xs)
 
     private fun median(xs: List<Double>) = xs.sorted().let { (it[it.size / 2] + it[(it.size - 1) / 2]) / 2 }
 
@@ -41,7 +47,7 @@ object CheckCallBenchmark {
         println(String.format("%-18s %10s %10s %8s %10s %8s", "case", "fresh ns", "pooled ns", "speedup", "Rust ns", "pooled/Rust"))
         for ((name, input) in cases) {
             // Warm up both paths: JIT, JNA's method tables, the allocator.
-            for (pooled in listOf(false, true)) {
+            for ((pooled, _) in paths(ArrayList(), ArrayList())) {
                 UniffiCallStatusPool.enabled = pooled
                 repeat(3) { repeat(BATCH) { engine.checkCall(input) } }
             }
@@ -51,7 +57,7 @@ object CheckCallBenchmark {
             val rust = ArrayList<Double>()
             var sink = 0
             repeat(BATCHES) {
-                for ((on, times) in listOf(false to fresh, true to pooled)) {
+                for ((on, times) in paths(fresh, pooled)) {
                     UniffiCallStatusPool.enabled = on
                     val t0 = System.nanoTime()
                     for (i in 0 until BATCH) sink += engine.checkCall(input).reasons.size
@@ -59,8 +65,8 @@ object CheckCallBenchmark {
                 }
                 rust.add(engine.measureCheckCall(input, BATCH.toUInt()).toDouble() / BATCH)
             }
-            val f = median(fresh)
-            val p = median(pooled)
+            val f = median0(fresh)
+            val p = median0(pooled)
             val r = median(rust)
             println(String.format("%-18s %10.0f %10.0f %7.2fx %10.0f %7.1fx", name, f, p, f / p, r, p / r))
             if (sink == 42) println()
@@ -76,16 +82,16 @@ object CheckCallBenchmark {
         )) {
             val fresh = ArrayList<Double>()
             val pooled = ArrayList<Double>()
-            for (on in listOf(false, true)) { UniffiCallStatusPool.enabled = on; repeat(3) { repeat(BATCH) { call() } } }
+            for ((on, _) in paths(fresh, pooled)) { UniffiCallStatusPool.enabled = on; repeat(3) { repeat(BATCH) { call() } } }
             repeat(BATCHES) {
-                for ((on, times) in listOf(false to fresh, true to pooled)) {
+                for ((on, times) in paths(fresh, pooled)) {
                     UniffiCallStatusPool.enabled = on
                     val t0 = System.nanoTime()
                     for (i in 0 until BATCH) call()
                     times.add((System.nanoTime() - t0).toDouble() / BATCH)
                 }
             }
-            println(String.format("%-24s fresh %8.0f ns/call, pooled %8.0f ns/call", name, median(fresh), median(pooled)))
+            println(String.format("%-24s fresh %8.0f ns/call, pooled %8.0f ns/call", name, median0(fresh), median0(pooled)))
         }
         UniffiCallStatusPool.enabled = true
         engine.close()
