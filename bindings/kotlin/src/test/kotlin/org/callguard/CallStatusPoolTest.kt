@@ -81,6 +81,35 @@ class CallStatusPoolTest {
         }
     }
 
+    /** Entries in JNA's map of live native `Memory` (JNA 5.12+, a private field). */
+    private fun jnaTrackedMemory(): Int {
+        val field = com.sun.jna.Memory::class.java.getDeclaredField("allocatedMemory")
+        field.isAccessible = true
+        return (field.get(null) as Map<*, *>).size
+    }
+
+    @Test
+    fun `a checkCall leaves at most four native Memory entries for the GC`() {
+        Support.demoEngine().use { engine ->
+            val input = cases[0]
+            repeat(2_000) { engine.checkCall(input) }
+            // UniFFI's own code leaves about nine a call (statuses, their nested buffers and
+            // the buffers JNA returns); a GC in between could only lower the count.
+            UniffiCallStatusPool.enabled = false
+            val f0 = jnaTrackedMemory()
+            repeat(2_000) { engine.checkCall(input) }
+            val freshGrowth = jnaTrackedMemory() - f0
+            UniffiCallStatusPool.enabled = true
+            val p0 = jnaTrackedMemory()
+            repeat(2_000) { engine.checkCall(input) }
+            val pooledGrowth = jnaTrackedMemory() - p0
+            println("CallStatusPoolTest: JNA Memory entries over 2,000 calls: fresh +$freshGrowth, pooled +$pooledGrowth")
+            // What remains for the GC: two entries for the argument's buffer that
+            // rustbuffer_alloc returns, one for the result's (measured: 3 a call).
+            assertTrue(pooledGrowth <= 4 * 2_000, "pooled calls left $pooledGrowth Memory entries")
+        }
+    }
+
     private fun runPatch(file: File): Pair<Int, String> {
         val script = File(Support.workspace, "bindings/kotlin/build-tools/patch_call_status.py")
         val p = ProcessBuilder("python3", script.path, file.path).redirectErrorStream(true).start()
