@@ -14,8 +14,15 @@ import java.nio.file.Files
  * lowering the CallInput record, JNA's native call, lifting the Decision record.
  */
 object CheckCallBenchmark {
-    private const val BATCH = 20_000
-    private const val BATCHES = 25
+    // Overridable for quick runs: -Dcallguard.bench.batch=2000 -Dcallguard.bench.batches=11
+    private val BATCH = Integer.getInteger("callguard.bench.batch", 20_000)
+    private val BATCHES = Integer.getInteger("callguard.bench.batches", 25)
+    // -Dcallguard.bench.only=fresh|pooled: one path per process, so neither pays for the
+    // JNA map entries the other leaves behind (the run script starts one process of each).
+    private val ONLY = System.getProperty("callguard.bench.only")
+    private fun paths(fresh: ArrayList<Double>, pooled: ArrayList<Double>) =
+        listOf(false to fresh, true to pooled).filter { (on, _) -> ONLY == null || (ONLY == "pooled") == on }
+    private fun median0(xs: List<Double>) = if (xs.isEmpty()) Double.NaN else median(xs)
 
     private fun median(xs: List<Double>) = xs.sorted().let { (it[it.size / 2] + it[(it.size - 1) / 2]) / 2 }
 
@@ -34,25 +41,37 @@ object CheckCallBenchmark {
             "unlisted mobile" to Support.call("+86 139 1234 5678"),
         )
         println("checkCall through the Kotlin bindings (JNA) vs the same call inside Rust, same process")
-        println("demo list, ${BATCHES} batches of ${BATCH} calls per case; medians of the per-batch means")
-        println(String.format("%-18s %12s %12s %8s %12s", "case", "JVM ns/call", "Rust ns/call", "ratio", "overhead ns"))
+        println("demo list, ${BATCHES} batches of ${BATCH} calls per case and path; medians of the per-batch means")
+        println("pooled: the generated code reusing a per-thread RustCallStatus (build-tools/patch_call_status.py);")
+        println("fresh: UniFFI's own code, a new status per call; batches of the two alternate")
+        println(String.format("%-18s %10s %10s %8s %10s %8s", "case", "fresh ns", "pooled ns", "speedup", "Rust ns", "pooled/Rust"))
         for ((name, input) in cases) {
             // Warm up both paths: JIT, JNA's method tables, the allocator.
-            repeat(5) { repeat(BATCH) { engine.checkCall(input) }; engine.measureCheckCall(input, BATCH.toUInt()) }
-            val jvm = ArrayList<Double>()
+            for ((pooled, _) in paths(ArrayList(), ArrayList())) {
+                UniffiCallStatusPool.enabled = pooled
+                repeat(3) { repeat(BATCH) { engine.checkCall(input) } }
+            }
+            engine.measureCheckCall(input, BATCH.toUInt())
+            val fresh = ArrayList<Double>()
+            val pooled = ArrayList<Double>()
             val rust = ArrayList<Double>()
             var sink = 0
             repeat(BATCHES) {
-                val t0 = System.nanoTime()
-                for (i in 0 until BATCH) sink += engine.checkCall(input).reasons.size
-                jvm.add((System.nanoTime() - t0).toDouble() / BATCH)
+                for ((on, times) in paths(fresh, pooled)) {
+                    UniffiCallStatusPool.enabled = on
+                    val t0 = System.nanoTime()
+                    for (i in 0 until BATCH) sink += engine.checkCall(input).reasons.size
+                    times.add((System.nanoTime() - t0).toDouble() / BATCH)
+                }
                 rust.add(engine.measureCheckCall(input, BATCH.toUInt()).toDouble() / BATCH)
             }
-            val j = median(jvm)
+            val f = median0(fresh)
+            val p = median0(pooled)
             val r = median(rust)
-            println(String.format("%-18s %12.0f %12.0f %7.2fx %12.0f", name, j, r, j / r, j - r))
+            println(String.format("%-18s %10.0f %10.0f %7.2fx %10.0f %7.1fx", name, f, p, f / p, r, p / r))
             if (sink == 42) println()
         }
+        UniffiCallStatusPool.enabled = true
         // Where the time goes: a crossing that lowers the CallInput record but lifts only a
         // u64 (measureCheckCall with 0 iterations), and one with no argument that lifts a
         // short String (exportVersion).
@@ -61,15 +80,20 @@ object CheckCallBenchmark {
             "record in, u64 out" to { engine.measureCheckCall(input, 0u) },
             "nothing in, String out" to { engine.exportVersion() },
         )) {
-            repeat(5) { repeat(BATCH) { call() } }
-            val times = ArrayList<Double>()
+            val fresh = ArrayList<Double>()
+            val pooled = ArrayList<Double>()
+            for ((on, _) in paths(fresh, pooled)) { UniffiCallStatusPool.enabled = on; repeat(3) { repeat(BATCH) { call() } } }
             repeat(BATCHES) {
-                val t0 = System.nanoTime()
-                for (i in 0 until BATCH) call()
-                times.add((System.nanoTime() - t0).toDouble() / BATCH)
+                for ((on, times) in paths(fresh, pooled)) {
+                    UniffiCallStatusPool.enabled = on
+                    val t0 = System.nanoTime()
+                    for (i in 0 until BATCH) call()
+                    times.add((System.nanoTime() - t0).toDouble() / BATCH)
+                }
             }
-            println(String.format("%-24s %8.0f ns/call", name, median(times)))
+            println(String.format("%-24s fresh %8.0f ns/call, pooled %8.0f ns/call", name, median0(fresh), median0(pooled)))
         }
+        UniffiCallStatusPool.enabled = true
         engine.close()
         dir.deleteRecursively()
     }
