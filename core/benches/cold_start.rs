@@ -41,7 +41,11 @@ const SMS_TEXT: &str = "【客服】您购买的商品质量有问题，我们�
 fn main() {
     if let Ok(variant) = std::env::var(CHILD) {
         let dir = PathBuf::from(std::env::var(DIR).expect("the data directory"));
-        child(&variant, &dir);
+        if variant == "parts" {
+            parts_child(&dir);
+        } else {
+            child(&variant, &dir);
+        }
         return;
     }
     let scratch = tempfile::tempdir().expect("a scratch directory");
@@ -53,6 +57,107 @@ fn main() {
         }
     }
     report(&results);
+    parts(scratch.path());
+}
+
+/// The steps of the first SMS in a fresh process, one after another, each timed with
+/// the peak resident size after it: where the cold start's time and memory go.
+const PARTS: [&str; 7] = [
+    "open read-only",
+    "OpenCC t2s init (first Traditional text)",
+    "link and number regexes (first scan)",
+    "stream the SMS section",
+    "compile the phrase rules",
+    "read the model",
+    "first check_sms (index built)",
+];
+
+fn parts_child(dir: &Path) {
+    use callguard_core::sms::{PhraseMatcher, SmsModel};
+    use callguard_core::testing::SmsIndex;
+    use callguard_core::{ListSet, Section};
+    use callguard_format::wire::SortedSource;
+    use callguard_format::SmsKeyKind;
+    let mut marks = Vec::new();
+    let mut mark = |started: Instant| marks.push((started.elapsed(), vm_hwm_kb()));
+    let t = Instant::now();
+    let engine = Engine::open_read_only(dir, config()).expect("open read-only");
+    mark(t);
+    let t = Instant::now();
+    std::hint::black_box(callguard_core::sms::normalize("請轉入安全賬戶"));
+    mark(t);
+    let t = Instant::now();
+    std::hint::black_box(callguard_core::sms::model_input(
+        SMS_TEXT,
+        "CN".parse().expect("a region"),
+    ));
+    mark(t);
+    let t = Instant::now();
+    let list_dir = std::fs::read_dir(dir.join("lists"))
+        .expect("the lists directory")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && !p.to_string_lossy().contains("base"))
+        .expect("an installed list");
+    let lists = ListSet::open_dir(&list_dir, "demo", 1).expect("the installed list");
+    let (mut rules, mut model) = (Vec::new(), Vec::new());
+    let mut cursor = lists.cursor(Section::SmsRules);
+    while let Some((key, value)) = cursor.next_entry() {
+        match SmsKeyKind::of(key) {
+            SmsKeyKind::Model => model.push((key.to_vec(), value)),
+            _ => rules.push((key.to_vec(), value)),
+        }
+    }
+    mark(t);
+    let t = Instant::now();
+    std::hint::black_box(PhraseMatcher::new(
+        rules.iter().map(|(k, v)| (k.as_slice(), *v)),
+    ));
+    mark(t);
+    let t = Instant::now();
+    std::hint::black_box(SmsModel::from_entries(
+        model.iter().map(|(k, v)| (k.as_slice(), *v)),
+    ))
+    .ok();
+    mark(t);
+    drop(std::hint::black_box(SmsIndex::build(&mut *lists.cursor(Section::SmsRules))));
+    let t = Instant::now();
+    let sms = SmsInput::new("+8613800138000", SMS_TEXT);
+    std::hint::black_box(engine.check_sms(&sms).expect("a decision"));
+    mark(t);
+    let text: Vec<String> = marks
+        .iter()
+        .map(|(d, kb)| format!("{} {kb}", d.as_nanos()))
+        .collect();
+    println!("{} {}", vm_hwm_kb(), text.join(" "));
+}
+
+fn parts(dir: &Path) {
+    let exe = std::env::current_exe().expect("this benchmark's path");
+    let mut runs: Vec<Vec<(u64, u64)>> = Vec::new();
+    for _ in 0..RUNS {
+        let output = Command::new(&exe)
+            .env(CHILD, "parts")
+            .env(DIR, dir)
+            .output()
+            .expect("start the child");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let numbers: Vec<u64> = String::from_utf8_lossy(&output.stdout)
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        runs.push(numbers[1..].chunks(2).map(|c| (c[0], c[1])).collect());
+    }
+    eprintln!("\ncold_start PARTS (one fresh process does each step in turn; medians of {RUNS})");
+    for (i, part) in PARTS.iter().enumerate() {
+        let time = median(runs.iter().map(|r| r[i].0).collect());
+        let hwm = median(runs.iter().map(|r| r[i].1).collect());
+        eprintln!(
+            "cold_start  part {part:<42} {:>7.2} ms  peak RSS after {:>6.1} MB",
+            time as f64 / 1e6,
+            hwm as f64 / 1024.0
+        );
+    }
 }
 
 fn demo_site() -> PathBuf {

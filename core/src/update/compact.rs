@@ -76,6 +76,8 @@ impl Updater<'_> {
         }
         self.step(InstallStep::FilesWritten)?;
         let tmp = writer.finish().map_err(storage)?;
+        // The SMS section is unchanged, so its index file is carried over (or compiled).
+        let _ = crate::sms::index_file::write_into_new_dir(&tmp, current.dir());
         self.step(InstallStep::FilesSynced)?;
 
         let target = lists_dir.join(&target_dir);
