@@ -191,7 +191,7 @@ pub(crate) fn decode(bytes: Vec<u8>, sms: FileSeal) -> Result<SmsIndex, IndexFil
 /// reads it yet. When `previous` (the directory of the list in use) holds an index file
 /// built from the very same SMS section, as after a delta that changed only numbers, it
 /// is copied rather than compiled again.
-pub(crate) fn write_into_new_dir(dir: &Path, previous: Option<&Path>) -> Result<(), IndexFileError> {
+pub fn write_into_new_dir(dir: &Path, previous: Option<&Path>) -> Result<(), IndexFileError> {
     let io = |e: std::io::Error| IndexFileError::Unreadable(e.kind().to_string());
     let sms_file = crate::lists::files::file_name(crate::wire::Section::SmsRules);
     let sms = std::fs::read(dir.join(&sms_file)).map_err(io)?;
