@@ -195,7 +195,6 @@ fn phrase_forms(c: &mut Criterion) {
     use callguard_core::sms::phrases_ac::AhoCorasickMatcher;
     use callguard_core::sms::{normalize, PhraseMatcher};
     use callguard_core::Section;
-    use callguard_format::wire::SortedSource;
     let entries = |lists: &ListSet| {
         let mut cursor = lists.cursor(Section::SmsRules);
         let mut out = Vec::new();
@@ -211,7 +210,11 @@ fn phrase_forms(c: &mut Criterion) {
         let rules = || entries.iter().map(|(k, v)| (k.as_slice(), *v));
         let flat = PhraseMatcher::new(rules());
         let reference = AhoCorasickMatcher::new(rules());
-        assert_eq!(flat.score(&text), reference.score(&text), "{name}: the forms agree");
+        assert_eq!(
+            flat.score(&text),
+            reference.score(&text),
+            "{name}: the forms agree"
+        );
         group.bench_function(format!("{name}_flat_fst_walk"), |b| {
             b.iter(|| black_box(flat.score(black_box(&text))))
         });
@@ -229,11 +232,24 @@ fn demo_lists() -> ListSet {
     let mut b = ListSet::builder("demo", 1);
     for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
         let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo source");
-        add_source(&mut b, kind, kind.file_name(), file, &SourceOptions::default())
-            .expect("demo source reads");
+        add_source(
+            &mut b,
+            kind,
+            kind.file_name(),
+            file,
+            &SourceOptions::default(),
+        )
+        .expect("demo source reads");
     }
     b.build().expect("lists")
 }
 
-criterion_group!(benches, bench, scaling, index_build, model_heads, phrase_forms);
+criterion_group!(
+    benches,
+    bench,
+    scaling,
+    index_build,
+    model_heads,
+    phrase_forms
+);
 criterion_main!(benches);

@@ -185,8 +185,10 @@ impl InUse {
     /// The SMS index, read from the list's index file or compiled; with `repair` (a
     /// writable engine), a missing or damaged index file is written anew.
     fn sms_index(&self, repair: bool) -> &SmsIndex {
-        self.sms
-            .get_or_init(|| SmsIndex::for_lists(&self.lists, repair).0)
+        self.sms.get_or_init(|| {
+            let sms = self.lists.section_bytes(Section::SmsRules);
+            SmsIndex::for_section(sms, self.lists.dir(), repair).0
+        })
     }
 }
 
@@ -683,9 +685,7 @@ impl Engine {
     /// Decides an SMS. Pure: records nothing (a writable engine may write the list's SMS
     /// index file, derived data, when it found it missing or damaged).
     pub fn check_sms(&self, input: &SmsInput) -> Result<Decision> {
-        self.decide(|cx, in_use| {
-            decide::check_sms(cx, in_use.sms_index(!self.read_only), input)
-        })
+        self.decide(|cx, in_use| decide::check_sms(cx, in_use.sms_index(!self.read_only), input))
     }
 
     /// Runs one decision on the current snapshots. If a list file was truncated under

@@ -8,7 +8,6 @@ mod common;
 use callguard_core::sms::phrases_ac::AhoCorasickMatcher;
 use callguard_core::sms::{normalize, PhraseMatcher};
 use callguard_core::{ListSet, Section};
-use callguard_format::wire::SortedSource;
 use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
 use common::shared_data;
 
@@ -18,8 +17,14 @@ fn demo_sms_entries() -> Vec<(Vec<u8>, u64)> {
     let mut b = ListSet::builder("demo", 1);
     let kind = SourceKind::SmsRules;
     let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo rules");
-    add_source(&mut b, kind, kind.file_name(), file, &SourceOptions::default())
-        .expect("demo rules read");
+    add_source(
+        &mut b,
+        kind,
+        kind.file_name(),
+        file,
+        &SourceOptions::default(),
+    )
+    .expect("demo rules read");
     let lists = b.build().expect("lists");
     let mut cursor = lists.cursor(Section::SmsRules);
     let mut entries = Vec::new();
@@ -82,10 +87,18 @@ fn the_flat_form_scores_every_shared_message_as_aho_corasick_does() {
     let rules = || entries.iter().map(|(k, v)| (k.as_slice(), *v));
     let flat = PhraseMatcher::new(rules());
     let reference = AhoCorasickMatcher::new(rules());
-    assert!(flat.len() > 1000, "the demo list has its rules: {}", flat.len());
+    assert!(
+        flat.len() > 1000,
+        "the demo list has its rules: {}",
+        flat.len()
+    );
     assert_eq!(flat.len(), reference.len());
     let messages = shared_messages();
-    assert!(messages.len() > 50_000, "the shared sets were read: {}", messages.len());
+    assert!(
+        messages.len() > 50_000,
+        "the shared sets were read: {}",
+        messages.len()
+    );
     let (mut scored, mut differ) = (0usize, Vec::new());
     for text in &messages {
         let normalized = normalize(text);

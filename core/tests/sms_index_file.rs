@@ -9,7 +9,6 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use callguard_core::sms::index_file::{IndexFileError, INDEX_FILE};
-use callguard_core::testing::SmsIndex;
 use callguard_core::update::FileMap;
 use callguard_core::{Decision, Engine, EngineConfig, ListSet, SmsInput};
 use common::shared_data;
@@ -44,7 +43,10 @@ fn installed() -> (tempfile::TempDir, PathBuf) {
 /// Some real messages of both languages, spam and not.
 fn messages() -> Vec<SmsInput> {
     let mut out = Vec::new();
-    for (file, column) in [("sms/mudou_spam_zh.train.tsv", 1), ("sms/uci_sms_spam.tsv", 1)] {
+    for (file, column) in [
+        ("sms/mudou_spam_zh.train.tsv", 1),
+        ("sms/uci_sms_spam.tsv", 1),
+    ] {
         let text = std::fs::read_to_string(shared_data(file)).expect("tsv");
         out.extend(
             text.lines()
@@ -74,22 +76,34 @@ fn decisions(data: &Path, read_only: bool) -> Vec<Decision> {
 
 fn index_state(list_dir: &Path) -> Result<(), IndexFileError> {
     let set = ListSet::open_dir(list_dir, "default", 1).expect("the list maps");
-    SmsIndex::for_lists(&set, false).1
+    callguard_core::testing::sms_index_for(&set).1
 }
 
 #[test]
 fn the_install_writes_it_and_a_cold_engine_decides_from_it_as_from_the_list() {
     let (data, list_dir) = installed();
-    assert!(list_dir.join(INDEX_FILE).is_file(), "the install wrote the index file");
+    assert!(
+        list_dir.join(INDEX_FILE).is_file(),
+        "the install wrote the index file"
+    );
     assert_eq!(index_state(&list_dir), Ok(()), "and it reads");
     let from_file = decisions(data.path(), true);
     assert!(
-        from_file.iter().any(|d| d.action != callguard_core::Action::Allow),
+        from_file
+            .iter()
+            .any(|d| d.action != callguard_core::Action::Allow),
         "the messages exercise the rules"
     );
     std::fs::remove_file(list_dir.join(INDEX_FILE)).expect("remove");
-    assert!(matches!(index_state(&list_dir), Err(IndexFileError::Unreadable(_))));
-    assert_eq!(decisions(data.path(), true), from_file, "compiled in memory: the same");
+    assert!(matches!(
+        index_state(&list_dir),
+        Err(IndexFileError::Unreadable(_))
+    ));
+    assert_eq!(
+        decisions(data.path(), true),
+        from_file,
+        "compiled in memory: the same"
+    );
 }
 
 #[test]
@@ -116,14 +130,26 @@ fn a_damaged_or_foreign_file_is_never_used_and_a_writable_engine_writes_it_anew(
     for (what, bytes) in damages {
         std::fs::write(&path, &bytes).expect("damage");
         assert!(index_state(&list_dir).is_err(), "{what}: refused");
-        assert_eq!(decisions(data.path(), true), expected, "{what}: same decisions");
+        assert_eq!(
+            decisions(data.path(), true),
+            expected,
+            "{what}: same decisions"
+        );
         assert_eq!(
             std::fs::read(&path).expect("still there"),
             bytes,
             "{what}: a read-only engine writes nothing"
         );
-        assert_eq!(decisions(data.path(), false), expected, "{what}: read-write");
+        assert_eq!(
+            decisions(data.path(), false),
+            expected,
+            "{what}: read-write"
+        );
         assert_eq!(index_state(&list_dir), Ok(()), "{what}: written anew");
-        assert_eq!(std::fs::read(&path).expect("rewritten"), good, "{what}: the same bytes");
+        assert_eq!(
+            std::fs::read(&path).expect("rewritten"),
+            good,
+            "{what}: the same bytes"
+        );
     }
 }

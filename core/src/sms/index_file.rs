@@ -32,7 +32,25 @@ use std::path::Path;
 
 use super::phrases::{PhraseMatcher, SharedBytes};
 use super::{brands, SmsIndex, SmsModel};
-use crate::lists::files::{sync_dir, FileSeal};
+
+/// The length and footer checksum of an FST file: what names the SMS section an index
+/// file was built from (the installer seals list files the same way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSeal {
+    /// The length in bytes.
+    pub len: u64,
+    /// The CRC-32C in the FST's last four bytes.
+    pub crc: u32,
+}
+
+/// Syncs a directory, so that a new file or a rename in it survives a crash.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
 
 /// The file's name inside a list directory.
 pub const INDEX_FILE: &str = "sms_index.bin";
@@ -46,7 +64,10 @@ const HEADER: usize = 64;
 /// The build that wrote a file: an engine of another version compiles anew, since its
 /// normalisation may differ.
 fn build_tag() -> String {
-    format!("callguard-core {} index {INDEX_VERSION}", env!("CARGO_PKG_VERSION"))
+    format!(
+        "callguard-core {} index {INDEX_VERSION}",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// Why an index file was not used (only ever reported to tests and benchmarks: the
@@ -75,6 +96,7 @@ pub(crate) fn encode(sms: &[u8]) -> Result<Vec<u8>, IndexFileError> {
     while let Some((key, value)) = fst::Streamer::next(&mut stream) {
         parts.push(key, value);
     }
+    drop(stream);
     let phrases = PhraseMatcher::compile(parts.rules());
     let mut brands = Vec::new();
     for key in &parts.brand_keys {
@@ -124,7 +146,9 @@ pub(crate) fn decode(bytes: Vec<u8>, sms: FileSeal) -> Result<SmsIndex, IndexFil
     let header = bytes
         .get(..HEADER)
         .ok_or(IndexFileError::Damaged("too short"))?;
-    let word = |at: usize| u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let word = |at: usize| {
+        u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     if &header[..8] != MAGIC {
         return Err(IndexFileError::Damaged("not an SMS index file"));
     }
@@ -177,7 +201,10 @@ pub(crate) fn decode(bytes: Vec<u8>, sms: FileSeal) -> Result<SmsIndex, IndexFil
     let model = if model.is_empty() {
         None
     } else {
-        Some(SmsModel::from_bytes(&model).map_err(|_| IndexFileError::Damaged("the model does not read"))?)
+        Some(
+            SmsModel::from_bytes(&model)
+                .map_err(|_| IndexFileError::Damaged("the model does not read"))?,
+        )
     };
     Ok(SmsIndex {
         phrases,
@@ -186,15 +213,19 @@ pub(crate) fn decode(bytes: Vec<u8>, sms: FileSeal) -> Result<SmsIndex, IndexFil
     })
 }
 
-/// Writes the SMS index file of the list files in `dir`, synced with the directory: for
-/// a list directory not yet renamed into place (an install, a compaction), where nothing
-/// reads it yet. When `previous` (the directory of the list in use) holds an index file
-/// built from the very same SMS section, as after a delta that changed only numbers, it
-/// is copied rather than compiled again.
-pub fn write_into_new_dir(dir: &Path, previous: Option<&Path>) -> Result<(), IndexFileError> {
+/// Writes the SMS index file of the list files in `dir`, whose SMS section's FST is the
+/// file `sms_file` there, synced with the directory: for a list directory not yet
+/// renamed into place (an install, a compaction), where nothing reads it yet. When
+/// `previous` (the directory of the list in use) holds an index file built from the very
+/// same SMS section, as after a delta that changed only numbers, it is copied rather than
+/// compiled again.
+pub fn write_into_new_dir(
+    dir: &Path,
+    sms_file: &str,
+    previous: Option<&Path>,
+) -> Result<(), IndexFileError> {
     let io = |e: std::io::Error| IndexFileError::Unreadable(e.kind().to_string());
-    let sms_file = crate::lists::files::file_name(crate::wire::Section::SmsRules);
-    let sms = std::fs::read(dir.join(&sms_file)).map_err(io)?;
+    let sms = std::fs::read(dir.join(sms_file)).map_err(io)?;
     let seal = seal_of(&sms).ok_or(IndexFileError::Damaged("the SMS section has no footer"))?;
     let reused = previous
         .and_then(|p| std::fs::read(p.join(INDEX_FILE)).ok())

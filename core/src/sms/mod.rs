@@ -82,20 +82,21 @@ impl SmsIndex {
         }
     }
 
-    /// The index of `lists`' SMS section: read from the list's SMS index file when it has
-    /// a usable one ([`index_file`]), otherwise compiled in memory into the same form
-    /// (and, with `repair`, written to the list's directory for the next process). The
-    /// second value says whether the file was used, or why not.
-    pub fn for_lists(
-        lists: &crate::lists::ListSet,
+    /// The index of a list's SMS section, whose FST bytes are `sms`: read from the SMS
+    /// index file in the list's directory `dir` when it has a usable one
+    /// ([`index_file`]), otherwise compiled in memory into the same form (and, with
+    /// `repair`, written to `dir` for the next process). The second value says whether
+    /// the file was used, or why not.
+    pub fn for_section(
+        sms: &[u8],
+        dir: Option<&std::path::Path>,
         repair: bool,
     ) -> (SmsIndex, Result<(), index_file::IndexFileError>) {
-        let sms = lists.section_bytes(crate::wire::Section::SmsRules);
         let Some(seal) = index_file::seal_of(sms) else {
             let why = index_file::IndexFileError::Damaged("the SMS section has no footer");
-            return (SmsIndex::build(&mut *lists.cursor(crate::wire::Section::SmsRules)), Err(why));
+            return (SmsIndex::empty(), Err(why));
         };
-        let why = match lists.dir() {
+        let why = match dir {
             Some(dir) => match index_file::load(dir, seal) {
                 Ok(index) => return (index, Ok(())),
                 Err(why) => why,
@@ -105,19 +106,23 @@ impl SmsIndex {
             ),
         };
         let compiled = index_file::encode(sms).and_then(|bytes| {
-            if let (true, Some(dir)) = (repair, lists.dir()) {
+            if let (true, Some(dir)) = (repair, dir) {
                 // Best effort: a directory that cannot take it only costs the next
                 // process this compilation again.
                 let _ = index_file::write_beside(dir, &bytes);
             }
             index_file::decode(bytes, seal)
         });
-        match compiled {
-            Ok(index) => (index, Err(why)),
-            Err(_) => (
-                SmsIndex::build(&mut *lists.cursor(crate::wire::Section::SmsRules)),
-                Err(why),
-            ),
+        (compiled.unwrap_or_else(|_| SmsIndex::empty()), Err(why))
+    }
+
+    /// An index with no rules, brands or model: what a section that does not read gives
+    /// (a list's FST bytes were checked when it was mapped, so none is expected).
+    fn empty() -> SmsIndex {
+        SmsIndex {
+            phrases: PhraseMatcher::new(std::iter::empty()),
+            brands: Vec::new(),
+            model: None,
         }
     }
 }

@@ -288,7 +288,9 @@ impl SmsModel {
     pub fn nonzero_weights(&self) -> usize {
         let count = |head: &Head| {
             let view = head.weights.view();
-            (0..head.weights.len()).filter(|s| view.get(*s) != 0).count()
+            (0..head.weights.len())
+                .filter(|s| view.get(*s) != 0)
+                .count()
         };
         count(&self.unwanted) + self.fraud.as_ref().map_or(0, count)
     }

@@ -26,7 +26,10 @@
 //! occurrences an Aho-Corasick automaton over the same patterns reports (every pattern
 //! at every place it occurs), with nothing to build but the FST, which is data. Walks
 //! that start inside a Latin word are skipped: a pattern found there starts with a Latin
-//! letter, so it would be discarded by the word-start rule anyway.
+//! letter, so it would be discarded by the word-start rule anyway. So are walks that
+//! cannot reach a pattern: two bitmaps, of the one-character patterns and of the first
+//! two characters of the longer ones (hashed, so two may share a bit, which only costs a
+//! walk), tell in two lookups, where the FST would take several steps per character.
 //!
 //! # The flat form
 //! Little-endian `u32`s unless noted:
@@ -34,6 +37,7 @@
 //! | part | content |
 //! |---|---|
 //! | header | pattern count, rule count, FST length |
+//! | starts | 2^16 bits, bit `c mod 2^16` set for a one-character pattern `c`; then 2^18 bits, bit [`pair_bit`]`(c, d)` set for a pattern starting with `c` then `d` |
 //! | FST | normalised pattern → pattern id |
 //! | anchor offsets | pattern count + 1 offsets into the anchor list |
 //! | anchor list | rule indices, grouped by the pattern that anchors them |
@@ -103,6 +107,29 @@ impl AsRef<[u8]> for SharedBytes {
 const ADVISORY: u8 = u8::MAX;
 /// Header: pattern count, rule count, FST length.
 const HEADER: usize = 12;
+/// The one-character patterns' bitmap, in bytes.
+const SINGLES: usize = (1 << 16) / 8;
+/// The first-two-characters bitmap, in bytes.
+const PAIRS: usize = (1 << 18) / 8;
+/// Where the FST starts.
+const FST_AT: usize = HEADER + SINGLES + PAIRS;
+
+/// The bit of the character pair (`c`, `d`) in the pairs bitmap: a multiplicative hash
+/// to 18 bits.
+fn pair_bit(c: char, d: char) -> usize {
+    let h = (c as u32).wrapping_mul(0x9e37_79b1) ^ (d as u32);
+    (h.wrapping_mul(0x85eb_ca77) >> 14) as usize
+}
+
+fn bit_set(bits: &[u8], bit: usize) -> bool {
+    bits.get(bit / 8).is_some_and(|b| b & (1 << (bit % 8)) != 0)
+}
+
+fn set_bit(bits: &mut [u8], bit: usize) {
+    if let Some(b) = bits.get_mut(bit / 8) {
+        *b |= 1 << (bit % 8);
+    }
+}
 /// A rule record's fixed part: category, weight, two spare bytes, then the required,
 /// forbidden and text lengths and the group.
 const RULE_FIXED: usize = 20;
@@ -211,7 +238,7 @@ impl PhraseMatcher {
         let pattern_count = read_u32(data, 0).ok_or(layout.clone())? as usize;
         let rule_count = read_u32(data, 4).ok_or(layout.clone())? as usize;
         let fst_len = read_u32(data, 8).ok_or(layout.clone())? as usize;
-        let anchor_offsets = HEADER.checked_add(fst_len).ok_or(layout.clone())?;
+        let anchor_offsets = FST_AT.checked_add(fst_len).ok_or(layout.clone())?;
         let anchor_list = pattern_count
             .checked_add(1)
             .and_then(|n| n.checked_mul(4))
@@ -234,7 +261,7 @@ impl PhraseMatcher {
         let patterns = if pattern_count == 0 {
             None
         } else {
-            let fst_bytes = bytes.slice(HEADER, fst_len).ok_or(layout)?;
+            let fst_bytes = bytes.slice(FST_AT, fst_len).ok_or(layout)?;
             Some(Fst::new(fst_bytes).map_err(|e| PhraseBytesError::Patterns(e.to_string()))?)
         };
         Ok(PhraseMatcher {
@@ -263,11 +290,21 @@ impl PhraseMatcher {
     /// that is not inside a Latin word (see the module's notes on matching).
     fn occurrences(&self, fst: &Fst<SharedBytes>, text: &str, mut found: impl FnMut(usize)) {
         let bytes = text.as_bytes();
+        let data = self.bytes.as_ref();
+        let singles = data.get(HEADER..HEADER + SINGLES).unwrap_or(&[]);
+        let pairs = data.get(HEADER + SINGLES..FST_AT).unwrap_or(&[]);
         let root = fst.root();
-        for (start, _) in text.char_indices() {
+        let mut chars = text.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
             let first = bytes[start];
-            if first.is_ascii_alphabetic() && start > 0 && bytes[start - 1].is_ascii_alphabetic()
-            {
+            if first.is_ascii_alphabetic() && start > 0 && bytes[start - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            let single = bit_set(singles, c as usize & 0xffff);
+            let pair = chars
+                .peek()
+                .is_some_and(|(_, d)| bit_set(pairs, pair_bit(c, *d)));
+            if !single && !pair {
                 continue;
             }
             let mut node = root;
@@ -510,6 +547,17 @@ fn encode(patterns: &[String], rules: &[Rule], by_anchor: &[Vec<usize>]) -> Vec<
     push_u32(&mut out, patterns.len());
     push_u32(&mut out, rules.len());
     push_u32(&mut out, fst_bytes.len());
+    let (mut singles, mut pairs) = (vec![0u8; SINGLES], vec![0u8; PAIRS]);
+    for pattern in patterns {
+        let mut chars = pattern.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => set_bit(&mut singles, c as usize & 0xffff),
+            (Some(c), Some(d)) => set_bit(&mut pairs, pair_bit(c, d)),
+            (None, _) => {}
+        }
+    }
+    out.extend_from_slice(&singles);
+    out.extend_from_slice(&pairs);
     out.extend_from_slice(&fst_bytes);
     let mut offset = 0;
     for list in by_anchor {

@@ -248,4 +248,3 @@ impl PatternSet {
         self.0[id / 64] & (1u64 << (id % 64)) != 0
     }
 }
-

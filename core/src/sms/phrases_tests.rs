@@ -10,7 +10,11 @@ struct Both(PhraseMatcher, AhoCorasickMatcher);
 impl Both {
     fn score(&self, text: &str) -> Vec<CategoryScore> {
         let scores = self.0.score(text);
-        assert_eq!(scores, self.1.score(text), "the two forms differ on {text:?}");
+        assert_eq!(
+            scores,
+            self.1.score(text),
+            "the two forms differ on {text:?}"
+        );
         scores
     }
 
@@ -26,7 +30,10 @@ impl Both {
 
 fn matcher(rules: &[(&str, u64)]) -> Both {
     let entries = || rules.iter().map(|(k, w)| (k.as_bytes(), *w));
-    Both(PhraseMatcher::new(entries()), AhoCorasickMatcher::new(entries()))
+    Both(
+        PhraseMatcher::new(entries()),
+        AhoCorasickMatcher::new(entries()),
+    )
 }
 
 #[test]
@@ -136,7 +143,11 @@ fn empty_and_malformed_rules_are_harmless() {
 
 #[test]
 fn the_flat_form_reads_back_and_refuses_cut_bytes() {
-    let rules = [("prize:中奖&[link]", 60u64), ("advisory:都是诈骗", 70), ("spam:退订", 40)];
+    let rules = [
+        ("prize:中奖&[link]", 60u64),
+        ("advisory:都是诈骗", 70),
+        ("spam:退订", 40),
+    ];
     let bytes = PhraseMatcher::compile(rules.iter().map(|(k, w)| (k.as_bytes(), *w)));
     let read = PhraseMatcher::from_bytes(SharedBytes::new(bytes.clone())).expect("reads");
     assert_eq!(read.len(), 3);
