@@ -121,7 +121,7 @@ fn numbers(size: usize) -> (Vec<u64>, Vec<u64>) {
 /// confidences, so that the cap has ranks to choose between.
 fn meta_for(number: u64) -> u64 {
     let h = number.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
-    let action = if h % 5 == 0 {
+    let action = if h.is_multiple_of(5) {
         Action::Warn
     } else {
         Action::Block

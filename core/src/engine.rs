@@ -967,7 +967,7 @@ impl Engine {
         };
         Ok(Status {
             home_region: snapshot.settings.home_region,
-            lists: crate::lists::versions(&lists),
+            lists: crate::lists::versions(lists),
             list_entries,
             sms,
             rules: snapshot.rules.rules().len(),

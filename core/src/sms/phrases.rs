@@ -180,6 +180,9 @@ pub enum PhraseBytesError {
     Patterns(String),
 }
 
+/// A category's score while scoring, with the rules that fired as (weight, index).
+type Fired = (Category, u32, Vec<(u32, usize)>);
+
 /// A rule as read from the flat form.
 struct RuleView<'a> {
     category: Option<Category>,
@@ -382,7 +385,7 @@ impl PhraseMatcher {
             }
         });
         // Category → (score, the rules that fired, as (weight, index)).
-        let mut fired: Vec<(Category, u32, Vec<(u32, usize)>)> = Vec::new();
+        let mut fired: Vec<Fired> = Vec::new();
         let mut advisory = 0;
         // The strongest firing rule of each group, as (group, weight, index, category);
         // the rest of a group adds nothing. A rule can only fire if its anchor was found;
