@@ -5,88 +5,25 @@
 //!
 //! Run: `cargo bench -p callguard-core --bench check_sms`.
 
+#[allow(dead_code)]
+mod common;
+use common::big_sms::{big_sms_list, random_weights};
+
 use std::hint::black_box;
 
 use callguard_core::sms::{HeadParams, ModelParams};
-use callguard_core::{Action, Category, Engine, EngineConfig, EntryMeta, ListSet, SmsInput};
+use callguard_core::{Engine, EngineConfig, ListSet, SmsInput};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
-const RULES: usize = 100_000;
-const DOMAINS: usize = 1_000_000;
-/// As many weights as `signed-lists train-sms` keeps by default.
-const MODEL_WEIGHTS: usize = 60_000;
-
-fn word(rng: &mut StdRng, len: usize) -> String {
-    (0..len)
-        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
-        .collect()
-}
-
-/// [`MODEL_WEIGHTS`] random weights (fewer where buckets repeat), ascending by bucket.
-fn random_weights(rng: &mut StdRng, buckets: u32) -> Vec<(u32, i64)> {
-    let mut weights: Vec<(u32, i64)> = (0..MODEL_WEIGHTS)
-        .map(|_| (rng.random_range(0..buckets), rng.random_range(-3000..3000)))
-        .collect();
-    weights.sort_unstable();
-    weights.dedup_by_key(|w| w.0);
-    weights
-}
-
-/// 100k phrase rules (half Chinese, half English), 1M domains and a model, all random;
-/// `use_model` switches the model on or off in the engine.
+/// 100k phrase rules (half Chinese, half English), 1M domains and a model, all random
+/// ([`big_sms_list`]); `use_model` switches the model on or off in the engine.
 fn big_engine(use_model: bool) -> Engine {
-    let mut rng = StdRng::seed_from_u64(7);
-    let mut b = ListSet::builder("bench", 1);
-    let meta = EntryMeta::new(Action::Block, Category::AccountPhishing, 80);
-    for i in 0..DOMAINS {
-        b.add_domain(
-            &format!(
-                "{}{i}.{}",
-                word(&mut rng, 6),
-                ["com", "top", "cn", "xyz"][i % 4]
-            ),
-            meta,
-        )
-        .expect("domain");
-    }
-    let han: Vec<char> = "安全账户冻结退款客服贷款额度征信中奖快递包裹验证码投资理财刷单返利"
-        .chars()
-        .collect();
-    for i in 0..RULES {
-        let phrase = if i % 2 == 0 {
-            (0..4)
-                .map(|_| han[rng.random_range(0..han.len())])
-                .collect::<String>()
-                + &i.to_string()
-        } else {
-            format!("{} {}", word(&mut rng, 5), word(&mut rng, 6))
-        };
-        b.add_sms_rule(Category::ALL[i % 12], &phrase, 30)
-            .expect("rule");
-    }
-    b.add_sms_rule(Category::OfficialImpersonation, "安全账户", 70)
-        .expect("rule");
-    let buckets = 1u32 << 18;
-    let weights = random_weights(&mut rng, buckets);
-    b.add_sms_model(&ModelParams {
-        buckets,
-        scale: 1000,
-        bias: 0,
-        threshold: 500,
-        fraud: Some(HeadParams {
-            bias: -1000,
-            threshold: 900,
-            weights: weights.iter().map(|(b, w)| (*b, -w)).collect(),
-        }),
-        weights,
-    })
-    .expect("model");
     let mut config = EngineConfig::new("CN".parse().expect("region"));
     config.sms_model = use_model;
     let engine = Engine::open_in_memory(config).expect("engine");
-    engine.replace_lists(b.build().expect("lists"));
+    engine.replace_lists(big_sms_list());
     engine
 }
 
@@ -250,5 +187,69 @@ fn model_heads(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, scaling, index_build, model_heads);
+/// The phrase rules alone on the 160-character message (normalised, with the link and
+/// number markers the scan adds): the flat form walked through its FST, which the engine
+/// uses, against the Aho-Corasick automaton it replaced, on the 100k rules and on the
+/// demo list's, in the same run.
+fn phrase_forms(c: &mut Criterion) {
+    use callguard_core::sms::phrases_ac::AhoCorasickMatcher;
+    use callguard_core::sms::{normalize, PhraseMatcher};
+    use callguard_core::Section;
+    let entries = |lists: &ListSet| {
+        let mut cursor = lists.cursor(Section::SmsRules);
+        let mut out = Vec::new();
+        while let Some((key, value)) = cursor.next_entry() {
+            out.push((key.to_vec(), value));
+        }
+        out
+    };
+    let text = format!("{} [link] [number]", normalize(&message().text));
+    let mut group = c.benchmark_group("sms_phrases_160_chars");
+    for (name, lists) in [("100k_rules", big_sms_list()), ("demo_list", demo_lists())] {
+        let entries = entries(&lists);
+        let rules = || entries.iter().map(|(k, v)| (k.as_slice(), *v));
+        let flat = PhraseMatcher::new(rules());
+        let reference = AhoCorasickMatcher::new(rules());
+        assert_eq!(
+            flat.score(&text),
+            reference.score(&text),
+            "{name}: the forms agree"
+        );
+        group.bench_function(format!("{name}_flat_fst_walk"), |b| {
+            b.iter(|| black_box(flat.score(black_box(&text))))
+        });
+        group.bench_function(format!("{name}_aho_corasick"), |b| {
+            b.iter(|| black_box(reference.score(black_box(&text))))
+        });
+    }
+    group.finish();
+}
+
+/// The demo list's SMS section (rules and model), from the publisher's sources.
+fn demo_lists() -> ListSet {
+    use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
+    let mut b = ListSet::builder("demo", 1);
+    for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
+        let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo source");
+        add_source(
+            &mut b,
+            kind,
+            kind.file_name(),
+            file,
+            &SourceOptions::default(),
+        )
+        .expect("demo source reads");
+    }
+    b.build().expect("lists")
+}
+
+criterion_group!(
+    benches,
+    bench,
+    scaling,
+    index_build,
+    model_heads,
+    phrase_forms
+);
 criterion_main!(benches);

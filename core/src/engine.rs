@@ -168,9 +168,9 @@ struct Snapshot {
 /// never pairs one list with another list's index.
 struct InUse {
     lists: Arc<ListSet>,
-    /// The SMS section compiled (phrase automaton, brands, model), built by the first SMS
-    /// check on this set: a process that only screens calls never pays for it. Reading it
-    /// once built is an atomic load.
+    /// The SMS section compiled (phrase rules, brands, model), read from the list's SMS
+    /// index file or compiled by the first SMS check on this set: a process that only
+    /// screens calls never pays for it. Reading it once built is an atomic load.
     sms: OnceLock<SmsIndex>,
 }
 
@@ -182,9 +182,13 @@ impl InUse {
         })
     }
 
-    fn sms_index(&self) -> &SmsIndex {
-        self.sms
-            .get_or_init(|| SmsIndex::build(&mut *self.lists.cursor(Section::SmsRules)))
+    /// The SMS index, read from the list's index file or compiled; with `repair` (a
+    /// writable engine), a missing or damaged index file is written anew.
+    fn sms_index(&self, repair: bool) -> &SmsIndex {
+        self.sms.get_or_init(|| {
+            let sms = self.lists.section_bytes(Section::SmsRules);
+            SmsIndex::for_section(sms, self.lists.dir(), repair).0
+        })
     }
 }
 
@@ -678,9 +682,10 @@ impl Engine {
         self.decide(|cx, _| decide::check_call(cx, input))
     }
 
-    /// Decides an SMS. Pure: records nothing.
+    /// Decides an SMS. Pure: records nothing (a writable engine may write the list's SMS
+    /// index file, derived data, when it found it missing or damaged).
     pub fn check_sms(&self, input: &SmsInput) -> Result<Decision> {
-        self.decide(|cx, in_use| decide::check_sms(cx, in_use.sms_index(), input))
+        self.decide(|cx, in_use| decide::check_sms(cx, in_use.sms_index(!self.read_only), input))
     }
 
     /// Runs one decision on the current snapshots. If a list file was truncated under
@@ -958,7 +963,7 @@ impl Engine {
             .iter()
             .map(|s| (s.name().to_owned(), lists.len(*s) as u64))
             .collect();
-        let index = in_use.sms_index();
+        let index = in_use.sms_index(!self.read_only);
         let model_weights = index.model.as_ref().map(|m| m.nonzero_weights());
         let sms = SmsSummary {
             phrase_rules: index.phrases.len(),

@@ -10,6 +10,16 @@ pub use crate::lists::OverlayDirWriter;
 pub use crate::sms::SmsIndex;
 pub use crate::store::{Store, TrustRecord};
 
+/// The SMS index of a list set as the engine gets it (from the list's SMS index file,
+/// or compiled in memory when there is no usable one, without writing one), and why the
+/// file was not used.
+pub fn sms_index_for(
+    lists: &crate::lists::ListSet,
+) -> (SmsIndex, Result<(), crate::sms::index_file::IndexFileError>) {
+    let sms = lists.section_bytes(crate::Section::SmsRules);
+    SmsIndex::for_section(sms, lists.dir(), false)
+}
+
 /// The Call Directory changes from `base` to `current` with no user rules and no cap, as
 /// `Engine::export_changes` computes them from an installed list's export base: for the
 /// export benchmark, which measures them on lists built in memory.

@@ -64,8 +64,9 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                     .collect();
                 // `crate::{a, b}` and root re-exports such as `crate::Region` are read
                 // through the names they stand for.
-                let targets: Vec<String> = if let Some(list) = rest.strip_prefix('{') {
-                    list.split([',', '}'])
+                let targets: Vec<String> = if let Some(names) = rest.strip_prefix('{') {
+                    names
+                        .split([',', '}'])
                         .map(|n| n.trim().split("::").next().unwrap_or_default().to_owned())
                         .collect()
                 } else {

@@ -1,4 +1,7 @@
-//! Helpers shared by the benchmarks: the list sizes to run and their labels.
+//! Helpers shared by the benchmarks: the list sizes to run and their labels, and the
+//! large SMS list.
+
+pub mod big_sms;
 
 /// The default list sizes: DESIGN.md's budget is stated at 10M.
 pub const DEFAULT_SIZES: &str = "1000000,10000000";

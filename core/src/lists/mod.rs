@@ -65,6 +65,9 @@ pub struct ListSet {
     /// Which numeric key lengths the numbers section holds, found by the first ordered
     /// export ([`ListSet::numbers_ascending`]) so that it streams only those lengths.
     numeric_lengths: std::sync::OnceLock<[bool; MAX_NUMERIC_DIGITS + 1]>,
+    /// The directory the set was mapped from (`None` for a set built in memory): where
+    /// its derived files, such as the SMS index file, live.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for ListSet {
@@ -97,6 +100,7 @@ impl ListSet {
             overlay: None,
             stands_in_for: None,
             numeric_lengths: std::sync::OnceLock::new(),
+            dir: None,
         }
     }
 
@@ -134,6 +138,7 @@ impl ListSet {
             overlay,
             stands_in_for: None,
             numeric_lengths: std::sync::OnceLock::new(),
+            dir: None,
         })
     }
 
@@ -174,7 +179,19 @@ impl ListSet {
             }),
             None => None,
         };
-        ListSet::from_maps(name, version, maps, overlay)
+        let mut set = ListSet::from_maps(name, version, maps, overlay)?;
+        set.dir = Some(dir.to_owned());
+        Ok(set)
+    }
+
+    /// The directory this set was mapped from; `None` for a set built in memory.
+    pub(crate) fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The FST bytes of one section (for the numbers section, its base).
+    pub(crate) fn section_bytes(&self, section: Section) -> &[u8] {
+        self.sections[section.index()].as_fst().as_bytes()
     }
 
     /// Every FST behind this set with its file name: the five sections, then the

@@ -14,10 +14,13 @@
 //! needs a link and both words.
 
 pub(crate) mod brands;
+pub mod index_file;
 pub(crate) mod links;
 pub(crate) mod model;
 pub(crate) mod normalize;
 pub(crate) mod phrases;
+#[cfg(feature = "testing")]
+pub mod phrases_ac;
 pub(crate) mod script;
 pub(crate) mod text_numbers;
 
@@ -34,7 +37,7 @@ pub use model::{
     for_each_feature, HeadParams, ModelParams, ModelReading, MAX_BUCKETS, MAX_STORED_WEIGHT,
 };
 pub use normalize::normalize;
-pub use phrases::{CategoryScore, PhraseMatcher};
+pub use phrases::{CategoryScore, PhraseBytesError, PhraseMatcher, SharedBytes};
 
 /// Appended to the normalised text when the message has a link to somewhere other than a
 /// listed brand's own domain, so that a rule such as `[link]&点击` can require one. (A sender who types `[link]` only satisfies the marker
@@ -72,26 +75,95 @@ impl SmsIndex {
     /// Compiles a list's SMS section, read in key order from `cursor` (for a list set,
     /// `lists.cursor(Section::SmsRules)`).
     pub fn build(cursor: &mut dyn SortedSource) -> SmsIndex {
-        let mut rules = Vec::new();
-        let mut brand_keys = Vec::new();
-        let mut model_entries = Vec::new();
+        let mut parts = SectionParts::default();
         while let Some((key, value)) = cursor.next_entry() {
-            match SmsKeyKind::of(key) {
-                SmsKeyKind::Brand => brand_keys.push(key.to_vec()),
-                SmsKeyKind::Model => model_entries.push((key.to_vec(), value)),
-                SmsKeyKind::Rule => rules.push((key.to_vec(), value)),
-            }
+            parts.push(key, value);
         }
-        // The publisher checks the model when it builds the list; one that still does
-        // not read (a newer features version) leaves the rules to work alone.
-        let model = (!model_entries.is_empty())
-            .then(|| SmsModel::from_entries(model_entries.iter().map(|(k, v)| (k.as_slice(), *v))))
-            .and_then(|m| m.ok());
         SmsIndex {
-            phrases: PhraseMatcher::new(rules.iter().map(|(k, v)| (k.as_slice(), *v))),
-            brands: brands::from_entries(brand_keys.iter().map(Vec::as_slice)),
-            model,
+            phrases: PhraseMatcher::new(parts.rules()),
+            brands: brands::from_entries(parts.brand_keys.iter().map(Vec::as_slice)),
+            model: parts.model(),
         }
+    }
+
+    /// The index of a list's SMS section, whose FST bytes are `sms`: read from the SMS
+    /// index file in the list's directory `dir` when it has a usable one
+    /// ([`index_file`]), otherwise compiled in memory into the same form (and, with
+    /// `repair`, written to `dir` for the next process). The second value says whether
+    /// the file was used, or why not.
+    pub fn for_section(
+        sms: &[u8],
+        dir: Option<&std::path::Path>,
+        repair: bool,
+    ) -> (SmsIndex, Result<(), index_file::IndexFileError>) {
+        let Some(seal) = index_file::seal_of(sms) else {
+            let why = index_file::IndexFileError::Damaged("the SMS section has no footer");
+            return (SmsIndex::empty(), Err(why));
+        };
+        let why = match dir {
+            Some(dir) => match index_file::load(dir, seal) {
+                Ok(index) => return (index, Ok(())),
+                Err(why) => why,
+            },
+            None => index_file::IndexFileError::Unreadable(
+                "the list is not installed in a directory".into(),
+            ),
+        };
+        let compiled = index_file::encode(sms).and_then(|bytes| {
+            if let (true, Some(dir)) = (repair, dir) {
+                // Best effort: a directory that cannot take it only costs the next
+                // process this compilation again.
+                let _ = index_file::write_beside(dir, &bytes);
+            }
+            index_file::decode(bytes, seal)
+        });
+        (compiled.unwrap_or_else(|_| SmsIndex::empty()), Err(why))
+    }
+
+    /// An index with no rules, brands or model: what a section that does not read gives
+    /// (a list's FST bytes were checked when it was mapped, so none is expected).
+    fn empty() -> SmsIndex {
+        SmsIndex {
+            phrases: PhraseMatcher::new(std::iter::empty()),
+            brands: Vec::new(),
+            model: None,
+        }
+    }
+}
+
+/// The SMS section's entries by kind, as both the in-memory index and the index file
+/// compile them.
+#[derive(Default)]
+pub(crate) struct SectionParts {
+    rules: Vec<(Vec<u8>, u64)>,
+    brand_keys: Vec<Vec<u8>>,
+    model_entries: Vec<(Vec<u8>, u64)>,
+}
+
+impl SectionParts {
+    /// Files one entry of the section.
+    pub(crate) fn push(&mut self, key: &[u8], value: u64) {
+        match SmsKeyKind::of(key) {
+            SmsKeyKind::Brand => self.brand_keys.push(key.to_vec()),
+            SmsKeyKind::Model => self.model_entries.push((key.to_vec(), value)),
+            SmsKeyKind::Rule => self.rules.push((key.to_vec(), value)),
+        }
+    }
+
+    /// The phrase and advisory rules.
+    pub(crate) fn rules(&self) -> impl Iterator<Item = (&[u8], u64)> {
+        self.rules.iter().map(|(k, v)| (k.as_slice(), *v))
+    }
+
+    /// The model, if the section carries a usable one. The publisher checks the model
+    /// when it builds the list; one that still does not read (a newer features version)
+    /// leaves the rules to work alone.
+    pub(crate) fn model(&self) -> Option<SmsModel> {
+        (!self.model_entries.is_empty())
+            .then(|| {
+                SmsModel::from_entries(self.model_entries.iter().map(|(k, v)| (k.as_slice(), *v)))
+            })
+            .and_then(|m| m.ok())
     }
 }
 

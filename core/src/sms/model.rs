@@ -46,6 +46,8 @@
 
 use callguard_format::{ModelKey, SmsKey, SmsKeyKind};
 
+use super::phrases::SharedBytes;
+
 /// The value coding of the model's signed entries, defined with the SMS keys.
 pub use callguard_format::sms_key::{unzigzag, zigzag};
 
@@ -73,7 +75,58 @@ pub struct SmsModel {
 struct Head {
     bias: f32,
     threshold: f32,
-    weights: Vec<i16>,
+    weights: Weights,
+}
+
+/// A head's dense weights: decoded from the list's entries, or read as they lie in the
+/// SMS index file (little-endian `i16`s), which is what spares a cold process the
+/// decoding of every `model:w:` key.
+#[derive(Clone)]
+enum Weights {
+    Dense(Vec<i16>),
+    LittleEndian(SharedBytes),
+}
+
+impl std::fmt::Debug for Weights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Weights({})", self.len())
+    }
+}
+
+impl Weights {
+    fn len(&self) -> usize {
+        match self {
+            Weights::Dense(w) => w.len(),
+            Weights::LittleEndian(b) => b.len() / 2,
+        }
+    }
+
+    fn view(&self) -> WeightView<'_> {
+        match self {
+            Weights::Dense(w) => WeightView::Dense(w),
+            Weights::LittleEndian(b) => WeightView::LittleEndian(b.as_ref()),
+        }
+    }
+}
+
+/// Borrowed [`Weights`], for the loop over a message's features.
+#[derive(Clone, Copy)]
+enum WeightView<'a> {
+    Dense(&'a [i16]),
+    LittleEndian(&'a [u8]),
+}
+
+impl WeightView<'_> {
+    /// The weight of `slot`; 0 outside the table (which the mask rules out).
+    #[inline]
+    fn get(self, slot: usize) -> i16 {
+        match self {
+            WeightView::Dense(w) => w.get(slot).copied().unwrap_or(0),
+            WeightView::LittleEndian(b) => b
+                .get(slot * 2..slot * 2 + 2)
+                .map_or(0, |p| i16::from_le_bytes([p[0], p[1]])),
+        }
+    }
 }
 
 /// What the model reads in one message: each head's probability and threshold.
@@ -187,11 +240,13 @@ impl SmsModel {
     pub fn read(&self, normalized: &str) -> ModelReading {
         let (mut unwanted, mut fraud) = (0i64, 0i64);
         let mut count = 0u32;
+        let unwanted_weights = self.unwanted.weights.view();
+        let fraud_weights = self.fraud.as_ref().map(|head| head.weights.view());
         for_each_feature(normalized, self.mask + 1, |bucket| {
             let slot = (bucket & self.mask) as usize;
-            unwanted += i64::from(self.unwanted.weights[slot]);
-            if let Some(head) = &self.fraud {
-                fraud += i64::from(head.weights[slot]);
+            unwanted += i64::from(unwanted_weights.get(slot));
+            if let Some(weights) = fraud_weights {
+                fraud += i64::from(weights.get(slot));
             }
             count += 1;
         });
@@ -231,8 +286,78 @@ impl SmsModel {
 
     /// The number of non-zero weights of both heads (for `inspect` and the docs).
     pub fn nonzero_weights(&self) -> usize {
-        let count = |head: &Head| head.weights.iter().filter(|w| **w != 0).count();
+        let count = |head: &Head| {
+            let view = head.weights.view();
+            (0..head.weights.len())
+                .filter(|s| view.get(*s) != 0)
+                .count()
+        };
         count(&self.unwanted) + self.fraud.as_ref().map_or(0, count)
+    }
+
+    /// The model as it is kept in the SMS index file: buckets, scale, and each head's
+    /// bias and threshold exactly as read (`f32` bits), then its weights as
+    /// little-endian `i16`s. [`from_bytes`](Self::from_bytes) reads it back unchanged.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let buckets = self.mask as usize + 1;
+        let mut out = Vec::with_capacity(28 + buckets * 4);
+        out.extend_from_slice(&(self.mask + 1).to_le_bytes());
+        out.extend_from_slice(&self.scale.to_bits().to_le_bytes());
+        out.extend_from_slice(&u32::from(self.fraud.is_some()).to_le_bytes());
+        for head in std::iter::once(&self.unwanted).chain(&self.fraud) {
+            out.extend_from_slice(&head.bias.to_bits().to_le_bytes());
+            out.extend_from_slice(&head.threshold.to_bits().to_le_bytes());
+        }
+        for head in std::iter::once(&self.unwanted).chain(&self.fraud) {
+            let view = head.weights.view();
+            for slot in 0..buckets {
+                out.extend_from_slice(&view.get(slot).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads a model written by [`to_bytes`](Self::to_bytes); its weights stay in
+    /// `bytes`, unread until a message needs them.
+    pub(crate) fn from_bytes(bytes: &SharedBytes) -> Result<SmsModel, ModelError> {
+        let malformed = ModelError::Malformed("the stored model does not hold together");
+        let data = bytes.as_ref();
+        let word = |at: usize| -> Result<u32, ModelError> {
+            data.get(at..at + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .ok_or(malformed.clone())
+        };
+        let buckets = word(0)?;
+        if !buckets.is_power_of_two() || buckets > MAX_BUCKETS {
+            return Err(malformed);
+        }
+        let scale = f32::from_bits(word(4)?);
+        let heads = 1 + word(8)? as usize;
+        if heads > 2 {
+            return Err(malformed);
+        }
+        let table = buckets as usize * 2;
+        let weights_at = 12 + heads * 8;
+        if data.len() != weights_at + heads * table {
+            return Err(malformed);
+        }
+        let head = |i: usize| -> Result<Head, ModelError> {
+            Ok(Head {
+                bias: f32::from_bits(word(12 + i * 8)?),
+                threshold: f32::from_bits(word(16 + i * 8)?),
+                weights: Weights::LittleEndian(
+                    bytes
+                        .slice(weights_at + i * table, table)
+                        .ok_or(malformed.clone())?,
+                ),
+            })
+        };
+        Ok(SmsModel {
+            mask: buckets - 1,
+            scale,
+            unwanted: head(0)?,
+            fraud: if heads == 2 { Some(head(1)?) } else { None },
+        })
     }
 }
 
@@ -255,7 +380,7 @@ impl Head {
         Ok(Head {
             bias: bias as f32 / scale as f32,
             threshold: threshold as f32 / 1000.0,
-            weights: dense,
+            weights: Weights::Dense(dense),
         })
     }
 }

@@ -1,4 +1,6 @@
-//! Weighted phrase rules, matched in one pass by one Aho-Corasick automaton.
+//! Weighted phrase rules, compiled into one flat byte form that is matched as it lies:
+//! built once at install time into the list's SMS index file ([`super::index_file`]) and
+//! read back without compiling anything, or built in memory when that file is missing.
 //!
 //! A rule comes from the list's SMS section: key `category:phrase`, value = weight
 //! (0–100). A phrase may combine parts: `验证码&发给` needs both parts, and a part starting
@@ -16,18 +18,124 @@
 //!   …都是诈骗", "we will never ask for your code"): their weight is taken off every fraud
 //!   category, because a bank's or the police's warning uses the very words of the scams
 //!   it describes.
+//!
+//! # Matching
+//! The distinct normalised parts ("patterns") are the keys of an FST whose values are the
+//! pattern ids. A message is matched by walking the FST from every character boundary:
+//! each final state reached is a pattern that occurs there. That finds exactly the
+//! occurrences an Aho-Corasick automaton over the same patterns reports (every pattern
+//! at every place it occurs), with nothing to build but the FST, which is data. Walks
+//! that start inside a Latin word are skipped: a pattern found there starts with a Latin
+//! letter, so it would be discarded by the word-start rule anyway. So are walks that
+//! cannot reach a pattern: two bitmaps, of the one-character patterns and of the first
+//! two characters of the longer ones (hashed, so two may share a bit, which only costs a
+//! walk), tell in two lookups, where the FST would take several steps per character.
+//!
+//! # The flat form
+//! Little-endian `u32`s unless noted:
+//!
+//! | part | content |
+//! |---|---|
+//! | header | pattern count, rule count, FST length |
+//! | starts | 2^16 bits, bit `c mod 2^16` set for a one-character pattern `c`; then 2^18 bits, bit [`pair_bit`]`(c, d)` set for a pattern starting with `c` then `d` |
+//! | FST | normalised pattern → pattern id |
+//! | anchor offsets | pattern count + 1 offsets into the anchor list |
+//! | anchor list | rule indices, grouped by the pattern that anchors them |
+//! | rule offsets | rule count + 1 byte offsets into the rule data |
+//! | rule data | per rule: category (`u8`, its position in `Category::ALL`, the list format's category byte; 255 for an advisory), weight (`u8`), two zero bytes, the required count, the forbidden count, the text's length, the group, the required ids, the forbidden ids, the text (UTF-8) |
+//!
+//! Reading never panics on bytes that do not hold together: [`PhraseMatcher::from_bytes`]
+//! checks the layout, and a rule that does not decode is skipped. (The index file is
+//! also checked whole by its hash before it is read.)
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use callguard_format::SmsKey;
+use fst::raw::Fst;
 
 use super::normalize::normalize;
 use crate::vocabulary::Category;
 
-/// One rule, with its parts as pattern ids.
+/// A shared byte buffer, or a part of one: what the compiled forms are read from.
+#[derive(Clone)]
+pub struct SharedBytes {
+    bytes: Arc<Vec<u8>>,
+    start: usize,
+    end: usize,
+}
+
+impl SharedBytes {
+    /// All of `bytes`.
+    pub fn new(bytes: Vec<u8>) -> SharedBytes {
+        let end = bytes.len();
+        SharedBytes {
+            bytes: Arc::new(bytes),
+            start: 0,
+            end,
+        }
+    }
+
+    /// The part `range` of these bytes (relative to their start), if it lies inside them.
+    pub fn slice(&self, start: usize, len: usize) -> Option<SharedBytes> {
+        let end = start.checked_add(len)?;
+        (end <= self.len()).then(|| SharedBytes {
+            bytes: self.bytes.clone(),
+            start: self.start + start,
+            end: self.start + end,
+        })
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes[self.start..self.end]
+    }
+}
+
+/// The category byte of an advisory rule.
+const ADVISORY: u8 = u8::MAX;
+/// Header: pattern count, rule count, FST length.
+const HEADER: usize = 12;
+/// The one-character patterns' bitmap, in bytes.
+const SINGLES: usize = (1 << 16) / 8;
+/// The first-two-characters bitmap, in bytes.
+const PAIRS: usize = (1 << 18) / 8;
+/// Where the FST starts.
+const FST_AT: usize = HEADER + SINGLES + PAIRS;
+
+/// The bit of the character pair (`c`, `d`) in the pairs bitmap: a multiplicative hash
+/// to 18 bits.
+fn pair_bit(c: char, d: char) -> usize {
+    let h = (c as u32).wrapping_mul(0x9e37_79b1) ^ (d as u32);
+    (h.wrapping_mul(0x85eb_ca77) >> 14) as usize
+}
+
+fn bit_set(bits: &[u8], bit: usize) -> bool {
+    bits.get(bit / 8).is_some_and(|b| b & (1 << (bit % 8)) != 0)
+}
+
+fn set_bit(bits: &mut [u8], bit: usize) {
+    if let Some(b) = bits.get_mut(bit / 8) {
+        *b |= 1 << (bit % 8);
+    }
+}
+/// A rule record's fixed part: category, weight, two spare bytes, then the required,
+/// forbidden and text lengths and the group.
+const RULE_FIXED: usize = 20;
+
+/// One rule, with its parts as pattern ids, while compiling.
 struct Rule {
-    /// `None` for an advisory rule.
     category: Option<Category>,
     weight: u32,
     /// Rules of one category with the same required parts share a group and count once.
@@ -37,17 +145,16 @@ struct Rule {
     text: String,
 }
 
-/// All rules of a list, compiled.
+/// All rules of a list, compiled into the flat form.
 pub struct PhraseMatcher {
-    automaton: Option<AhoCorasick>,
-    rules: Vec<Rule>,
-    /// Pattern id → the rules it anchors. Each rule is anchored at the one of its
-    /// required parts that the fewest rules need, so a common part (`[link]`, `账户`)
-    /// does not make every message evaluate hundreds of rules, and no rule is evaluated
-    /// twice.
-    by_anchor: Vec<Vec<usize>>,
-    /// Pattern id → whether it starts with a Latin letter (and so must start a word).
-    word_start: Vec<bool>,
+    bytes: SharedBytes,
+    patterns: Option<Fst<SharedBytes>>,
+    pattern_count: usize,
+    rule_count: usize,
+    anchor_offsets: usize,
+    anchor_list: usize,
+    rule_offsets: usize,
+    rule_data: usize,
 }
 
 /// A category's score and the phrases that made it.
@@ -61,166 +168,257 @@ pub struct CategoryScore {
     pub phrases: Vec<String>,
 }
 
+/// Why compiled phrase bytes could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhraseBytesError {
+    /// The parts do not fit in the bytes, or overlap.
+    #[error("the compiled phrase rules are truncated or malformed")]
+    Layout,
+    /// The pattern FST does not read.
+    #[error("the compiled phrase rules' pattern index does not read: {0}")]
+    Patterns(String),
+}
+
+/// A category's score while scoring, with the rules that fired as (weight, index).
+type Fired = (Category, u32, Vec<(u32, usize)>);
+
+/// A rule as read from the flat form.
+struct RuleView<'a> {
+    category: Option<Category>,
+    weight: u32,
+    group: u32,
+    required: &'a [u8],
+    forbidden: &'a [u8],
+    text: &'a [u8],
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The `u32`s packed in `ids`.
+fn ids(ids: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    ids.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+}
+
+fn category_byte(category: Option<Category>) -> u8 {
+    category
+        .and_then(|c| Category::ALL.iter().position(|a| *a == c))
+        .map_or(ADVISORY, |p| p as u8)
+}
+
 impl PhraseMatcher {
     /// Compiles rules given as (`category:phrase`, weight); unreadable rules are skipped
     /// (the publisher validates them, so none are expected).
     pub fn new<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> PhraseMatcher {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut rules: Vec<Rule> = Vec::new();
-        let mut groups: HashMap<(Option<Category>, Vec<usize>), usize> = HashMap::new();
-        for (key, weight) in entries {
-            let (category, phrase) = match SmsKey::parse(key) {
-                Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
-                Ok(SmsKey::Advisory(phrase)) => (None, phrase),
-                _ => continue,
-            };
-            let mut required = Vec::new();
-            let mut forbidden = Vec::new();
-            for part in phrase.split('&') {
-                let (negated, text) = match part.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, part),
-                };
-                let text = normalize(text);
-                if text.is_empty() {
-                    continue;
-                }
-                let next = patterns.len();
-                let id = *ids.entry(text.clone()).or_insert_with(|| {
-                    patterns.push(text);
-                    next
-                });
-                if negated {
-                    forbidden.push(id);
-                } else {
-                    required.push(id);
-                }
-            }
-            // With Traditional folded to Simplified, a rule written in both scripts
-            // compiles twice to the same required parts (perhaps with other exclusions):
-            // the two form one group, which counts once, at its highest firing weight.
-            required.sort_unstable();
-            forbidden.sort_unstable();
-            let weight = weight.min(100) as u32;
-            let next_group = groups.len();
-            let group = *groups
-                .entry((category, required.clone()))
-                .or_insert(next_group);
-            if !required.is_empty() {
-                rules.push(Rule {
-                    group,
-                    category,
-                    weight,
-                    required,
-                    forbidden,
-                    // What was found, for the explanation; the absent parts say nothing.
-                    text: phrase
-                        .split('&')
-                        .filter(|p| !p.starts_with('!'))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                });
-            }
+        let bytes = compile(entries);
+        // The bytes were just written by `encode`, which the tests hold to `from_bytes`.
+        PhraseMatcher::from_bytes(SharedBytes::new(bytes)).unwrap_or_else(|_| PhraseMatcher {
+            bytes: SharedBytes::new(Vec::new()),
+            patterns: None,
+            pattern_count: 0,
+            rule_count: 0,
+            anchor_offsets: 0,
+            anchor_list: 0,
+            rule_offsets: 0,
+            rule_data: 0,
+        })
+    }
+
+    /// Compiles rules into the flat form, for the SMS index file.
+    pub(crate) fn compile<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> Vec<u8> {
+        compile(entries)
+    }
+
+    /// Reads rules compiled by [`compile`](Self::compile), checking that every part lies
+    /// inside the bytes.
+    pub fn from_bytes(bytes: SharedBytes) -> Result<PhraseMatcher, PhraseBytesError> {
+        let layout = PhraseBytesError::Layout;
+        let data = bytes.as_ref();
+        let pattern_count = read_u32(data, 0).ok_or(layout.clone())? as usize;
+        let rule_count = read_u32(data, 4).ok_or(layout.clone())? as usize;
+        let fst_len = read_u32(data, 8).ok_or(layout.clone())? as usize;
+        let anchor_offsets = FST_AT.checked_add(fst_len).ok_or(layout.clone())?;
+        let anchor_list = pattern_count
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(4))
+            .and_then(|n| n.checked_add(anchor_offsets))
+            .ok_or(layout.clone())?;
+        let anchors = read_u32(data, anchor_list - 4).ok_or(layout.clone())?;
+        let rule_offsets = (anchors as usize)
+            .checked_mul(4)
+            .and_then(|n| n.checked_add(anchor_list))
+            .ok_or(layout.clone())?;
+        let rule_data = rule_count
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(4))
+            .and_then(|n| n.checked_add(rule_offsets))
+            .ok_or(layout.clone())?;
+        let data_len = read_u32(data, rule_data - 4).ok_or(layout.clone())?;
+        if rule_data.checked_add(data_len as usize) != Some(data.len()) {
+            return Err(layout);
         }
-        let mut needed_by = vec![0usize; patterns.len()];
-        for rule in &rules {
-            for &id in &rule.required {
-                needed_by[id] += 1;
-            }
-        }
-        let mut by_anchor = vec![Vec::new(); patterns.len()];
-        for (index, rule) in rules.iter().enumerate() {
-            if let Some(&anchor) = rule.required.iter().min_by_key(|&&id| (needed_by[id], id)) {
-                by_anchor[anchor].push(index);
-            }
-        }
-        let word_start = patterns
-            .iter()
-            .map(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))
-            .collect();
-        let automaton = (!patterns.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .ok()
-            })
-            .flatten();
-        PhraseMatcher {
-            automaton,
-            rules,
-            by_anchor,
-            word_start,
-        }
+        let patterns = if pattern_count == 0 {
+            None
+        } else {
+            let fst_bytes = bytes.slice(FST_AT, fst_len).ok_or(layout)?;
+            Some(Fst::new(fst_bytes).map_err(|e| PhraseBytesError::Patterns(e.to_string()))?)
+        };
+        Ok(PhraseMatcher {
+            bytes,
+            patterns,
+            pattern_count,
+            rule_count,
+            anchor_offsets,
+            anchor_list,
+            rule_offsets,
+            rule_data,
+        })
     }
 
     /// The number of compiled rules.
     pub fn len(&self) -> usize {
-        self.rules.len()
+        self.rule_count
     }
 
     /// Whether there are no rules.
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.rule_count == 0
+    }
+
+    /// Calls `found(pattern id, start)` for every occurrence of every pattern in `text`
+    /// that is not inside a Latin word (see the module's notes on matching).
+    fn occurrences(&self, fst: &Fst<SharedBytes>, text: &str, mut found: impl FnMut(usize)) {
+        let bytes = text.as_bytes();
+        let data = self.bytes.as_ref();
+        let singles = data.get(HEADER..HEADER + SINGLES).unwrap_or(&[]);
+        let pairs = data.get(HEADER + SINGLES..FST_AT).unwrap_or(&[]);
+        let root = fst.root();
+        let mut chars = text.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            let first = bytes[start];
+            if first.is_ascii_alphabetic() && start > 0 && bytes[start - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            let single = bit_set(singles, c as usize & 0xffff);
+            let pair = chars
+                .peek()
+                .is_some_and(|(_, d)| bit_set(pairs, pair_bit(c, *d)));
+            if !single && !pair {
+                continue;
+            }
+            let mut node = root;
+            let mut output = 0u64;
+            for &byte in &bytes[start..] {
+                let Some(index) = node.find_input(byte) else {
+                    break;
+                };
+                let transition = node.transition(index);
+                output = output.wrapping_add(transition.out.value());
+                node = fst.node(transition.addr);
+                if node.is_final() {
+                    found(output.wrapping_add(node.final_output().value()) as usize);
+                }
+            }
+        }
+    }
+
+    /// The rules anchored at pattern `id`.
+    fn anchored(&self, id: usize) -> impl Iterator<Item = usize> + '_ {
+        let data = self.bytes.as_ref();
+        let list = (|| {
+            let at = self.anchor_offsets.checked_add(id.checked_mul(4)?)?;
+            let from = read_u32(data, at)? as usize;
+            let to = read_u32(data, at.checked_add(4)?)? as usize;
+            let start = self.anchor_list.checked_add(from.checked_mul(4)?)?;
+            let end = self.anchor_list.checked_add(to.checked_mul(4)?)?;
+            data.get(start..end)
+        })();
+        ids(list.unwrap_or(&[]))
+    }
+
+    /// Rule `index`, if it decodes.
+    fn rule(&self, index: usize) -> Option<RuleView<'_>> {
+        let data = self.bytes.as_ref();
+        let at = self.rule_offsets.checked_add(index.checked_mul(4)?)?;
+        let from = self.rule_data.checked_add(read_u32(data, at)? as usize)?;
+        let to = self
+            .rule_data
+            .checked_add(read_u32(data, at.checked_add(4)?)? as usize)?;
+        let record = data.get(from..to)?;
+        let category = match *record.first()? {
+            ADVISORY => None,
+            byte => Some(*Category::ALL.get(usize::from(byte))?),
+        };
+        let weight = u32::from(*record.get(1)?);
+        let required = (read_u32(record, 4)? as usize).checked_mul(4)?;
+        let forbidden = (read_u32(record, 8)? as usize).checked_mul(4)?;
+        let text = read_u32(record, 12)? as usize;
+        let group = read_u32(record, 16)?;
+        let forbidden_at = RULE_FIXED.checked_add(required)?;
+        let text_at = forbidden_at.checked_add(forbidden)?;
+        Some(RuleView {
+            category,
+            weight,
+            group,
+            required: record.get(RULE_FIXED..forbidden_at)?,
+            forbidden: record.get(forbidden_at..text_at)?,
+            text: record.get(text_at..text_at.checked_add(text)?)?,
+        })
     }
 
     /// Scores normalised text per category, strongest category first.
     pub fn score(&self, normalized: &str) -> Vec<CategoryScore> {
-        let Some(automaton) = &self.automaton else {
+        let Some(fst) = &self.patterns else {
             return Vec::new();
         };
         // One bit per pattern: with 100k rules a bitset is 12 kB to clear per message,
         // where a `Vec<bool>` would be 100 kB.
-        let mut matched = PatternSet::new(self.by_anchor.len());
+        let mut matched = PatternSet::new(self.pattern_count);
         let mut found_ids = Vec::new();
-        let bytes = normalized.as_bytes();
-        for found in automaton.find_overlapping_iter(normalized) {
-            let id = found.pattern().as_usize();
-            let inside_word = self.word_start[id]
-                && found.start() > 0
-                && bytes[found.start() - 1].is_ascii_alphabetic();
-            if !inside_word && matched.insert(id) {
+        self.occurrences(fst, normalized, |id| {
+            if id < self.pattern_count && matched.insert(id) {
                 found_ids.push(id);
             }
-        }
-        // A rule can only fire if its anchor was found; it is evaluated once, there.
-        let candidates = found_ids
-            .iter()
-            .flat_map(|id| self.by_anchor[*id].iter().copied());
-        // Category → (score, the rules that fired).
-        let mut fired: Vec<(Category, u32, Vec<usize>)> = Vec::new();
+        });
+        // Category → (score, the rules that fired, as (weight, index)).
+        let mut fired: Vec<Fired> = Vec::new();
         let mut advisory = 0;
-        // The strongest firing rule of each group; the rest of a group adds nothing.
-        let mut best: Vec<usize> = Vec::new();
-        for index in candidates {
-            let rule = &self.rules[index];
-            let fires = rule.required.iter().all(|&id| matched.contains(id))
-                && !rule.forbidden.iter().any(|&id| matched.contains(id));
-            if !fires {
-                continue;
-            }
-            match best
-                .iter_mut()
-                .find(|b| self.rules[**b].group == rule.group)
-            {
-                Some(b) if self.rules[*b].weight >= rule.weight => {}
-                Some(b) => *b = index,
-                None => best.push(index),
+        // The strongest firing rule of each group, as (group, weight, index, category);
+        // the rest of a group adds nothing. A rule can only fire if its anchor was found;
+        // it is evaluated once, there.
+        let mut best: Vec<(u32, u32, usize, Option<Category>)> = Vec::new();
+        for &id in &found_ids {
+            for index in self.anchored(id) {
+                let Some(rule) = self.rule(index) else {
+                    continue;
+                };
+                let fires = ids(rule.required).all(|id| matched.contains(id))
+                    && !ids(rule.forbidden).any(|id| matched.contains(id));
+                if !fires {
+                    continue;
+                }
+                match best.iter_mut().find(|b| b.0 == rule.group) {
+                    Some(b) if b.1 >= rule.weight => {}
+                    Some(b) => *b = (rule.group, rule.weight, index, rule.category),
+                    None => best.push((rule.group, rule.weight, index, rule.category)),
+                }
             }
         }
-        for index in best {
-            let rule = &self.rules[index];
-            let Some(category) = rule.category else {
-                advisory += rule.weight;
+        for (_, weight, index, category) in best {
+            let Some(category) = category else {
+                advisory += weight;
                 continue;
             };
             match fired.iter_mut().find(|(c, _, _)| *c == category) {
                 Some((_, score, rules)) => {
-                    *score += rule.weight;
-                    rules.push(index);
+                    *score += weight;
+                    rules.push((weight, index));
                 }
-                None => fired.push((category, rule.weight, vec![index])),
+                None => fired.push((category, weight, vec![(weight, index)])),
             }
         }
         if advisory > 0 {
@@ -234,14 +432,15 @@ impl PhraseMatcher {
         let mut scores: Vec<CategoryScore> = fired
             .into_iter()
             .map(|(category, score, mut rules)| {
-                rules.sort_by_key(|i| (std::cmp::Reverse(self.rules[*i].weight), *i));
+                rules.sort_by_key(|(weight, i)| (std::cmp::Reverse(*weight), *i));
                 CategoryScore {
                     category,
                     score,
                     phrases: rules
                         .iter()
                         .take(3)
-                        .map(|i| self.rules[*i].text.clone())
+                        .filter_map(|(_, i)| self.rule(*i))
+                        .map(|r| String::from_utf8_lossy(r.text).into_owned())
                         .collect(),
                 }
             })
@@ -249,6 +448,152 @@ impl PhraseMatcher {
         scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
         scores
     }
+}
+
+/// Parses, normalises, groups and anchors the rules, and writes the flat form.
+fn compile<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> Vec<u8> {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut pattern_ids: HashMap<String, usize> = HashMap::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut groups: HashMap<(Option<Category>, Vec<usize>), usize> = HashMap::new();
+    for (key, weight) in entries {
+        let (category, phrase) = match SmsKey::parse(key) {
+            Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
+            Ok(SmsKey::Advisory(phrase)) => (None, phrase),
+            _ => continue,
+        };
+        let mut required = Vec::new();
+        let mut forbidden = Vec::new();
+        for part in phrase.split('&') {
+            let (negated, text) = match part.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, part),
+            };
+            let text = normalize(text);
+            if text.is_empty() {
+                continue;
+            }
+            let next = patterns.len();
+            let id = *pattern_ids.entry(text.clone()).or_insert_with(|| {
+                patterns.push(text);
+                next
+            });
+            if negated {
+                forbidden.push(id);
+            } else {
+                required.push(id);
+            }
+        }
+        // With Traditional folded to Simplified, a rule written in both scripts
+        // compiles twice to the same required parts (perhaps with other exclusions):
+        // the two form one group, which counts once, at its highest firing weight.
+        required.sort_unstable();
+        forbidden.sort_unstable();
+        let weight = weight.min(100) as u32;
+        let next_group = groups.len();
+        let group = *groups
+            .entry((category, required.clone()))
+            .or_insert(next_group);
+        if !required.is_empty() {
+            rules.push(Rule {
+                group,
+                category,
+                weight,
+                required,
+                forbidden,
+                // What was found, for the explanation; the absent parts say nothing.
+                text: phrase
+                    .split('&')
+                    .filter(|p| !p.starts_with('!'))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            });
+        }
+    }
+    // Each rule is anchored at the one of its required parts that the fewest rules need,
+    // so a common part (`[link]`, `账户`) does not make every message evaluate hundreds
+    // of rules, and no rule is evaluated twice.
+    let mut needed_by = vec![0usize; patterns.len()];
+    for rule in &rules {
+        for &id in &rule.required {
+            needed_by[id] += 1;
+        }
+    }
+    let mut by_anchor = vec![Vec::new(); patterns.len()];
+    for (index, rule) in rules.iter().enumerate() {
+        if let Some(&anchor) = rule.required.iter().min_by_key(|&&id| (needed_by[id], id)) {
+            by_anchor[anchor].push(index);
+        }
+    }
+    encode(&patterns, &rules, &by_anchor)
+}
+
+fn push_u32(out: &mut Vec<u8>, value: usize) {
+    out.extend_from_slice(&(value as u32).to_le_bytes());
+}
+
+/// Writes the flat form (see the module's table).
+fn encode(patterns: &[String], rules: &[Rule], by_anchor: &[Vec<usize>]) -> Vec<u8> {
+    let mut sorted: Vec<(&str, usize)> = patterns
+        .iter()
+        .enumerate()
+        .map(|(id, p)| (p.as_str(), id))
+        .collect();
+    sorted.sort_unstable();
+    let mut builder = fst::MapBuilder::memory();
+    for (pattern, id) in &sorted {
+        // Distinct, sorted keys: the builder cannot refuse them.
+        let _ = builder.insert(pattern, *id as u64);
+    }
+    let fst_bytes = builder.into_inner().unwrap_or_default();
+    let mut out = Vec::new();
+    push_u32(&mut out, patterns.len());
+    push_u32(&mut out, rules.len());
+    push_u32(&mut out, fst_bytes.len());
+    let (mut singles, mut pairs) = (vec![0u8; SINGLES], vec![0u8; PAIRS]);
+    for pattern in patterns {
+        let mut chars = pattern.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => set_bit(&mut singles, c as usize & 0xffff),
+            (Some(c), Some(d)) => set_bit(&mut pairs, pair_bit(c, d)),
+            (None, _) => {}
+        }
+    }
+    out.extend_from_slice(&singles);
+    out.extend_from_slice(&pairs);
+    out.extend_from_slice(&fst_bytes);
+    let mut offset = 0;
+    for list in by_anchor {
+        push_u32(&mut out, offset);
+        offset += list.len();
+    }
+    push_u32(&mut out, offset);
+    for index in by_anchor.iter().flatten() {
+        push_u32(&mut out, *index);
+    }
+    let mut data = Vec::new();
+    let mut offsets = Vec::with_capacity(rules.len() + 1);
+    for rule in rules {
+        offsets.push(data.len());
+        let text = rule.text.as_bytes();
+        data.push(category_byte(rule.category));
+        data.push(rule.weight.min(100) as u8);
+        data.extend_from_slice(&[0, 0]);
+        push_u32(&mut data, rule.required.len());
+        push_u32(&mut data, rule.forbidden.len());
+        push_u32(&mut data, text.len());
+        push_u32(&mut data, rule.group);
+        for id in rule.required.iter().chain(&rule.forbidden) {
+            push_u32(&mut data, *id);
+        }
+        data.extend_from_slice(text);
+    }
+    offsets.push(data.len());
+    for offset in offsets {
+        push_u32(&mut out, offset);
+    }
+    out.extend_from_slice(&data);
+    out
 }
 
 /// A set of pattern ids, one bit each.
@@ -268,120 +613,12 @@ impl PatternSet {
     }
 
     fn contains(&self, id: usize) -> bool {
-        self.0[id / 64] & (1u64 << (id % 64)) != 0
+        self.0
+            .get(id / 64)
+            .is_some_and(|w| w & (1u64 << (id % 64)) != 0)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn matcher(rules: &[(&str, u64)]) -> PhraseMatcher {
-        PhraseMatcher::new(rules.iter().map(|(k, w)| (k.as_bytes(), *w)))
-    }
-
-    #[test]
-    fn sums_weights_per_category_and_explains() {
-        let m = matcher(&[
-            ("official_impersonation:安全账户", 70),
-            ("official_impersonation:冻结", 40),
-            ("loan_credit:贷款", 30),
-        ]);
-        let scores = m.score(&normalize("您的资金已被冻结，请转入安全 账 户"));
-        assert_eq!(scores[0].category, Category::OfficialImpersonation);
-        assert_eq!(scores[0].score, 110);
-        assert_eq!(scores[0].phrases, ["安全账户", "冻结"], "strongest first");
-        let m = matcher(&[("account_phishing:验证码&告诉&!请勿告诉", 80)]);
-        assert_eq!(
-            m.score(&normalize("验证码告诉我"))[0].phrases,
-            ["验证码 + 告诉"],
-            "explained by what was found"
-        );
-        assert_eq!(scores.len(), 1);
-    }
-
-    #[test]
-    fn conjunctions_and_exclusions() {
-        let m = matcher(&[("account_phishing:验证码&告诉&!请勿告诉&!不要告诉", 80)]);
-        assert!(
-            m.score(&normalize("您的验证码是 123456，请勿告诉他人"))
-                .is_empty(),
-            "a bank notice stays clean"
-        );
-        assert!(
-            m.score(&normalize("验证码 123456")).is_empty(),
-            "a code alone stays clean"
-        );
-        assert_eq!(m.score(&normalize("把收到的验证码告诉我一下"))[0].score, 80);
-    }
-
-    #[test]
-    fn latin_parts_match_at_word_starts_only() {
-        let m = matcher(&[("prize:etc&[link]", 60), ("prize:win", 50)]);
-        assert!(m
-            .score(&normalize("Book at oakvetclinic.com [link]"))
-            .is_empty());
-        assert!(m.score(&normalize("a twin room")).is_empty());
-        assert_eq!(m.score(&normalize("ETC认证失效 [link]"))[0].score, 60);
-        assert_eq!(m.score(&normalize("you win! and twin"))[0].score, 50);
-        assert_eq!(
-            m.score(&normalize("winners all"))[0].score,
-            50,
-            "endings are free"
-        );
-    }
-
-    #[test]
-    fn advisories_take_weight_off_fraud_but_not_off_advertising() {
-        let m = matcher(&[
-            ("fake_customer_service:冒充客服", 60),
-            ("fake_customer_service:退款", 30),
-            ("spam:退订", 60),
-            ("advisory:都是诈骗", 70),
-        ]);
-        let scores = m.score(&normalize("冒充客服退款的都是诈骗！退订回T"));
-        let got: Vec<(Category, u32)> = scores.iter().map(|s| (s.category, s.score)).collect();
-        assert_eq!(
-            got,
-            [
-                (Category::Spam, 60),
-                (Category::FakeCustomerService, 90 - 70)
-            ]
-        );
-        let scores = m.score(&normalize("我是客服，冒充客服退款请加微信"));
-        assert_eq!(scores[0].score, 90);
-    }
-
-    #[test]
-    fn a_rule_in_both_scripts_counts_once() {
-        let m = matcher(&[
-            ("official_impersonation:安全账户", 60),
-            ("official_impersonation:安全賬戶", 70),
-            ("official_impersonation:涉嫌洗錢", 40),
-            ("loan_credit:额度&!上调", 30),
-            ("loan_credit:額度&!調整", 25),
-        ]);
-        assert_eq!(m.len(), 5);
-        let scores = m.score(&normalize("你涉嫌洗钱，请转入安全账户"));
-        assert_eq!(
-            scores[0].score, 110,
-            "the higher weight, once, plus the other rule"
-        );
-        assert_eq!(m.score(&normalize("請轉入安全賬戶"))[0].score, 70);
-        let loan = |t: &str| m.score(&normalize(t)).first().map(|s| s.score);
-        assert_eq!(loan("额度"), Some(30), "both fire: the group counts once");
-        assert_eq!(
-            loan("额度上调"),
-            Some(25),
-            "the other exclusion still fires"
-        );
-        assert_eq!(loan("額度上調並調整"), None, "both excluded");
-    }
-
-    #[test]
-    fn empty_and_malformed_rules_are_harmless() {
-        let m = matcher(&[("nonsense", 50), ("no_such_category:x", 50), ("spam:", 50)]);
-        assert!(m.is_empty());
-        assert!(m.score("anything").is_empty());
-    }
-}
+#[path = "phrases_tests.rs"]
+mod tests;

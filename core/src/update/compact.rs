@@ -18,10 +18,10 @@ use super::lock::InstallLock;
 use super::run::{io, list_dir_name, storage, unique};
 use super::{InstallStep, UpdateError, Updater};
 use crate::export;
-use crate::lists::files::{sync_dir, DirSeal, FstDirWriter};
+use crate::lists::files::{file_name, sync_dir, DirSeal, FstDirWriter};
 use crate::lists::ListSet;
 use crate::store::InstalledList;
-use crate::wire::WireError;
+use crate::wire::{Section, WireError};
 
 impl Updater<'_> {
     /// Compacts the installed list if it has an overlay; `false` when there was nothing
@@ -76,6 +76,12 @@ impl Updater<'_> {
         }
         self.step(InstallStep::FilesWritten)?;
         let tmp = writer.finish().map_err(storage)?;
+        // The SMS section is unchanged, so its index file is carried over (or compiled).
+        let _ = crate::sms::index_file::write_into_new_dir(
+            &tmp,
+            &file_name(Section::SmsRules),
+            current.dir(),
+        );
         self.step(InstallStep::FilesSynced)?;
 
         let target = lists_dir.join(&target_dir);

@@ -417,6 +417,13 @@ impl Updater<'_> {
                 }
                 self.step(InstallStep::FilesWritten)?;
                 let tmp = writer.finish().map_err(storage)?;
+                // Derived data: without it the first SMS compiles the section in memory.
+                let current = self.lists.current();
+                let _ = crate::sms::index_file::write_into_new_dir(
+                    &tmp,
+                    &file_name(Section::SmsRules),
+                    current.dir(),
+                );
                 self.step(InstallStep::FilesSynced)?;
                 Ok(Built::Dir(tmp))
             }

@@ -1,0 +1,250 @@
+//! The phrase rules matched by an Aho-Corasick automaton compiled at the first SMS: how
+//! every list was matched before the flat form of [`super::phrases`]. Kept, for tests and
+//! benchmarks only (the `testing` feature), as the reference that the flat form must
+//! agree with message for message, and as the alternative its cold start is measured
+//! against. The phone's build does not contain it.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use callguard_format::SmsKey;
+
+use super::normalize::normalize;
+use super::phrases::CategoryScore;
+use crate::vocabulary::Category;
+
+/// One rule, with its parts as pattern ids.
+struct Rule {
+    /// `None` for an advisory rule.
+    category: Option<Category>,
+    weight: u32,
+    /// Rules of one category with the same required parts share a group and count once.
+    group: usize,
+    required: Vec<usize>,
+    forbidden: Vec<usize>,
+    text: String,
+}
+
+/// All rules of a list, compiled into an Aho-Corasick automaton.
+pub struct AhoCorasickMatcher {
+    automaton: Option<AhoCorasick>,
+    rules: Vec<Rule>,
+    /// Pattern id → the rules it anchors. Each rule is anchored at the one of its
+    /// required parts that the fewest rules need, so a common part (`[link]`, `账户`)
+    /// does not make every message evaluate hundreds of rules, and no rule is evaluated
+    /// twice.
+    by_anchor: Vec<Vec<usize>>,
+    /// Pattern id → whether it starts with a Latin letter (and so must start a word).
+    word_start: Vec<bool>,
+}
+
+impl AhoCorasickMatcher {
+    /// Compiles rules given as (`category:phrase`, weight); unreadable rules are skipped
+    /// (the publisher validates them, so none are expected).
+    pub fn new<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> AhoCorasickMatcher {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut groups: HashMap<(Option<Category>, Vec<usize>), usize> = HashMap::new();
+        for (key, weight) in entries {
+            let (category, phrase) = match SmsKey::parse(key) {
+                Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
+                Ok(SmsKey::Advisory(phrase)) => (None, phrase),
+                _ => continue,
+            };
+            let mut required = Vec::new();
+            let mut forbidden = Vec::new();
+            for part in phrase.split('&') {
+                let (negated, text) = match part.strip_prefix('!') {
+                    Some(rest) => (true, rest),
+                    None => (false, part),
+                };
+                let text = normalize(text);
+                if text.is_empty() {
+                    continue;
+                }
+                let next = patterns.len();
+                let id = *ids.entry(text.clone()).or_insert_with(|| {
+                    patterns.push(text);
+                    next
+                });
+                if negated {
+                    forbidden.push(id);
+                } else {
+                    required.push(id);
+                }
+            }
+            // With Traditional folded to Simplified, a rule written in both scripts
+            // compiles twice to the same required parts (perhaps with other exclusions):
+            // the two form one group, which counts once, at its highest firing weight.
+            required.sort_unstable();
+            forbidden.sort_unstable();
+            let weight = weight.min(100) as u32;
+            let next_group = groups.len();
+            let group = *groups
+                .entry((category, required.clone()))
+                .or_insert(next_group);
+            if !required.is_empty() {
+                rules.push(Rule {
+                    group,
+                    category,
+                    weight,
+                    required,
+                    forbidden,
+                    // What was found, for the explanation; the absent parts say nothing.
+                    text: phrase
+                        .split('&')
+                        .filter(|p| !p.starts_with('!'))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                });
+            }
+        }
+        let mut needed_by = vec![0usize; patterns.len()];
+        for rule in &rules {
+            for &id in &rule.required {
+                needed_by[id] += 1;
+            }
+        }
+        let mut by_anchor = vec![Vec::new(); patterns.len()];
+        for (index, rule) in rules.iter().enumerate() {
+            if let Some(&anchor) = rule.required.iter().min_by_key(|&&id| (needed_by[id], id)) {
+                by_anchor[anchor].push(index);
+            }
+        }
+        let word_start = patterns
+            .iter()
+            .map(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .collect();
+        let automaton = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        AhoCorasickMatcher {
+            automaton,
+            rules,
+            by_anchor,
+            word_start,
+        }
+    }
+
+    /// The number of compiled rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Scores normalised text per category, strongest category first.
+    pub fn score(&self, normalized: &str) -> Vec<CategoryScore> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        // One bit per pattern: with 100k rules a bitset is 12 kB to clear per message,
+        // where a `Vec<bool>` would be 100 kB.
+        let mut matched = PatternSet::new(self.by_anchor.len());
+        let mut found_ids = Vec::new();
+        let bytes = normalized.as_bytes();
+        for found in automaton.find_overlapping_iter(normalized) {
+            let id = found.pattern().as_usize();
+            let inside_word = self.word_start[id]
+                && found.start() > 0
+                && bytes[found.start() - 1].is_ascii_alphabetic();
+            if !inside_word && matched.insert(id) {
+                found_ids.push(id);
+            }
+        }
+        // A rule can only fire if its anchor was found; it is evaluated once, there.
+        let candidates = found_ids
+            .iter()
+            .flat_map(|id| self.by_anchor[*id].iter().copied());
+        // Category → (score, the rules that fired).
+        let mut fired: Vec<(Category, u32, Vec<usize>)> = Vec::new();
+        let mut advisory = 0;
+        // The strongest firing rule of each group; the rest of a group adds nothing.
+        let mut best: Vec<usize> = Vec::new();
+        for index in candidates {
+            let rule = &self.rules[index];
+            let fires = rule.required.iter().all(|&id| matched.contains(id))
+                && !rule.forbidden.iter().any(|&id| matched.contains(id));
+            if !fires {
+                continue;
+            }
+            match best
+                .iter_mut()
+                .find(|b| self.rules[**b].group == rule.group)
+            {
+                Some(b) if self.rules[*b].weight >= rule.weight => {}
+                Some(b) => *b = index,
+                None => best.push(index),
+            }
+        }
+        for index in best {
+            let rule = &self.rules[index];
+            let Some(category) = rule.category else {
+                advisory += rule.weight;
+                continue;
+            };
+            match fired.iter_mut().find(|(c, _, _)| *c == category) {
+                Some((_, score, rules)) => {
+                    *score += rule.weight;
+                    rules.push(index);
+                }
+                None => fired.push((category, rule.weight, vec![index])),
+            }
+        }
+        if advisory > 0 {
+            for (category, score, _) in &mut fired {
+                if !matches!(category, Category::Spam | Category::Telemarketing) {
+                    *score = score.saturating_sub(advisory);
+                }
+            }
+            fired.retain(|(_, score, _)| *score > 0);
+        }
+        let mut scores: Vec<CategoryScore> = fired
+            .into_iter()
+            .map(|(category, score, mut rules)| {
+                rules.sort_by_key(|i| (std::cmp::Reverse(self.rules[*i].weight), *i));
+                CategoryScore {
+                    category,
+                    score,
+                    phrases: rules
+                        .iter()
+                        .take(3)
+                        .map(|i| self.rules[*i].text.clone())
+                        .collect(),
+                }
+            })
+            .collect();
+        scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
+        scores
+    }
+}
+
+/// A set of pattern ids, one bit each.
+struct PatternSet(Vec<u64>);
+
+impl PatternSet {
+    fn new(len: usize) -> PatternSet {
+        PatternSet(vec![0; len.div_ceil(64)])
+    }
+
+    /// Adds `id`; whether it was new.
+    fn insert(&mut self, id: usize) -> bool {
+        let (word, bit) = (id / 64, 1u64 << (id % 64));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+
+    fn contains(&self, id: usize) -> bool {
+        self.0[id / 64] & (1u64 << (id % 64)) != 0
+    }
+}
