@@ -31,6 +31,7 @@ cargo test --workspace --locked
 echo "== Kotlin on the JVM: generated bindings, JUnit 5 through JNA (bindings/kotlin)"
 need java default-jdk-headless
 need mvn maven
+need python3 python3    # the checked build step on the generated Kotlin (build-tools/patch_call_status.py)
 mvn -B -ntp -f bindings/kotlin/pom.xml test
 
 echo "== Android: the app against android-all, Robolectric tests, signed APK checked (android)"

@@ -85,7 +85,10 @@ val uniffiBindings by tasks.registering(Exec::class) {
         "bash", "-c",
         "cargo build --locked -p callguard-ffi && cargo run --locked -q -p uniffi-bindgen -- generate " +
             "$target/debug/libcallguard_ffi.so --language kotlin --no-format " +
-            "--config ${rootDir}/uniffi-android.toml --out-dir ${uniffiDir.get().asFile.path}",
+            "--config ${rootDir}/uniffi-android.toml --out-dir ${uniffiDir.get().asFile.path} && " +
+            // The checked per-thread RustCallStatus step (issue 14, part 5), as in android/pom.xml.
+            "python3 $workspace/bindings/kotlin/build-tools/patch_call_status.py " +
+            "${uniffiDir.get().asFile.path}/org/callguard/callguard_ffi.kt",
     )
     outputs.dir(uniffiDir)
 }
