@@ -18,6 +18,7 @@ pub mod index_file;
 pub(crate) mod links;
 pub(crate) mod model;
 pub(crate) mod normalize;
+pub(crate) mod phrase_rules;
 pub(crate) mod phrases;
 #[cfg(feature = "testing")]
 pub mod phrases_ac;

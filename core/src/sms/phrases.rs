@@ -48,13 +48,11 @@
 //! checks the layout, and a rule that does not decode is skipped. (The index file is
 //! also checked whole by its hash before it is read.)
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use callguard_format::SmsKey;
 use fst::raw::Fst;
 
-use super::normalize::normalize;
+use super::phrase_rules::{self, ParsedRule};
 use crate::vocabulary::Category;
 
 /// A shared byte buffer, or a part of one: what the compiled forms are read from.
@@ -133,17 +131,6 @@ fn set_bit(bits: &mut [u8], bit: usize) {
 /// A rule record's fixed part: category, weight, two spare bytes, then the required,
 /// forbidden and text lengths and the group.
 const RULE_FIXED: usize = 20;
-
-/// One rule, with its parts as pattern ids, while compiling.
-struct Rule {
-    category: Option<Category>,
-    weight: u32,
-    /// Rules of one category with the same required parts share a group and count once.
-    group: usize,
-    required: Vec<usize>,
-    forbidden: Vec<usize>,
-    text: String,
-}
 
 /// All rules of a list, compiled into the flat form.
 pub struct PhraseMatcher {
@@ -452,80 +439,8 @@ impl PhraseMatcher {
 
 /// Parses, normalises, groups and anchors the rules, and writes the flat form.
 fn compile<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> Vec<u8> {
-    let mut patterns: Vec<String> = Vec::new();
-    let mut pattern_ids: HashMap<String, usize> = HashMap::new();
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut groups: HashMap<(Option<Category>, Vec<usize>), usize> = HashMap::new();
-    for (key, weight) in entries {
-        let (category, phrase) = match SmsKey::parse(key) {
-            Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
-            Ok(SmsKey::Advisory(phrase)) => (None, phrase),
-            _ => continue,
-        };
-        let mut required = Vec::new();
-        let mut forbidden = Vec::new();
-        for part in phrase.split('&') {
-            let (negated, text) = match part.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, part),
-            };
-            let text = normalize(text);
-            if text.is_empty() {
-                continue;
-            }
-            let next = patterns.len();
-            let id = *pattern_ids.entry(text.clone()).or_insert_with(|| {
-                patterns.push(text);
-                next
-            });
-            if negated {
-                forbidden.push(id);
-            } else {
-                required.push(id);
-            }
-        }
-        // With Traditional folded to Simplified, a rule written in both scripts
-        // compiles twice to the same required parts (perhaps with other exclusions):
-        // the two form one group, which counts once, at its highest firing weight.
-        required.sort_unstable();
-        forbidden.sort_unstable();
-        let weight = weight.min(100) as u32;
-        let next_group = groups.len();
-        let group = *groups
-            .entry((category, required.clone()))
-            .or_insert(next_group);
-        if !required.is_empty() {
-            rules.push(Rule {
-                group,
-                category,
-                weight,
-                required,
-                forbidden,
-                // What was found, for the explanation; the absent parts say nothing.
-                text: phrase
-                    .split('&')
-                    .filter(|p| !p.starts_with('!'))
-                    .collect::<Vec<_>>()
-                    .join(" + "),
-            });
-        }
-    }
-    // Each rule is anchored at the one of its required parts that the fewest rules need,
-    // so a common part (`[link]`, `账户`) does not make every message evaluate hundreds
-    // of rules, and no rule is evaluated twice.
-    let mut needed_by = vec![0usize; patterns.len()];
-    for rule in &rules {
-        for &id in &rule.required {
-            needed_by[id] += 1;
-        }
-    }
-    let mut by_anchor = vec![Vec::new(); patterns.len()];
-    for (index, rule) in rules.iter().enumerate() {
-        if let Some(&anchor) = rule.required.iter().min_by_key(|&&id| (needed_by[id], id)) {
-            by_anchor[anchor].push(index);
-        }
-    }
-    encode(&patterns, &rules, &by_anchor)
+    let parsed = phrase_rules::parse(entries);
+    encode(&parsed.patterns, &parsed.rules, &parsed.by_anchor)
 }
 
 fn push_u32(out: &mut Vec<u8>, value: usize) {
@@ -533,7 +448,7 @@ fn push_u32(out: &mut Vec<u8>, value: usize) {
 }
 
 /// Writes the flat form (see the module's table).
-fn encode(patterns: &[String], rules: &[Rule], by_anchor: &[Vec<usize>]) -> Vec<u8> {
+fn encode(patterns: &[String], rules: &[ParsedRule], by_anchor: &[Vec<usize>]) -> Vec<u8> {
     let mut sorted: Vec<(&str, usize)> = patterns
         .iter()
         .enumerate()

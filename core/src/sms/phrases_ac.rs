@@ -4,31 +4,16 @@
 //! agree with message for message, and as the alternative its cold start is measured
 //! against. The phone's build does not contain it.
 
-use std::collections::HashMap;
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use callguard_format::SmsKey;
 
-use super::normalize::normalize;
+use super::phrase_rules::{self, ParsedRule, ParsedRules};
 use super::phrases::CategoryScore;
 use crate::vocabulary::Category;
-
-/// One rule, with its parts as pattern ids.
-struct Rule {
-    /// `None` for an advisory rule.
-    category: Option<Category>,
-    weight: u32,
-    /// Rules of one category with the same required parts share a group and count once.
-    group: usize,
-    required: Vec<usize>,
-    forbidden: Vec<usize>,
-    text: String,
-}
 
 /// All rules of a list, compiled into an Aho-Corasick automaton.
 pub struct AhoCorasickMatcher {
     automaton: Option<AhoCorasick>,
-    rules: Vec<Rule>,
+    rules: Vec<ParsedRule>,
     /// Pattern id → the rules it anchors. Each rule is anchored at the one of its
     /// required parts that the fewest rules need, so a common part (`[link]`, `账户`)
     /// does not make every message evaluate hundreds of rules, and no rule is evaluated
@@ -42,76 +27,11 @@ impl AhoCorasickMatcher {
     /// Compiles rules given as (`category:phrase`, weight); unreadable rules are skipped
     /// (the publisher validates them, so none are expected).
     pub fn new<'a>(entries: impl Iterator<Item = (&'a [u8], u64)>) -> AhoCorasickMatcher {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut rules: Vec<Rule> = Vec::new();
-        let mut groups: HashMap<(Option<Category>, Vec<usize>), usize> = HashMap::new();
-        for (key, weight) in entries {
-            let (category, phrase) = match SmsKey::parse(key) {
-                Ok(SmsKey::Phrase { category, phrase }) => (Some(category), phrase),
-                Ok(SmsKey::Advisory(phrase)) => (None, phrase),
-                _ => continue,
-            };
-            let mut required = Vec::new();
-            let mut forbidden = Vec::new();
-            for part in phrase.split('&') {
-                let (negated, text) = match part.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, part),
-                };
-                let text = normalize(text);
-                if text.is_empty() {
-                    continue;
-                }
-                let next = patterns.len();
-                let id = *ids.entry(text.clone()).or_insert_with(|| {
-                    patterns.push(text);
-                    next
-                });
-                if negated {
-                    forbidden.push(id);
-                } else {
-                    required.push(id);
-                }
-            }
-            // With Traditional folded to Simplified, a rule written in both scripts
-            // compiles twice to the same required parts (perhaps with other exclusions):
-            // the two form one group, which counts once, at its highest firing weight.
-            required.sort_unstable();
-            forbidden.sort_unstable();
-            let weight = weight.min(100) as u32;
-            let next_group = groups.len();
-            let group = *groups
-                .entry((category, required.clone()))
-                .or_insert(next_group);
-            if !required.is_empty() {
-                rules.push(Rule {
-                    group,
-                    category,
-                    weight,
-                    required,
-                    forbidden,
-                    // What was found, for the explanation; the absent parts say nothing.
-                    text: phrase
-                        .split('&')
-                        .filter(|p| !p.starts_with('!'))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                });
-            }
-        }
-        let mut needed_by = vec![0usize; patterns.len()];
-        for rule in &rules {
-            for &id in &rule.required {
-                needed_by[id] += 1;
-            }
-        }
-        let mut by_anchor = vec![Vec::new(); patterns.len()];
-        for (index, rule) in rules.iter().enumerate() {
-            if let Some(&anchor) = rule.required.iter().min_by_key(|&&id| (needed_by[id], id)) {
-                by_anchor[anchor].push(index);
-            }
-        }
+        let ParsedRules {
+            patterns,
+            rules,
+            by_anchor,
+        } = phrase_rules::parse(entries);
         let word_start = patterns
             .iter()
             .map(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))

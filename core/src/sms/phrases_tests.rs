@@ -2,6 +2,7 @@
 //! with the Aho-Corasick reference's.
 
 use super::*;
+use crate::sms::normalize::normalize;
 use crate::sms::phrases_ac::AhoCorasickMatcher;
 
 /// The flat form and the reference, compiled from the same rules.
