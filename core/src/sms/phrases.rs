@@ -52,7 +52,7 @@ use std::sync::Arc;
 
 use fst::raw::Fst;
 
-use super::phrase_rules::{self, ParsedRule};
+use super::phrase_rules::{self, ParsedRule, PatternSet};
 use crate::vocabulary::Category;
 
 /// A shared byte buffer, or a part of one: what the compiled forms are read from.
@@ -509,29 +509,6 @@ fn encode(patterns: &[String], rules: &[ParsedRule], by_anchor: &[Vec<usize>]) -
     }
     out.extend_from_slice(&data);
     out
-}
-
-/// A set of pattern ids, one bit each.
-struct PatternSet(Vec<u64>);
-
-impl PatternSet {
-    fn new(len: usize) -> PatternSet {
-        PatternSet(vec![0; len.div_ceil(64)])
-    }
-
-    /// Adds `id`; whether it was new.
-    fn insert(&mut self, id: usize) -> bool {
-        let (word, bit) = (id / 64, 1u64 << (id % 64));
-        let new = self.0[word] & bit == 0;
-        self.0[word] |= bit;
-        new
-    }
-
-    fn contains(&self, id: usize) -> bool {
-        self.0
-            .get(id / 64)
-            .is_some_and(|w| w & (1u64 << (id % 64)) != 0)
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::phrase_rules::{self, ParsedRule, ParsedRules};
+use super::phrase_rules::{self, ParsedRule, ParsedRules, PatternSet};
 use super::phrases::CategoryScore;
 use crate::vocabulary::Category;
 
@@ -145,26 +145,5 @@ impl AhoCorasickMatcher {
             .collect();
         scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
         scores
-    }
-}
-
-/// A set of pattern ids, one bit each.
-struct PatternSet(Vec<u64>);
-
-impl PatternSet {
-    fn new(len: usize) -> PatternSet {
-        PatternSet(vec![0; len.div_ceil(64)])
-    }
-
-    /// Adds `id`; whether it was new.
-    fn insert(&mut self, id: usize) -> bool {
-        let (word, bit) = (id / 64, 1u64 << (id % 64));
-        let new = self.0[word] & bit == 0;
-        self.0[word] |= bit;
-        new
-    }
-
-    fn contains(&self, id: usize) -> bool {
-        self.0[id / 64] & (1u64 << (id % 64)) != 0
     }
 }
