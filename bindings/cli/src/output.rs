@@ -230,6 +230,24 @@ fn format_time(at_ms: i64) -> String {
     callguard_core::format_utc(u64::try_from(at_ms.div_euclid(1000)).unwrap_or(0))
 }
 
+/// The report queue, oldest first.
+pub fn reports(out: &mut dyn Write, reports: &[callguard_core::Report]) -> io::Result<()> {
+    if reports.is_empty() {
+        return writeln!(out, "no reports");
+    }
+    for r in reports {
+        writeln!(
+            out,
+            "{}  {:<16} {:<26} {}",
+            callguard_core::format_utc(r.at),
+            r.subject.to_string(),
+            r.category.as_str(),
+            r.note
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -270,22 +288,4 @@ mod tests {
             "2026-11-18 11:06:40 UTC"
         );
     }
-}
-
-/// The report queue, oldest first.
-pub fn reports(out: &mut dyn Write, reports: &[callguard_core::Report]) -> io::Result<()> {
-    if reports.is_empty() {
-        return writeln!(out, "no reports");
-    }
-    for r in reports {
-        writeln!(
-            out,
-            "{}  {:<16} {:<26} {}",
-            callguard_core::format_utc(r.at),
-            r.subject.to_string(),
-            r.category.as_str(),
-            r.note
-        )?;
-    }
-    Ok(())
 }

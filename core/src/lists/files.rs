@@ -83,7 +83,7 @@ impl DirSeal {
 
     /// The text form stored in SQLite: `len:crc` per file, comma-separated (five, or
     /// seven with an overlay).
-    pub fn to_text(&self) -> String {
+    pub fn to_text(self) -> String {
         self.sections
             .iter()
             .chain(self.overlay.iter().flatten())
