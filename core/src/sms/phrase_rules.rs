@@ -151,3 +151,89 @@ impl PatternSet {
             .is_some_and(|w| w & (1u64 << (id % 64)) != 0)
     }
 }
+
+/// A category's score and the phrases that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryScore {
+    /// The category.
+    pub category: Category,
+    /// Sum of the weights of its matched rules.
+    pub score: u32,
+    /// The matched phrases, strongest first (at most a few, for the explanation).
+    pub phrases: Vec<String>,
+}
+
+/// A category's score while tallying, with the rules that fired as (weight, index).
+type Fired = (Category, u32, Vec<(u32, usize)>);
+
+/// A rule that fired in a message: what [`tally`] needs of it.
+pub(crate) struct Firing {
+    pub group: usize,
+    pub weight: u32,
+    /// The rule's index, for its text.
+    pub index: usize,
+    /// `None` for an advisory rule.
+    pub category: Option<Category>,
+}
+
+/// Sums the rules that fired into scores per category, strongest category first. Only the
+/// strongest rule of each group counts (a rule written in both scripts, or twice with other
+/// exclusions, counts once); advisories take their weight off every fraud category, not
+/// off advertising; each category names its three strongest rules (`text` gives a rule's
+/// text by index). Both matchers score through here, so they can differ only in which
+/// rules they find firing.
+pub(crate) fn tally(
+    firings: impl IntoIterator<Item = Firing>,
+    text: impl Fn(usize) -> Option<String>,
+) -> Vec<CategoryScore> {
+    let mut best: Vec<Firing> = Vec::new();
+    for firing in firings {
+        match best.iter_mut().find(|b| b.group == firing.group) {
+            Some(b) if b.weight >= firing.weight => {}
+            Some(b) => *b = firing,
+            None => best.push(firing),
+        }
+    }
+    let mut fired: Vec<Fired> = Vec::new();
+    let mut advisory = 0;
+    for Firing {
+        weight,
+        index,
+        category,
+        ..
+    } in best
+    {
+        let Some(category) = category else {
+            advisory += weight;
+            continue;
+        };
+        match fired.iter_mut().find(|(c, _, _)| *c == category) {
+            Some((_, score, rules)) => {
+                *score += weight;
+                rules.push((weight, index));
+            }
+            None => fired.push((category, weight, vec![(weight, index)])),
+        }
+    }
+    if advisory > 0 {
+        for (category, score, _) in &mut fired {
+            if !matches!(category, Category::Spam | Category::Telemarketing) {
+                *score = score.saturating_sub(advisory);
+            }
+        }
+        fired.retain(|(_, score, _)| *score > 0);
+    }
+    let mut scores: Vec<CategoryScore> = fired
+        .into_iter()
+        .map(|(category, score, mut rules)| {
+            rules.sort_by_key(|(weight, i)| (std::cmp::Reverse(*weight), *i));
+            CategoryScore {
+                category,
+                score,
+                phrases: rules.iter().take(3).filter_map(|(_, i)| text(*i)).collect(),
+            }
+        })
+        .collect();
+    scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
+    scores
+}

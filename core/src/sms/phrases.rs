@@ -52,7 +52,8 @@ use std::sync::Arc;
 
 use fst::raw::Fst;
 
-use super::phrase_rules::{self, ParsedRule, PatternSet};
+pub use super::phrase_rules::CategoryScore;
+use super::phrase_rules::{self, Firing, ParsedRule, PatternSet};
 use crate::vocabulary::Category;
 
 /// A shared byte buffer, or a part of one: what the compiled forms are read from.
@@ -144,17 +145,6 @@ pub struct PhraseMatcher {
     rule_data: usize,
 }
 
-/// A category's score and the phrases that made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CategoryScore {
-    /// The category.
-    pub category: Category,
-    /// Sum of the weights of its matched rules.
-    pub score: u32,
-    /// The matched phrases, strongest first (at most a few, for the explanation).
-    pub phrases: Vec<String>,
-}
-
 /// Why compiled phrase bytes could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -166,9 +156,6 @@ pub enum PhraseBytesError {
     #[error("the compiled phrase rules' pattern index does not read: {0}")]
     Patterns(String),
 }
-
-/// A category's score while scoring, with the rules that fired as (weight, index).
-type Fired = (Category, u32, Vec<(u32, usize)>);
 
 /// A rule as read from the flat form.
 struct RuleView<'a> {
@@ -371,13 +358,8 @@ impl PhraseMatcher {
                 found_ids.push(id);
             }
         });
-        // Category → (score, the rules that fired, as (weight, index)).
-        let mut fired: Vec<Fired> = Vec::new();
-        let mut advisory = 0;
-        // The strongest firing rule of each group, as (group, weight, index, category);
-        // the rest of a group adds nothing. A rule can only fire if its anchor was found;
-        // it is evaluated once, there.
-        let mut best: Vec<(u32, u32, usize, Option<Category>)> = Vec::new();
+        // A rule can only fire if its anchor was found; it is evaluated once, there.
+        let mut firings = Vec::new();
         for &id in &found_ids {
             for index in self.anchored(id) {
                 let Some(rule) = self.rule(index) else {
@@ -385,55 +367,20 @@ impl PhraseMatcher {
                 };
                 let fires = ids(rule.required).all(|id| matched.contains(id))
                     && !ids(rule.forbidden).any(|id| matched.contains(id));
-                if !fires {
-                    continue;
-                }
-                match best.iter_mut().find(|b| b.0 == rule.group) {
-                    Some(b) if b.1 >= rule.weight => {}
-                    Some(b) => *b = (rule.group, rule.weight, index, rule.category),
-                    None => best.push((rule.group, rule.weight, index, rule.category)),
+                if fires {
+                    firings.push(Firing {
+                        group: rule.group as usize,
+                        weight: rule.weight,
+                        index,
+                        category: rule.category,
+                    });
                 }
             }
         }
-        for (_, weight, index, category) in best {
-            let Some(category) = category else {
-                advisory += weight;
-                continue;
-            };
-            match fired.iter_mut().find(|(c, _, _)| *c == category) {
-                Some((_, score, rules)) => {
-                    *score += weight;
-                    rules.push((weight, index));
-                }
-                None => fired.push((category, weight, vec![(weight, index)])),
-            }
-        }
-        if advisory > 0 {
-            for (category, score, _) in &mut fired {
-                if !matches!(category, Category::Spam | Category::Telemarketing) {
-                    *score = score.saturating_sub(advisory);
-                }
-            }
-            fired.retain(|(_, score, _)| *score > 0);
-        }
-        let mut scores: Vec<CategoryScore> = fired
-            .into_iter()
-            .map(|(category, score, mut rules)| {
-                rules.sort_by_key(|(weight, i)| (std::cmp::Reverse(*weight), *i));
-                CategoryScore {
-                    category,
-                    score,
-                    phrases: rules
-                        .iter()
-                        .take(3)
-                        .filter_map(|(_, i)| self.rule(*i))
-                        .map(|r| String::from_utf8_lossy(r.text).into_owned())
-                        .collect(),
-                }
-            })
-            .collect();
-        scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
-        scores
+        phrase_rules::tally(firings, |index| {
+            self.rule(index)
+                .map(|r| String::from_utf8_lossy(r.text).into_owned())
+        })
     }
 }
 

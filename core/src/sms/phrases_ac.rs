@@ -6,9 +6,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::phrase_rules::{self, ParsedRule, ParsedRules, PatternSet};
-use super::phrases::CategoryScore;
-use crate::vocabulary::Category;
+use super::phrase_rules::{self, CategoryScore, Firing, ParsedRule, ParsedRules, PatternSet};
 
 /// All rules of a list, compiled into an Aho-Corasick automaton.
 pub struct AhoCorasickMatcher {
@@ -85,65 +83,19 @@ impl AhoCorasickMatcher {
         let candidates = found_ids
             .iter()
             .flat_map(|id| self.by_anchor[*id].iter().copied());
-        // Category → (score, the rules that fired).
-        let mut fired: Vec<(Category, u32, Vec<usize>)> = Vec::new();
-        let mut advisory = 0;
-        // The strongest firing rule of each group; the rest of a group adds nothing.
-        let mut best: Vec<usize> = Vec::new();
-        for index in candidates {
+        let firings = candidates.filter_map(|index| {
             let rule = &self.rules[index];
             let fires = rule.required.iter().all(|&id| matched.contains(id))
                 && !rule.forbidden.iter().any(|&id| matched.contains(id));
-            if !fires {
-                continue;
-            }
-            match best
-                .iter_mut()
-                .find(|b| self.rules[**b].group == rule.group)
-            {
-                Some(b) if self.rules[*b].weight >= rule.weight => {}
-                Some(b) => *b = index,
-                None => best.push(index),
-            }
-        }
-        for index in best {
-            let rule = &self.rules[index];
-            let Some(category) = rule.category else {
-                advisory += rule.weight;
-                continue;
-            };
-            match fired.iter_mut().find(|(c, _, _)| *c == category) {
-                Some((_, score, rules)) => {
-                    *score += rule.weight;
-                    rules.push(index);
-                }
-                None => fired.push((category, rule.weight, vec![index])),
-            }
-        }
-        if advisory > 0 {
-            for (category, score, _) in &mut fired {
-                if !matches!(category, Category::Spam | Category::Telemarketing) {
-                    *score = score.saturating_sub(advisory);
-                }
-            }
-            fired.retain(|(_, score, _)| *score > 0);
-        }
-        let mut scores: Vec<CategoryScore> = fired
-            .into_iter()
-            .map(|(category, score, mut rules)| {
-                rules.sort_by_key(|i| (std::cmp::Reverse(self.rules[*i].weight), *i));
-                CategoryScore {
-                    category,
-                    score,
-                    phrases: rules
-                        .iter()
-                        .take(3)
-                        .map(|i| self.rules[*i].text.clone())
-                        .collect(),
-                }
+            fires.then_some(Firing {
+                group: rule.group,
+                weight: rule.weight,
+                index,
+                category: rule.category,
             })
-            .collect();
-        scores.sort_by(|a, b| b.score.cmp(&a.score).then(a.category.cmp(&b.category)));
-        scores
+        });
+        phrase_rules::tally(firings, |index| {
+            self.rules.get(index).map(|r| r.text.clone())
+        })
     }
 }
