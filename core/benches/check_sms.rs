@@ -118,21 +118,7 @@ fn scaling(c: &mut Criterion) {
 fn index_build(c: &mut Criterion) {
     use callguard_core::testing::SmsIndex;
     use callguard_core::Section;
-    use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
-    let mut b = ListSet::builder("demo", 1);
-    for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
-        let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo source");
-        add_source(
-            &mut b,
-            kind,
-            kind.file_name(),
-            file,
-            &SourceOptions::default(),
-        )
-        .expect("demo source reads");
-    }
-    let lists = b.build().expect("lists");
+    let lists = demo_lists();
     let engine =
         Engine::open_in_memory(EngineConfig::new("CN".parse().expect("region"))).expect("engine");
     let input = message();
