@@ -7,15 +7,14 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The decision's action for `text` from `from`, read in `region`.
-fn action(region: &str, from: &str, text: &str) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// Runs `callguard --data-dir DATA_DIR --region REGION ARGS…` with the embedded demo list
+/// and returns its standard output; fails the test if it does not succeed.
+fn run(data_dir: &std::path::Path, region: &str, args: &[&std::ffi::OsStr]) -> Vec<u8> {
     let out = Command::new(assert_cmd::cargo::cargo_bin!("callguard"))
         .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "--region", region, "check", "sms", "--from", from, text, "--json",
-        ])
+        .arg(data_dir)
+        .args(["--region", region])
+        .args(args)
         .env_remove("CALLGUARD_DATA_DIR")
         .output()
         .expect("run");
@@ -24,7 +23,15 @@ fn action(region: &str, from: &str, text: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let decision: Value = serde_json::from_slice(&out.stdout).expect("json decision");
+    out.stdout
+}
+
+/// The decision's action for `text` from `from`, read in `region`.
+fn action(region: &str, from: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = ["check", "sms", "--from", from, text, "--json"].map(std::ffi::OsStr::new);
+    let stdout = run(dir.path(), region, &args);
+    let decision: Value = serde_json::from_slice(&stdout).expect("json decision");
     decision["action"].as_str().expect("an action").to_owned()
 }
 
@@ -39,20 +46,13 @@ fn misjudged(region: &str, label: &str, from: &str, texts: &[&str]) -> Vec<Strin
         .map(|text| serde_json::json!({"label": label, "from": from, "text": text}).to_string())
         .collect();
     std::fs::write(&file, lines.join("\n")).expect("write cases");
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("callguard"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["--region", region, "eval-sms", "--json", "--errors"])
-        .arg(&file)
-        .env_remove("CALLGUARD_DATA_DIR")
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let args = ["eval-sms", "--json", "--errors"]
+        .map(std::ffi::OsStr::new)
+        .into_iter()
+        .chain([file.as_os_str()])
+        .collect::<Vec<_>>();
+    let stdout = run(&dir.path().join("data"), region, &args);
+    let stdout = String::from_utf8_lossy(&stdout);
     let (summary, errors) = stdout.split_once('\n').expect("a summary line");
     let summary: Value = serde_json::from_str(summary).expect("json summary");
     assert_eq!(summary["messages"], texts.len(), "every case is judged");
