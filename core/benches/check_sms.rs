@@ -82,6 +82,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| big.check_sms(black_box(&traditional)))
     });
     // The normalisation alone (NFKC, case, t2s, fillers), of which t2s is a part.
+    // Round 5's structure markers alone (card number, risky link host, mobile and
+    // foreign numbers), on the same message, beside the whole decision above.
+    let structure =
+        callguard_core::testing::structure_markers(&input.text, "CN".parse().expect("region"));
+    assert_eq!(structure(), 1, "the risky link host");
+    group.bench_function("structure_markers_only", |b| {
+        b.iter(|| black_box(structure()))
+    });
     group.bench_function("normalize_only_simplified", |b| {
         b.iter(|| callguard_core::sms::normalize(black_box(&input.text)))
     });

@@ -10,6 +10,27 @@ pub use crate::lists::OverlayDirWriter;
 pub use crate::sms::SmsIndex;
 pub use crate::store::{Store, TrustRecord};
 
+/// The structure markers of round 5 (`[risklink]`, `[cardnumber]`, `[mobilenumber]`,
+/// `[foreignnumber]`) for `text` read in `home`, with its links and numbers already
+/// found: a closure that computes only the new checks, so the benchmark can set their
+/// cost beside the whole `check_sms` in the same run. It returns how many markers apply.
+pub fn structure_markers(text: &str, home: crate::Region) -> impl Fn() -> usize + '_ {
+    let found = crate::sms::links::extract(text);
+    let written = crate::sms::text_numbers::extract(text, home);
+    move || {
+        let s = crate::sms::Structure::of(text, &found, &written, &[]);
+        [
+            s.risk_link,
+            s.card_number,
+            s.mobile_number,
+            s.foreign_number,
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count()
+    }
+}
+
 /// The SMS index of a list set as the engine gets it (from the list's SMS index file,
 /// or compiled in memory when there is no usable one, without writing one), and why the
 /// file was not used.

@@ -115,6 +115,65 @@ fn intent_warns_in_every_language_of_the_shared_sets() {
     assert!(missed.is_empty(), "not flagged:\n{}", missed.join("\n"));
 }
 
+/// The decision for `text` from `from` in `region`: its action and its reasons' details.
+fn decision(region: &str, from: &str, text: &str) -> (String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = ["check", "sms", "--from", from, text, "--json"].map(std::ffi::OsStr::new);
+    let decision: Value = serde_json::from_slice(&run(dir.path(), region, &args)).expect("json");
+    let details = decision["reasons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["detail"].as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    (
+        decision["action"].as_str().expect("an action").to_owned(),
+        details,
+    )
+}
+
+#[test]
+fn structure_turns_an_errand_into_a_warning() {
+    // Round 5: (region, marker, the message, the same errand without that structure).
+    let pairs = [
+        (
+            "CN",
+            "[cardnumber]",
+            "下个月起学费交到 6222 0000 0000 0000 004，户名王芳",
+            "下个月起学费交到尾号0004的卡，户名王芳",
+        ),
+        (
+            "CN",
+            "[mobilenumber]",
+            "售后专员 139 1234 5678 为您办理退款",
+            "售后专员 400 123 4567 为您办理退款",
+        ),
+        (
+            "US",
+            "[risklink]",
+            "Your parcel status: https://parcelstatus.xyz/a",
+            "Your parcel status: https://parcelstatus.com/a",
+        ),
+        (
+            "GB",
+            "[foreignnumber]",
+            "Your parcel is held at customs, call +1 212 555 0123",
+            "Your parcel is held at customs, call 020 7946 0000",
+        ),
+    ];
+    for (region, marker, with, without) in pairs {
+        let (action, why) = decision(region, "10690000", with);
+        assert_ne!(action, "allow", "{with}");
+        assert!(why.contains(marker), "{with}: {why}");
+        assert_eq!(
+            decision(region, "10690000", without).0,
+            "allow",
+            "{without}"
+        );
+    }
+}
+
 #[test]
 fn traditional_chinese_is_judged_as_simplified() {
     let simplified = "您的账户涉嫌洗钱，已被冻结，请立即转入安全账户配合调查";
@@ -191,6 +250,32 @@ fn real_kinds_of_notices_stay_clean() {
         (
             "US",
             "Bank: a $52.10 purchase at GROCER was approved. Not you? Call the number on the back of your card.",
+        ),
+        // Round 5's structure beside the notices that carry it: a bank's transfer code
+        // that quotes the payee's whole card;
+        (
+            "CN",
+            "转账验证码：123456。收款人张三(6222000000000000004)，金额5000.00元。请保密并确认本人操作【某银行】",
+        ),
+        // a shop's membership card number, to show at the till;
+        (
+            "CN",
+            "【某家居】您的会员卡号是6228480012345678903，请于结账时出示卡号以享受会员优惠",
+        ),
+        // a courier who gives his own mobile;
+        (
+            "CN",
+            "您的包裹已放驿站，取件码3-2-1001，快递员电话 139 1234 5678",
+        ),
+        // an insurer's tax certificate on a .live domain;
+        (
+            "US",
+            "Your 2021 premium tax certificate is ready to download at https://insurer.live/taxcert",
+        ),
+        // a hotel abroad confirming a booking with its own number.
+        (
+            "GB",
+            "Your booking is confirmed for 12 May. Questions? Call the hotel on +1 212 555 0123",
         ),
     ];
     let flagged = misjudged_by_region("ham", "10086", &cases);

@@ -260,11 +260,23 @@ fn classify_parsed(
 /// text such numbers, so a premium-rate number written in an SMS is a signal; parsing
 /// it again costs a microsecond and is only done for numbers found in a text.
 pub fn is_premium_rate(number: &PhoneNumber) -> bool {
+    number_type(number) == Some(rlibphonenumber::PhoneNumberType::PremiumRate)
+}
+
+/// libphonenumber's type of a number already parsed, read again from its E.164 form.
+fn number_type(number: &PhoneNumber) -> Option<rlibphonenumber::PhoneNumberType> {
     PHONE_NUMBER_UTIL
         .parse(number.e164(), None)
         .ok()
         .map(|parsed| PHONE_NUMBER_UTIL.get_number_type(&parsed))
-        == Some(rlibphonenumber::PhoneNumberType::PremiumRate)
+}
+
+/// Whether `number` is a mobile number as libphonenumber's metadata says (regions whose
+/// plan does not tell mobile from fixed lines, such as the US, never say so). A bank or
+/// a platform's service desk gives its hotline; a personal mobile to call back beside
+/// a bank's or a platform's name is the fake customer service's.
+pub fn is_mobile(number: &PhoneNumber) -> bool {
+    number_type(number) == Some(rlibphonenumber::PhoneNumberType::Mobile)
 }
 
 /// The E.164 form of `input`, with `home` for national numbers or without a home region

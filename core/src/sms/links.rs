@@ -209,6 +209,50 @@ pub fn is_lure_domain(registrable: &str) -> bool {
             .any(|part| LURE_WORDS.iter().any(|word| part.contains(word)))
 }
 
+/// Top-level domains that the public phishing reports (Interisle's Phishing Landscape,
+/// Spamhaus's most-abused TLDs, 2023–24) find most used for phishing relative to their
+/// size: cheap, bulk-registered, rarely a bank's, courier's or carrier's home.
+const RISKY_TLDS: [&str; 33] = [
+    "top", "xyz", "icu", "vip", "shop", "online", "site", "club", "buzz", "cyou", "sbs", "cfd",
+    "bond", "lat", "live", "click", "info", "support", "help", "monster", "rest", "quest", "fun",
+    "pw", "tk", "ml", "ga", "cf", "gq", "su", "win", "loan", "lol",
+];
+
+/// Free hosting, site builders and tunnels where anyone publishes a page under the
+/// service's name in minutes; each is a public suffix of its own, so the site's
+/// registrable domain is `name.<service>`.
+const FREE_HOSTS: [&str; 20] = [
+    "web.app",
+    "firebaseapp.com",
+    "github.io",
+    "vercel.app",
+    "netlify.app",
+    "pages.dev",
+    "workers.dev",
+    "herokuapp.com",
+    "azurewebsites.net",
+    "ngrok-free.app",
+    "ngrok.io",
+    "duckdns.org",
+    "r2.dev",
+    "blogspot.com",
+    "000webhostapp.com",
+    "weebly.com",
+    "wixsite.com",
+    "glitch.me",
+    "godaddysites.com",
+    "webflow.io",
+];
+
+/// Whether a registrable domain is on a top-level domain most used for phishing, or is a
+/// page on a free host: where a fresh lure site is put up, and where a bank, courier or
+/// carrier does not send its customers.
+pub fn is_risky_domain(registrable: &str) -> bool {
+    let tld = registrable.rsplit('.').next().unwrap_or("");
+    let host_suffix = registrable.split_once('.').map_or("", |(_, rest)| rest);
+    RISKY_TLDS.contains(&tld) || FREE_HOSTS.contains(&host_suffix)
+}
+
 /// Well-known URL shorteners: the real destination cannot be checked offline.
 pub fn is_shortener(registrable: &str) -> bool {
     const SHORTENERS: [&str; 18] = [
@@ -292,6 +336,35 @@ mod tests {
             "my-shop.com",
         ] {
             assert!(!is_lure_domain(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn risky_domains_are_abused_tlds_and_free_hosts() {
+        for risky in [
+            "usps-track.top",
+            "secure.xyz",
+            "mybank.web.app",
+            "pay.github.io",
+        ] {
+            let registrable = extract(risky)[0].registrable.clone();
+            assert!(
+                registrable.as_deref().is_some_and(is_risky_domain),
+                "{risky}: {registrable:?}"
+            );
+        }
+        for plain in [
+            "icbc.com.cn",
+            "usps.com",
+            "royalmail.com",
+            "sf-express.com",
+            "github.com",
+        ] {
+            let registrable = extract(plain)[0].registrable.clone();
+            assert!(
+                !registrable.as_deref().is_some_and(is_risky_domain),
+                "{plain}: {registrable:?}"
+            );
         }
     }
 

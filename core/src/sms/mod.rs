@@ -10,10 +10,12 @@
 //!
 //! Phrase rules can also require what the scan found: the markers [`MARKER_LINK`],
 //! [`MARKER_SHORT_LINK`], [`MARKER_IP_LINK`], [`MARKER_LURE_LINK`], [`MARKER_NUMBER`],
-//! [`MARKER_PREMIUM`] and [`MARKER_EMAIL_SENDER`] are appended to the normalised text, so `[link]&点击&领取`
-//! needs a link and both words.
+//! [`MARKER_PREMIUM`], [`MARKER_EMAIL_SENDER`], [`MARKER_RISK_LINK`], [`MARKER_CARD_NUMBER`],
+//! [`MARKER_MOBILE_NUMBER`] and [`MARKER_FOREIGN_NUMBER`] are appended to the normalised
+//! text, so `[link]&点击&领取` needs a link and both words.
 
 pub(crate) mod brands;
+pub(crate) mod card_numbers;
 pub mod index_file;
 pub(crate) mod links;
 pub(crate) mod model;
@@ -61,6 +63,20 @@ pub const MARKER_EMAIL_SENDER: &str = "[emailsender]";
 /// Appended when a number in the text is premium-rate in its region (UK `09…`, US
 /// `1-900…`), the number prize and subscription scams want called or texted.
 pub const MARKER_PREMIUM: &str = "[premium]";
+/// Appended, for the phrase rules only, when a link that is not a listed brand's own goes
+/// to a top-level domain most used for phishing or to a free host
+/// ([`links::is_risky_domain`]): where a lure site is put up in minutes.
+pub const MARKER_RISK_LINK: &str = "[risklink]";
+/// Appended, for the phrase rules only, when the text gives a whole payment card number
+/// ([`card_numbers::has_card_number`]): banks mask cards, payee-change scams spell them out.
+pub const MARKER_CARD_NUMBER: &str = "[cardnumber]";
+/// Appended, for the phrase rules only, when a number in the text is a mobile number
+/// where the numbering plan tells mobiles apart ([`number::is_mobile`]): a bank's or a
+/// platform's desk gives its hotline, not a personal phone.
+pub const MARKER_MOBILE_NUMBER: &str = "[mobilenumber]";
+/// Appended, for the phrase rules only, when a number in the text belongs to another
+/// region than the reader's: the overseas call-back of scam centres.
+pub const MARKER_FOREIGN_NUMBER: &str = "[foreignnumber]";
 
 /// What the analysis needs from a list, built once per list.
 pub struct SmsIndex {
@@ -181,10 +197,45 @@ struct Scan {
     number: bool,
     premium: bool,
     email_sender: bool,
+    structure: Structure,
+}
+
+/// What the scan found about a message's structure, for the phrase rules only: the
+/// markers of round 5 (`docs/sms.md`), which say how the message wants to be answered
+/// rather than what it says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Structure {
+    /// A link that is not a listed brand's own, to an abused TLD or a free host.
+    pub risk_link: bool,
+    pub card_number: bool,
+    pub mobile_number: bool,
+    pub foreign_number: bool,
+}
+
+impl Structure {
+    pub(crate) fn of(
+        text: &str,
+        found: &[links::Link],
+        written: &[PhoneNumber],
+        brands: &[brands::Brand],
+    ) -> Structure {
+        Structure {
+            risk_link: found.iter().any(|l| {
+                !brands::is_own_domain(brands, l)
+                    && l.registrable.as_deref().is_some_and(links::is_risky_domain)
+            }),
+            card_number: card_numbers::has_card_number(text),
+            mobile_number: written.iter().any(number::is_mobile),
+            foreign_number: written
+                .iter()
+                .any(|n| n.kind() == number::NumberKind::Foreign),
+        }
+    }
 }
 
 impl Scan {
     fn new(
+        text: &str,
         found: &[links::Link],
         written: &[PhoneNumber],
         brands: &[brands::Brand],
@@ -204,6 +255,7 @@ impl Scan {
             number: !written.is_empty(),
             premium: written.iter().any(number::is_premium_rate),
             email_sender: is_email_address(sender),
+            structure: Structure::of(text, found, written, brands),
         }
     }
 
@@ -224,6 +276,16 @@ impl Scan {
             (self.premium, MARKER_PREMIUM),
             (for_rules && self.email_sender, MARKER_EMAIL_SENDER),
             (for_rules && self.lure_link, MARKER_LURE_LINK),
+            (for_rules && self.structure.risk_link, MARKER_RISK_LINK),
+            (for_rules && self.structure.card_number, MARKER_CARD_NUMBER),
+            (
+                for_rules && self.structure.mobile_number,
+                MARKER_MOBILE_NUMBER,
+            ),
+            (
+                for_rules && self.structure.foreign_number,
+                MARKER_FOREIGN_NUMBER,
+            ),
         ] {
             if present {
                 text.push(' ');
@@ -239,7 +301,7 @@ impl Scan {
 pub fn model_input(text: &str, home: Region) -> String {
     let found = links::extract(text);
     let written = text_numbers::extract(text, home);
-    Scan::new(&found, &written, &[], "").mark(normalize::normalize(text), false)
+    Scan::new(text, &found, &written, &[], "").mark(normalize::normalize(text), false)
 }
 
 /// Whether a sender reads as an e-mail address: one `@` with a name before it and a
@@ -311,7 +373,7 @@ pub fn find(
 ) -> SmsFindings {
     let found = links::extract(text);
     let numbers = text_numbers::extract(text, home);
-    let scan = Scan::new(&found, &numbers, &index.brands, sender);
+    let scan = Scan::new(text, &found, &numbers, &index.brands, sender);
     let normalized = normalize::normalize(text);
     let model = index
         .model
