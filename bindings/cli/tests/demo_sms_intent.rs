@@ -162,6 +162,20 @@ fn structure_turns_an_errand_into_a_warning() {
             "Your parcel is held at customs, call 020 7946 0000",
         ),
     ];
+    // The brands of round 5: a lookalike of one warns on its own; its own domain does not.
+    let (action, why) = decision(
+        "US",
+        "10690000",
+        "Your statement is ready: https://chase-statements.com/v",
+    );
+    assert_ne!(action, "allow");
+    assert!(why.contains("imitates chase"), "{why}");
+    let (action, why) = decision(
+        "US",
+        "10690000",
+        "Your statement is ready: https://chase.com/v",
+    );
+    assert_eq!(action, "allow", "{why}");
     for (region, marker, with, without) in pairs {
         let (action, why) = decision(region, "10690000", with);
         assert_ne!(action, "allow", "{with}");
