@@ -3,7 +3,8 @@
 
 /// The SMS scoring thresholds, which the model tests hold the trained model to.
 pub use crate::decide::{
-    BLOCK_SCORE, BOOST_PROBABILITY, MODEL_BOOST, MODEL_SUPPORT, SHORTENER_BOOST, WARN_SCORE,
+    BLOCK_SCORE, BOOST_PROBABILITY, FRAUD_BOOST_PROBABILITY, MODEL_BOOST, MODEL_SUPPORT,
+    SHORTENER_BOOST, WARN_SCORE,
 };
 pub use crate::lists::files::{file_name, DirSeal, FstDirWriter};
 pub use crate::lists::OverlayDirWriter;

@@ -221,3 +221,50 @@ fn a_fraud_head_without_its_threshold_is_refused_by_the_publisher() {
     let mut b = ListSet::builder("bad-head", 1);
     assert!(b.add_sms_model(&params).is_err());
 }
+
+#[test]
+fn with_a_fraud_head_the_lift_follows_it_not_the_unwanted_head() {
+    let text = "You are in our lucky draw, claim the prize at our office";
+    // The unwanted head is sure of the text, the fraud head knows nothing of it: the
+    // rule's 30 stays under the warn score and the text is only labelled.
+    let engine = engine_with(&model_with_fraud_head(text, "晚上一起吃饭吗"), true);
+    let d = sms(&engine, text);
+    assert_eq!(
+        (d.action, d.category),
+        (Action::Allow, Some(Category::Spam)),
+        "{d:?}"
+    );
+
+    // A fraud head that finds it more likely fraud than not, though under its own warn
+    // threshold (0.8), lifts the rule to warn: the smallest per-feature weight that
+    // reaches the lifting probability.
+    let head = |weight| {
+        let mut params = model_for(text, 4000);
+        params.fraud = Some(HeadParams {
+            bias: -2000,
+            threshold: 800,
+            weights: weights_for(text, weight),
+        });
+        let reading = params
+            .validate()
+            .unwrap()
+            .read(&model_input(text, region("CN")));
+        (params, reading.fraud.expect("a fraud head").0)
+    };
+    let (params, p) = (1..4000)
+        .map(head)
+        .find(|(_, p)| *p >= callguard_core::testing::FRAUD_BOOST_PROBABILITY)
+        .expect("a weight that lifts");
+    assert!(p < 0.8, "fraud probability {p}");
+    let d = sms(&engine_with(&params, true), text);
+    assert_eq!(
+        (d.action, d.category),
+        (Action::Warn, Some(Category::Prize)),
+        "{d:?}"
+    );
+    assert_eq!(codes(&d), [ReasonCode::SmsPhrase, ReasonCode::SmsModel]);
+    assert!(
+        d.reasons[1].detail.contains("finds the text fraud"),
+        "{d:?}"
+    );
+}

@@ -35,7 +35,8 @@ pub use input::{CallInput, Presentation, SmsInput, Verification};
 // The SMS thresholds, for tests that hold the model's training to them (`testing`).
 #[cfg_attr(not(feature = "testing"), allow(unused_imports))]
 pub use sms_rules::{
-    BLOCK_SCORE, BOOST_PROBABILITY, MODEL_BOOST, MODEL_SUPPORT, SHORTENER_BOOST, WARN_SCORE,
+    BLOCK_SCORE, BOOST_PROBABILITY, FRAUD_BOOST_PROBABILITY, MODEL_BOOST, MODEL_SUPPORT,
+    SHORTENER_BOOST, WARN_SCORE,
 };
 
 use number_rules::Context;

@@ -10,16 +10,17 @@
 //! | the model's fraud head at or above its threshold | `sms_model` | warn, under the rules' leading fraud category or `suspected_fraud` |
 //! | the model's probability at or above the list's threshold | `sms_model` | the `sms-spam` setting, labelled `spam` |
 //!
-//! A shortened link adds [`SHORTENER_BOOST`] to the leading fraud category, and a
-//! confident model ([`BOOST_PROBABILITY`]) adds [`MODEL_BOOST`] to one the rules already
-//! point to ([`MODEL_SUPPORT`]). The fraud head warns on its own, never blocks: its
+//! A shortened link adds [`SHORTENER_BOOST`] to the leading fraud category, and a model
+//! that finds the message more likely fraud than not ([`FRAUD_BOOST_PROBABILITY`], or for a
+//! model without a fraud head an unwanted head at [`BOOST_PROBABILITY`]) adds
+//! [`MODEL_BOOST`] to one the rules already point to ([`MODEL_SUPPORT`]). The fraud head warns on its own, never blocks: its
 //! threshold was set by the publisher on messages it did not train on, so that normal
 //! messages and advertising stay within a false-positive budget, but a statistical
 //! reading is not a reason to file a message away unseen.
 
 use crate::decide::number_rules::Context;
 use crate::decide::verdict::{Match, Tier, Verdict};
-use crate::sms::{CategoryScore, LinkFinding, SmsFindings, Suspicion};
+use crate::sms::{CategoryScore, LinkFinding, ModelReading, SmsFindings, Suspicion};
 use crate::vocabulary::{Action, Category, ReasonCode};
 
 /// A fraud category scoring this much warns.
@@ -31,9 +32,15 @@ pub const BLOCK_SCORE: u32 = 100;
 pub const SHORTENER_BOOST: u32 = 10;
 /// Points a confident model adds to a fraud category that the rules already point to.
 pub const MODEL_BOOST: u32 = 25;
-/// The probability the model needs before it lifts a fraud category: higher than the
-/// labelling threshold, because a lift can turn a message from allowed to warned.
+/// The probability the model's *unwanted* head needs before it lifts a fraud category, for
+/// a model without a fraud head: higher than the labelling threshold, because a lift can
+/// turn a message from allowed to warned.
 pub const BOOST_PROBABILITY: f32 = 0.9;
+/// The probability the model's *fraud* head needs before it lifts a fraud category the
+/// rules point to: more likely fraud than not. A model with a fraud head lifts on it
+/// alone, because the unwanted head cannot tell advertising from fraud, and lifting on it
+/// turned loan, stock and shop adverts with one fraud word into fraud warnings.
+pub const FRAUD_BOOST_PROBABILITY: f32 = 0.5;
 /// The rule score a fraud category needs before the model may lift it: the model never
 /// invents a fraud category on its own.
 pub const MODEL_SUPPORT: u32 = 20;
@@ -117,10 +124,10 @@ fn number_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings)
 /// confident model), advertising, and the model's own `spam` label.
 fn text_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings) {
     let unwanted = found.model.and_then(|m| m.unwanted_found());
+    let lift = found.model.and_then(|m| lift_evidence(&m));
     let scores = &found.scores;
     let fraud = scores.iter().find(|s| !is_marketing(s.category));
-    let mut flagged =
-        fraud.is_some_and(|top| fraud_signal(verdict, top, found.shortened, unwanted));
+    let mut flagged = fraud.is_some_and(|top| fraud_signal(verdict, top, found.shortened, lift));
     let advert = scores
         .iter()
         .find(|s| is_marketing(s.category) && s.score >= WARN_SCORE);
@@ -156,6 +163,16 @@ fn text_signals(verdict: &mut Verdict, ctx: &Context<'_>, found: &SmsFindings) {
     }
 }
 
+/// What may lift a fraud category the rules point to: the fraud head at
+/// [`FRAUD_BOOST_PROBABILITY`] when the model has one, else the unwanted head at
+/// [`BOOST_PROBABILITY`]; with the word that explains it.
+fn lift_evidence(model: &ModelReading) -> Option<(f32, &'static str)> {
+    match model.fraud {
+        Some((p, _)) => (p >= FRAUD_BOOST_PROBABILITY).then_some((p, "fraud")),
+        None => (model.unwanted >= BOOST_PROBABILITY).then_some((model.unwanted, "unwanted")),
+    }
+}
+
 /// Warns for the model's fraud head: under the category the rules lean to, if any.
 fn model_fraud(verdict: &mut Verdict, leaning: Option<Category>, probability: f32) {
     let category = leaning.unwrap_or(Category::SuspectedFraud);
@@ -178,16 +195,12 @@ fn fraud_signal(
     verdict: &mut Verdict,
     top: &CategoryScore,
     shortened: bool,
-    unwanted: Option<f32>,
+    evidence: Option<(f32, &'static str)>,
 ) -> bool {
     let rules_score = top.score + if shortened { SHORTENER_BOOST } else { 0 };
     // The model lifts a fraud category the rules already point to, never one alone.
-    let lift = match unwanted {
-        Some(p)
-            if p >= BOOST_PROBABILITY && (MODEL_SUPPORT..BLOCK_SCORE).contains(&rules_score) =>
-        {
-            MODEL_BOOST
-        }
+    let lift = match evidence {
+        Some(_) if (MODEL_SUPPORT..BLOCK_SCORE).contains(&rules_score) => MODEL_BOOST,
         _ => 0,
     };
     let score = rules_score + lift;
@@ -215,14 +228,14 @@ fn fraud_signal(
         ),
         what: top.category.describe().into(),
     });
-    if let (Some(p), true) = (unwanted, lift > 0) {
+    if let (Some((p, head)), true) = (evidence, lift > 0) {
         verdict.add(Match {
             tier: Tier::List,
             action,
             category: Some(top.category),
             code: ReasonCode::SmsModel,
             detail: format!(
-                "the publisher's model finds the text unwanted ({:.0}%), adding {lift} to the score",
+                "the publisher's model finds the text {head} ({:.0}%), adding {lift} to the score",
                 p * 100.0
             ),
             what: top.category.describe().into(),
