@@ -223,7 +223,7 @@ fn a_fraud_head_without_its_threshold_is_refused_by_the_publisher() {
 }
 
 #[test]
-fn with_a_fraud_head_the_lift_follows_it_not_the_unwanted_head() {
+fn with_a_fraud_head_the_lift_needs_both_heads() {
     let text = "You are in our lucky draw, claim the prize at our office";
     // The unwanted head is sure of the text, the fraud head knows nothing of it: the
     // rule's 30 stays under the warn score and the text is only labelled.
@@ -256,6 +256,11 @@ fn with_a_fraud_head_the_lift_follows_it_not_the_unwanted_head() {
         .find(|(_, p)| *p >= callguard_core::testing::FRAUD_BOOST_PROBABILITY)
         .expect("a weight that lifts");
     assert!(p < 0.8, "fraud probability {p}");
+    // The fraud head's agreement alone does not lift: the unwanted head must be sure too.
+    let mut unsure = model_for(text, 250);
+    unsure.fraud = params.fraud.clone();
+    let d = sms(&engine_with(&unsure, true), text);
+    assert_eq!(d.action, Action::Allow, "{d:?}");
     let d = sms(&engine_with(&params, true), text);
     assert_eq!(
         (d.action, d.category),

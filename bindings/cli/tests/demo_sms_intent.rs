@@ -286,6 +286,12 @@ fn real_kinds_of_notices_stay_clean() {
             "US",
             "Your 2021 premium tax certificate is ready to download at https://insurer.live/taxcert",
         ),
+        // an insurer's anti-fraud reminder whose domain is one letter from a bank's short
+        // name (a first draft listed that bank);
+        (
+            "CN",
+            "【某保险】温馨提醒您：警惕非法集资、保险欺诈等违法行为，详见 http://cigna-cmc.com/notice",
+        ),
         // a hotel abroad confirming a booking with its own number.
         (
             "GB",

@@ -9,14 +9,14 @@
 //! [`decide`](crate::decide)'s):
 //! - the *unwanted* head (spam or fraud against normal): a message it finds unwanted is
 //!   labelled `spam` (reason `sms_model`), which the `sms-spam` setting allows by
-//!   default, and, in a model without a fraud head, a confident reading lifts a fraud
-//!   category the phrase rules point to;
+//!   default, and a confident reading lifts a fraud category the phrase rules point to
+//!   (with a fraud head, only when that head agrees);
 //! - the optional *fraud* head (fraud against normal and advertising), whose threshold
 //!   the trainer sets on a validation part so that normal messages and advertising stay
 //!   within a false-positive budget: a message it finds fraud is warned about, under the
 //!   category the phrase rules point to or, when they point to none, as
-//!   `suspected_fraud`; and one it finds more likely fraud than not lifts a fraud category
-//!   the phrase rules point to.
+//!   `suspected_fraud`; and its agreement (more likely fraud than not) is needed for the
+//!   unwanted head's lift.
 //!
 //! This module reads the model and gives its probabilities; it decides nothing.
 //!
