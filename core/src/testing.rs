@@ -19,7 +19,11 @@ pub fn structure_markers(text: &str, home: crate::Region) -> impl Fn() -> usize 
     let found = crate::sms::links::extract(text);
     let written = crate::sms::text_numbers::extract(text, home);
     move || {
-        let s = crate::sms::Structure::of(text, &found, &written, &[]);
+        // With no brands every link is unverified; each number's use is read here, as
+        // the scan reads it (shared there with the premium-rate marker).
+        let unverified: Vec<_> = found.iter().collect();
+        let uses: Vec<_> = written.iter().map(crate::number::number_use).collect();
+        let s = crate::sms::Structure::of(text, &unverified, &written, &uses);
         [
             s.risk_link,
             s.card_number,

@@ -260,7 +260,28 @@ fn classify_parsed(
 /// text such numbers, so a premium-rate number written in an SMS is a signal; parsing
 /// it again costs a microsecond and is only done for numbers found in a text.
 pub fn is_premium_rate(number: &PhoneNumber) -> bool {
-    number_type(number) == Some(rlibphonenumber::PhoneNumberType::PremiumRate)
+    number_use(number).premium_rate
+}
+
+/// What libphonenumber's metadata says a number written in a text is for, read once: the
+/// SMS scan asks both whether it is premium-rate and whether it is a mobile.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct NumberUse {
+    /// Premium-rate in its region ([`is_premium_rate`]).
+    pub premium_rate: bool,
+    /// A mobile number, in plans that tell mobiles apart (not the US's): a bank's or a
+    /// platform's desk gives its hotline, a fake desk a personal phone.
+    pub mobile: bool,
+}
+
+/// The [`NumberUse`] of `number`, from one parse of its E.164 form.
+pub(crate) fn number_use(number: &PhoneNumber) -> NumberUse {
+    use rlibphonenumber::PhoneNumberType;
+    let kind = number_type(number);
+    NumberUse {
+        premium_rate: kind == Some(PhoneNumberType::PremiumRate),
+        mobile: kind == Some(PhoneNumberType::Mobile),
+    }
 }
 
 /// libphonenumber's type of a number already parsed, read again from its E.164 form.
@@ -269,14 +290,6 @@ fn number_type(number: &PhoneNumber) -> Option<rlibphonenumber::PhoneNumberType>
         .parse(number.e164(), None)
         .ok()
         .map(|parsed| PHONE_NUMBER_UTIL.get_number_type(&parsed))
-}
-
-/// Whether `number` is a mobile number as libphonenumber's metadata says (regions whose
-/// plan does not tell mobile from fixed lines, such as the US, never say so). A bank or
-/// a platform's service desk gives its hotline; a personal mobile to call back beside
-/// a bank's or a platform's name is the fake customer service's.
-pub fn is_mobile(number: &PhoneNumber) -> bool {
-    number_type(number) == Some(rlibphonenumber::PhoneNumberType::Mobile)
 }
 
 /// The E.164 form of `input`, with `home` for national numbers or without a home region

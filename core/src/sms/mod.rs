@@ -71,7 +71,7 @@ pub const MARKER_RISK_LINK: &str = "[risklink]";
 /// ([`card_numbers::has_card_number`]): banks mask cards, payee-change scams spell them out.
 pub const MARKER_CARD_NUMBER: &str = "[cardnumber]";
 /// Appended, for the phrase rules only, when a number in the text is a mobile number
-/// where the numbering plan tells mobiles apart ([`number::is_mobile`]): a bank's or a
+/// where the numbering plan tells mobiles apart (`number::NumberUse::mobile`): a bank's or a
 /// platform's desk gives its hotline, not a personal phone.
 pub const MARKER_MOBILE_NUMBER: &str = "[mobilenumber]";
 /// Appended, for the phrase rules only, when a number in the text belongs to another
@@ -213,19 +213,20 @@ pub(crate) struct Structure {
 }
 
 impl Structure {
+    /// The structure of `text`, given its links that are not a listed brand's own, the
+    /// numbers written in it and what each of those numbers is for.
     pub(crate) fn of(
         text: &str,
-        found: &[links::Link],
+        unverified: &[&links::Link],
         written: &[PhoneNumber],
-        brands: &[brands::Brand],
+        uses: &[number::NumberUse],
     ) -> Structure {
         Structure {
-            risk_link: found.iter().any(|l| {
-                !brands::is_own_domain(brands, l)
-                    && l.registrable.as_deref().is_some_and(links::is_risky_domain)
-            }),
+            risk_link: unverified
+                .iter()
+                .any(|l| l.registrable.as_deref().is_some_and(links::is_risky_domain)),
             card_number: card_numbers::has_card_number(text),
-            mobile_number: written.iter().any(number::is_mobile),
+            mobile_number: uses.iter().any(|u| u.mobile),
             foreign_number: written
                 .iter()
                 .any(|n| n.kind() == number::NumberKind::Foreign),
@@ -241,21 +242,26 @@ impl Scan {
         brands: &[brands::Brand],
         sender: &str,
     ) -> Scan {
+        // Each link is checked against the brands once, each number's use read once.
+        let unverified: Vec<&links::Link> = found
+            .iter()
+            .filter(|l| !brands::is_own_domain(brands, l))
+            .collect();
+        let uses: Vec<number::NumberUse> = written.iter().map(number::number_use).collect();
         Scan {
-            unverified_link: found.iter().any(|l| !brands::is_own_domain(brands, l)),
+            unverified_link: !unverified.is_empty(),
             any_link: !found.is_empty(),
             shortened: found
                 .iter()
                 .any(|l| l.registrable.as_deref().is_some_and(links::is_shortener)),
             ip_link: found.iter().any(|l| l.is_ip),
-            lure_link: found.iter().any(|l| {
-                !brands::is_own_domain(brands, l)
-                    && l.registrable.as_deref().is_some_and(links::is_lure_domain)
-            }),
+            lure_link: unverified
+                .iter()
+                .any(|l| l.registrable.as_deref().is_some_and(links::is_lure_domain)),
             number: !written.is_empty(),
-            premium: written.iter().any(number::is_premium_rate),
+            premium: uses.iter().any(|u| u.premium_rate),
             email_sender: is_email_address(sender),
-            structure: Structure::of(text, found, written, brands),
+            structure: Structure::of(text, &unverified, written, &uses),
         }
     }
 
