@@ -8,6 +8,7 @@
 #[allow(dead_code)]
 mod common;
 use common::big_sms::{big_sms_list, random_weights};
+use common::demo_sources::{demo_list, section_entries};
 
 use std::hint::black_box;
 
@@ -189,14 +190,7 @@ fn phrase_forms(c: &mut Criterion) {
     use callguard_core::sms::phrases_ac::AhoCorasickMatcher;
     use callguard_core::sms::{normalize, PhraseMatcher};
     use callguard_core::Section;
-    let entries = |lists: &ListSet| {
-        let mut cursor = lists.cursor(Section::SmsRules);
-        let mut out = Vec::new();
-        while let Some((key, value)) = cursor.next_entry() {
-            out.push((key.to_vec(), value));
-        }
-        out
-    };
+    let entries = |lists: &ListSet| section_entries(lists, Section::SmsRules);
     let text = format!("{} [link] [number]", normalize(&message().text));
     let mut group = c.benchmark_group("sms_phrases_160_chars");
     for (name, lists) in [("100k_rules", big_sms_list()), ("demo_list", demo_lists())] {
@@ -221,21 +215,8 @@ fn phrase_forms(c: &mut Criterion) {
 
 /// The demo list's SMS section (rules and model), from the publisher's sources.
 fn demo_lists() -> ListSet {
-    use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
-    let mut b = ListSet::builder("demo", 1);
-    for kind in [SourceKind::SmsRules, SourceKind::SmsModel] {
-        let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo source");
-        add_source(
-            &mut b,
-            kind,
-            kind.file_name(),
-            file,
-            &SourceOptions::default(),
-        )
-        .expect("demo source reads");
-    }
-    b.build().expect("lists")
+    use callguard_sources::lists::SourceKind;
+    demo_list(&[SourceKind::SmsRules, SourceKind::SmsModel])
 }
 
 criterion_group!(

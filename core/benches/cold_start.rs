@@ -183,11 +183,7 @@ fn parts_child(dir: &Path) {
     std::hint::black_box(compiled);
     mark(t);
     let t = Instant::now();
-    let mut rules = Vec::new();
-    let mut cursor = bare.cursor(Section::SmsRules);
-    while let Some((key, value)) = cursor.next_entry() {
-        rules.push((key.to_vec(), value));
-    }
+    let rules = common::demo_sources::section_entries(&bare, Section::SmsRules);
     std::hint::black_box(AhoCorasickMatcher::new(
         rules.iter().map(|(k, v)| (k.as_slice(), *v)),
     ));

@@ -7,31 +7,15 @@ mod common;
 
 use callguard_core::sms::phrases_ac::AhoCorasickMatcher;
 use callguard_core::sms::{normalize, PhraseMatcher};
-use callguard_core::{ListSet, Section};
-use callguard_sources::lists::{add_source, SourceKind, SourceOptions};
+use callguard_core::Section;
+use callguard_sources::lists::SourceKind;
+use common::demo_sources::{demo_list, section_entries};
 use common::shared_data;
 
 /// The demo list's SMS section, as the publisher builds it from its sources.
 fn demo_sms_entries() -> Vec<(Vec<u8>, u64)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../signed-lists/demo/sources");
-    let mut b = ListSet::builder("demo", 1);
-    let kind = SourceKind::SmsRules;
-    let file = std::fs::File::open(dir.join(kind.file_name())).expect("demo rules");
-    add_source(
-        &mut b,
-        kind,
-        kind.file_name(),
-        file,
-        &SourceOptions::default(),
-    )
-    .expect("demo rules read");
-    let lists = b.build().expect("lists");
-    let mut cursor = lists.cursor(Section::SmsRules);
-    let mut entries = Vec::new();
-    while let Some((key, value)) = cursor.next_entry() {
-        entries.push((key.to_vec(), value));
-    }
-    entries
+    let lists = demo_list(&[SourceKind::SmsRules]);
+    section_entries(&lists, Section::SmsRules)
 }
 
 /// Every text of the shared SMS sets: each field of each CSV or TSV row, and each string

@@ -2,6 +2,8 @@
 //! large SMS list.
 
 pub mod big_sms;
+#[path = "../../tests/common/demo_sources.rs"]
+pub mod demo_sources;
 
 /// The default list sizes: DESIGN.md's budget is stated at 10M.
 pub const DEFAULT_SIZES: &str = "1000000,10000000";

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod demo_sources;
+
 use callguard_core::{Engine, EngineConfig, ListSet, Region};
 
 /// A file under the shared test data (`../shared/data` beside the checkout), or the
