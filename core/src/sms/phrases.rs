@@ -216,21 +216,14 @@ impl PhraseMatcher {
         let rule_count = read_u32(data, 4).ok_or(layout.clone())? as usize;
         let fst_len = read_u32(data, 8).ok_or(layout.clone())? as usize;
         let anchor_offsets = FST_AT.checked_add(fst_len).ok_or(layout.clone())?;
-        let anchor_list = pattern_count
-            .checked_add(1)
-            .and_then(|n| n.checked_mul(4))
-            .and_then(|n| n.checked_add(anchor_offsets))
-            .ok_or(layout.clone())?;
+        // Where a table of `entries` u32s starting at `start` ends (`None` on overflow).
+        let table_end =
+            |start: usize, entries: Option<usize>| entries?.checked_mul(4)?.checked_add(start);
+        let anchor_list =
+            table_end(anchor_offsets, pattern_count.checked_add(1)).ok_or(layout.clone())?;
         let anchors = read_u32(data, anchor_list - 4).ok_or(layout.clone())?;
-        let rule_offsets = (anchors as usize)
-            .checked_mul(4)
-            .and_then(|n| n.checked_add(anchor_list))
-            .ok_or(layout.clone())?;
-        let rule_data = rule_count
-            .checked_add(1)
-            .and_then(|n| n.checked_mul(4))
-            .and_then(|n| n.checked_add(rule_offsets))
-            .ok_or(layout.clone())?;
+        let rule_offsets = table_end(anchor_list, Some(anchors as usize)).ok_or(layout.clone())?;
+        let rule_data = table_end(rule_offsets, rule_count.checked_add(1)).ok_or(layout.clone())?;
         let data_len = read_u32(data, rule_data - 4).ok_or(layout.clone())?;
         if rule_data.checked_add(data_len as usize) != Some(data.len()) {
             return Err(layout);
