@@ -28,11 +28,7 @@ fn run(data_dir: &std::path::Path, region: &str, args: &[&std::ffi::OsStr]) -> V
 
 /// The decision's action for `text` from `from`, read in `region`.
 fn action(region: &str, from: &str, text: &str) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let args = ["check", "sms", "--from", from, text, "--json"].map(std::ffi::OsStr::new);
-    let stdout = run(dir.path(), region, &args);
-    let decision: Value = serde_json::from_slice(&stdout).expect("json decision");
-    decision["action"].as_str().expect("an action").to_owned()
+    decision(region, from, text).0
 }
 
 /// Judges every case of one region in a single `eval-sms` run (one process compiles the
